@@ -1,0 +1,185 @@
+"""Tenant-scoped admin: the one base every tenant-owned model admin uses.
+
+Django's admin reads the default manager (unscoped) everywhere; this base narrows each path to
+the active tenant: change lists and object lookups, foreign-key and many-to-many choices,
+related list filters, raw-id labels and autocomplete (answered by the target admin's
+queryset). The tenant is stamped on new rows and is never a form field. Roles decide the rest:
+admins edit, CSMs edit what they own, viewers read.
+"""
+
+from django.contrib import admin
+from django.contrib.admin.widgets import ForeignKeyRawIdWidget
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import Http404
+from simple_history.admin import SimpleHistoryAdmin
+
+from accounts.admin.pagination import CappedCountPaginator
+from accounts.roles import Role, role_at_least
+from accounts.tenancy import is_tenant_owned
+
+
+def scoped_queryset(request, model):
+    """``model``'s rows that the request may see: its tenant's, or all for an operator outside one."""
+    qs = model._default_manager.all()
+    if not is_tenant_owned(model):
+        return qs
+    if request.tenant is not None:
+        return qs.filter(tenant=request.tenant)
+    return qs if request.user.is_superuser else qs.none()
+
+
+class ScopedRawIdWidget(ForeignKeyRawIdWidget):
+    """Shows a label only for rows of the allowed queryset, so an id never reveals another tenant's row."""
+
+    def __init__(self, rel, admin_site, *, queryset, **kwargs):
+        super().__init__(rel, admin_site, **kwargs)
+        self.queryset = queryset
+
+    def label_and_url_for_value(self, value):
+        key = self.rel.get_related_field().name
+        try:
+            if not self.queryset.filter(**{key: value}).exists():
+                return "", ""
+        except (ValueError, TypeError, models.ObjectDoesNotExist):
+            return "", ""
+        return super().label_and_url_for_value(value)
+
+
+class TenantScopingMixin:
+    """Choices for relations, shared by model admins and inlines."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        queryset = scoped_queryset(request, db_field.related_model)
+        kwargs["queryset"] = queryset
+        if db_field.name in self.raw_id_fields:
+            kwargs["widget"] = ScopedRawIdWidget(db_field.remote_field, self.admin_site, queryset=queryset)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs["queryset"] = scoped_queryset(request, db_field.related_model)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+def tenant_form(form_class, tenant):
+    """A form that validates with the tenant set, so (tenant, ...) unique constraints are checked."""
+
+    class TenantForm(form_class):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            if self.instance.pk is None and tenant is not None:
+                self.instance.tenant = tenant
+
+        def _get_validation_exclusions(self):
+            exclusions = super()._get_validation_exclusions()
+            exclusions.discard("tenant")
+            return exclusions
+
+    TenantForm.__name__ = form_class.__name__
+    return TenantForm
+
+
+class TenantScopedAdmin(TenantScopingMixin, SimpleHistoryAdmin):
+    paginator = CappedCountPaginator
+    show_full_result_count = False
+    list_per_page = 50
+
+    # --- rows --------------------------------------------------------------------------
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.tenant is not None:
+            return qs.filter(tenant=request.tenant)
+        return qs if request.user.is_superuser else qs.none()
+
+    def get_list_filter(self, request):
+        # Related filters list only values used by this tenant's rows (never every tenant's).
+        filters = []
+        for entry in super().get_list_filter(request):
+            if isinstance(entry, str) and "__" not in entry:
+                field = self.model._meta.get_field(entry)
+                if field.is_relation:
+                    entry = (entry, admin.RelatedOnlyFieldListFilter)
+            filters.append(entry)
+        return filters
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        return tenant_form(super().get_form(request, obj, change=change, **kwargs), request.tenant)
+
+    def get_list_display(self, request):
+        display = list(super().get_list_display(request))
+        if request.tenant is None and request.user.is_superuser and "tenant" not in display:
+            display.append("tenant")
+        return display
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.tenant = request.tenant
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for instance in formset.save(commit=False):
+            instance.tenant = form.instance.tenant
+            instance.save()
+        for instance in formset.deleted_objects:
+            instance.delete()
+        formset.save_m2m()
+
+    # Another tenant's id (or a missing one) is "not found", never a redirect or a 403.
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        raise Http404(f"No {opts.verbose_name} with this id.")
+
+    def scope_history(self, request, history):
+        """History rows of the request's tenant (deleted rows' history included, and only theirs)."""
+        if request.tenant is not None:
+            return history.filter(tenant_id=request.tenant.pk)
+        return history if request.user.is_superuser else history.none()
+
+    def get_history_queryset(self, request, history_manager, pk_name, object_id):
+        return self.scope_history(request, super().get_history_queryset(request, history_manager, pk_name, object_id))
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        versions = self.scope_history(request, self.model.history.all())
+        if not versions.filter(**{self.model._meta.pk.attname: object_id, "history_id": version_id}).exists():
+            raise Http404
+        if request.method != "GET":
+            raise PermissionDenied("The audit trail is read-only.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    # --- roles -------------------------------------------------------------------------
+    def role(self, request) -> str | None:
+        if request.user.is_superuser:
+            return Role.ADMIN
+        return request.role
+
+    def has_view_permission(self, request, obj=None):
+        return role_at_least(self.role(request), Role.VIEWER)
+
+    def has_add_permission(self, request):
+        return request.tenant is not None and role_at_least(self.role(request), Role.ADMIN)
+
+    def has_change_permission(self, request, obj=None):
+        role = self.role(request)
+        if role_at_least(role, Role.ADMIN):
+            return True
+        return role == Role.CSM and obj is not None and self.csm_owns(request.membership, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return role_at_least(self.role(request), Role.ADMIN)
+
+    def csm_owns(self, membership, obj) -> bool:
+        """What a CSM may edit. Subclasses name the rows that are theirs."""
+        return False
+
+
+class TenantScopedInline(TenantScopingMixin, admin.TabularInline):
+    extra = 0
+    show_change_link = True
+
+    def has_add_permission(self, request, obj):
+        return self.admin_site._registry[self.parent_model].has_change_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self.admin_site._registry[self.parent_model].has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.admin_site._registry[self.parent_model].has_delete_permission(request, obj)

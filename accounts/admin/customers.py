@@ -1,0 +1,62 @@
+from django.contrib import admin
+
+from accounts.admin.base import TenantScopedAdmin, TenantScopedInline
+from accounts.models import Account, Contact
+
+
+class ContactInline(TenantScopedInline):
+    model = Contact
+    fields = ("name", "email", "title", "is_executive", "is_champion", "adoption_stage", "last_seen_at")
+    readonly_fields = fields
+    can_delete = False
+    max_num = 0  # contacts are edited on their own page; this lists them
+    ordering = ("-is_executive", "name")
+
+
+@admin.register(Account)
+class AccountAdmin(TenantScopedAdmin):
+    list_display = ("name", "external_id", "segment", "lifecycle_stage", "arr", "licenses", "renewal_on", "csm_owner")
+    list_filter = ("lifecycle_stage", "segment", "csm_owner", "objectives_documented", "renewal_on")
+    search_fields = ("name", "external_id")
+    list_select_related = ("csm_owner__user",)
+    autocomplete_fields = ("csm_owner", "executive_sponsor")
+    date_hierarchy = None
+    inlines = [ContactInline]
+    fieldsets = (
+        (None, {"fields": ("name", "external_id", "segment", "lifecycle_stage", "csm_owner", "executive_sponsor")}),
+        ("Commercial", {"fields": ("arr", "licenses", "contract_start_on", "renewal_on")}),
+        (
+            "Onboarding and objectives",
+            {"fields": ("onboarding_started_on", "onboarding_completed_on", "objectives_documented", "objectives")},
+        ),
+    )
+
+    def csm_owns(self, membership, obj):
+        return membership is not None and obj.csm_owner_id == membership.pk
+
+
+@admin.register(Contact)
+class ContactAdmin(TenantScopedAdmin):
+    list_display = (
+        "__str__",
+        "email",
+        "account",
+        "title",
+        "is_executive",
+        "is_champion",
+        "adoption_stage",
+        "last_seen_at",
+    )
+    list_filter = ("adoption_stage", "is_executive", "is_decision_maker", "is_champion", "is_advocate", "account")
+    search_fields = ("name", "email", "external_id")
+    list_select_related = ("account",)
+    autocomplete_fields = ("account",)
+    raw_id_fields = ("reports_to",)
+    fieldsets = (
+        (None, {"fields": ("account", "external_id", "name", "email", "title", "reports_to")}),
+        ("Role at the customer", {"fields": ("is_executive", "is_decision_maker", "is_champion", "is_advocate")}),
+        ("Adoption", {"fields": ("adoption_stage", "first_seen_at", "last_seen_at")}),
+    )
+
+    def csm_owns(self, membership, obj):
+        return membership is not None and obj.account.csm_owner_id == membership.pk

@@ -1,0 +1,68 @@
+"""The admin site: every tenant member's console, scoped to their active tenant."""
+
+from django.contrib import admin, messages
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.urls import path, reverse
+from django.views.decorators.http import require_POST
+
+from accounts.middleware import SESSION_KEY, user_memberships
+from accounts.models import Tenant
+
+
+class MemberAuthenticationForm(AdminAuthenticationForm):
+    """Lets in platform staff and anyone who is a member of at least one tenant."""
+
+    def confirm_login_allowed(self, user):
+        if not user.is_active or not (user.is_staff or user_memberships(user)):
+            raise ValidationError(
+                self.error_messages["invalid_login"],
+                code="invalid_login",
+                params={"username": self.username_field.verbose_name},
+            )
+
+
+class TenantAdminSite(admin.AdminSite):
+    site_header = "csplatform"
+    site_title = "csplatform"
+    index_title = "Customer success console"
+    login_form = MemberAuthenticationForm
+
+    def has_permission(self, request):
+        user = request.user
+        return user.is_active and (user.is_superuser or getattr(request, "membership", None) is not None)
+
+    def each_context(self, request):
+        context = super().each_context(request)
+        user = request.user
+        if user.is_authenticated:
+            if user.is_superuser:
+                choices = list(Tenant.objects.order_by("name").values_list("pk", "name"))
+            else:
+                choices = [(m.tenant_id, f"{m.tenant.name} ({m.get_role_display()})") for m in request.memberships]
+            context.update(
+                tenant_choices=choices,
+                active_tenant=getattr(request, "tenant", None),
+                active_role=getattr(request, "role", None),
+            )
+        return context
+
+    def get_urls(self):
+        return [path("switch-tenant/", self.admin_view(self.switch_tenant), name="switch-tenant"), *super().get_urls()]
+
+    @staticmethod
+    @require_POST
+    def switch_tenant(request):
+        raw = request.POST.get("tenant", "")
+        allowed = {m.tenant_id for m in user_memberships(request.user)}
+        if request.user.is_superuser:
+            if raw == "":
+                request.session.pop(SESSION_KEY, None)  # operator view across all tenants
+                return HttpResponseRedirect(reverse("admin:index"))
+            allowed |= set(Tenant.objects.values_list("pk", flat=True))
+        if raw.isdigit() and int(raw) in allowed:
+            request.session[SESSION_KEY] = int(raw)
+        else:
+            messages.error(request, "You are not a member of that tenant.")
+        return HttpResponseRedirect(reverse("admin:index"))

@@ -1,0 +1,31 @@
+"""One error shape for every API error (drf-standardized-errors):
+
+{"type": "validation_error", "errors": [{"code": "max_length", "detail": "...", "attr": "name"}]}
+"""
+
+from django.db import IntegrityError
+from django.http import JsonResponse
+from drf_standardized_errors.handler import exception_handler as standardized_handler
+from rest_framework.exceptions import APIException
+
+
+class Conflict(APIException):
+    status_code = 409
+    default_code = "conflict"
+    default_detail = "The request conflicts with the current state of the resource; retry it."
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, IntegrityError):
+        exc = Conflict()
+    return standardized_handler(exc, context)
+
+
+def json_not_found(request, exception=None):
+    """404 for unknown URLs under the APIs, in the same shape as every other error."""
+    if request.path.startswith(("/api/", "/v1/")):
+        body = {"type": "client_error", "errors": [{"code": "not_found", "detail": "Not found.", "attr": None}]}
+        return JsonResponse(body, status=404)
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)

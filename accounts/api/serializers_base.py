@@ -1,0 +1,21 @@
+from rest_framework import serializers
+
+from accounts.api.fields import TenantRelatedField
+
+
+class TenantModelSerializer(serializers.ModelSerializer):
+    """Base for tenant-owned resources.
+
+    - Every relation, declared or generated, is a TenantRelatedField (scoped to the tenant).
+    - Unknown fields are rejected by name, so a typo or a privilege field such as ``tenant``
+      is a 400 instead of being silently dropped.
+    """
+
+    serializer_related_field = TenantRelatedField
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({name: ["Unknown field."] for name in unknown}, code="unknown_field")
+        return super().to_internal_value(data)

@@ -1,0 +1,40 @@
+"""The one base viewset that owns tenant scoping. Subclasses narrow; they never replace it."""
+
+from rest_framework import viewsets
+
+from accounts.api.principal import principal_of
+
+
+class TenantScopedViewSet(viewsets.GenericViewSet):
+    """``model`` names a tenant-owned model; ``narrow(queryset)`` may filter or annotate it."""
+
+    model = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "get_queryset" in cls.__dict__:
+            raise TypeError(f"{cls.__name__} must override narrow(), not get_queryset(): scoping lives here.")
+
+    @property
+    def tenant(self):
+        return principal_of(self.request).tenant
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.model.unscoped.none()
+        return self.narrow(self.model.objects.for_tenant(self.tenant))
+
+    def narrow(self, queryset):
+        return queryset
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["tenant"] = None if getattr(self, "swagger_fake_view", False) else self.tenant
+        return context
+
+    def perform_create(self, serializer):
+        serializer.save(tenant=self.tenant)
+
+    def csm_owns(self, membership, obj) -> bool:
+        """Rows a CSM may change; the default is none."""
+        return False

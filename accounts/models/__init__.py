@@ -1,0 +1,19 @@
+from accounts.models.api_key import ApiKey
+from accounts.models.customers import Account, AdoptionStage, Contact, LifecycleStage
+from accounts.models.invitation import Invitation
+from accounts.models.membership import Membership
+from accounts.models.tenant import TENANT_SETTING_DEFAULTS, Tenant
+from accounts.models.user import User
+
+__all__ = [
+    "TENANT_SETTING_DEFAULTS",
+    "Account",
+    "AdoptionStage",
+    "ApiKey",
+    "Contact",
+    "Invitation",
+    "LifecycleStage",
+    "Membership",
+    "Tenant",
+    "User",
+]

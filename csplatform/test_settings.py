@@ -1,0 +1,27 @@
+"""Test overrides: the same settings module, with test-only conveniences on top."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production-0123456789abcdef")
+
+from csplatform.settings import *  # noqa: F403
+from csplatform.settings import DATABASES, REDIS_URL
+
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; production keeps PBKDF2
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+if REDIS_URL:
+    # Tests share one Redis: a prefix per run keeps rate-limit counters apart.
+    CACHES["default"]["KEY_PREFIX"] = f"csp-test-{os.getpid()}"  # noqa: F405
+
+# Tasks run in-process after commit in tests; the worker tests switch to the real broker.
+CELERY_TASK_ALWAYS_EAGER = True

@@ -1,0 +1,97 @@
+"""Shared fixtures: two tenants, their people and keys, and clients acting as each."""
+
+import os
+from dataclasses import dataclass
+
+import pytest
+from rest_framework.test import APIClient
+
+from accounts.middleware import SESSION_KEY
+from accounts.roles import ALL_SCOPES, Role
+from accounts.services.api_keys import api_key_create
+from tests.factories import AccountFactory, ContactFactory, MembershipFactory, TenantFactory, UserFactory
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def require_service(available: bool, what: str) -> None:
+    """Skip on a laptop without the service; fail in CI, where it must be there."""
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"{what} is required when CI=true but is not available.")
+    pytest.skip(f"{what} not available")
+
+
+@dataclass
+class TenantWorld:
+    tenant: object
+    admin: object
+    csm: object
+    viewer: object
+    api_key: object
+    api_key_plaintext: str
+
+
+def make_world(name: str) -> TenantWorld:
+    tenant = TenantFactory(name=name, slug=name.lower())
+    people = {
+        role: MembershipFactory(tenant=tenant, role=role, user=UserFactory(email=f"{role}@{name.lower()}.test"))
+        for role in (Role.ADMIN, Role.CSM, Role.VIEWER)
+    }
+    key, plaintext = api_key_create(tenant=tenant, name=f"{name} key", scopes=ALL_SCOPES)
+    return TenantWorld(tenant, people[Role.ADMIN], people[Role.CSM], people[Role.VIEWER], key, plaintext)
+
+
+@pytest.fixture
+def world_a(db):
+    return make_world("Alpha")
+
+
+@pytest.fixture
+def world_b(db):
+    return make_world("Beta")
+
+
+def session_client(client, membership):
+    client.force_login(membership.user)
+    session = client.session
+    session[SESSION_KEY] = membership.tenant_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def admin_client_a(client, world_a):
+    return session_client(client, world_a.admin)
+
+
+@pytest.fixture
+def key_client_a(world_a):
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {world_a.api_key_plaintext}")
+    return api
+
+
+def api_as(membership) -> APIClient:
+    api = APIClient()
+    api.force_login(membership.user)
+    session = api.session
+    session[SESSION_KEY] = membership.tenant_id
+    session.save()
+    return api
+
+
+@pytest.fixture
+def account_a(world_a):
+    return AccountFactory(tenant=world_a.tenant)
+
+
+@pytest.fixture
+def account_b(world_b):
+    return AccountFactory(tenant=world_b.tenant)
+
+
+@pytest.fixture
+def contact_a(account_a):
+    return ContactFactory(account=account_a)

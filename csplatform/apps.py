@@ -2,6 +2,10 @@ from django.contrib.admin.apps import AdminConfig as DjangoAdminConfig
 
 
 class AdminConfig(DjangoAdminConfig):
-    """Django admin, served by the tenant-scoped admin site."""
+    """Django admin, served by the tenant-scoped admin site.
 
-    default_site = "accounts.admin.site.TenantAdminSite"
+    The site class lives outside the ``accounts.admin`` package on purpose: importing it must not
+    import the model admins, which register themselves on this very site while it is being built.
+    """
+
+    default_site = "csplatform.admin_site.TenantAdminSite"

@@ -3,10 +3,18 @@
 {"type": "validation_error", "errors": [{"code": "max_length", "detail": "...", "attr": "name"}]}
 """
 
+import logging
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import IntegrityError
 from django.http import JsonResponse
 from drf_standardized_errors.handler import exception_handler as standardized_handler
 from rest_framework.exceptions import APIException
+
+from accounts.api.parsers import RequestTooLarge
+
+logger = logging.getLogger(__name__)
 
 
 class Conflict(APIException):
@@ -16,7 +24,10 @@ class Conflict(APIException):
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, RequestDataTooBig):
+        exc = RequestTooLarge(f"The request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes.")
     if isinstance(exc, IntegrityError):
+        logger.warning("Integrity error answered with 409: %s", exc)
         exc = Conflict()
     return standardized_handler(exc, context)
 

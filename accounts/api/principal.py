@@ -17,7 +17,7 @@ class Principal:
     @property
     def throttle_ident(self) -> str | None:
         if self.api_key is not None:
-            return f"key:{self.api_key.pk}"
+            return f"key:{self.api_key.key_id}"
         if self.membership is not None:
             return f"member:{self.membership.pk}"
         return None

@@ -1,12 +1,14 @@
 from rest_framework import serializers
 
 from accounts.api.fields import TenantRelatedField
+from accounts.tenancy import UnscopedQueryError
 
 
 class TenantModelSerializer(serializers.ModelSerializer):
     """Base for tenant-owned resources.
 
     - Every relation, declared or generated, is a TenantRelatedField (scoped to the tenant).
+    - New rows get the tenant of the request (from the serializer context), never from input.
     - Unknown fields are rejected by name, so a typo or a privilege field such as ``tenant``
       is a 400 instead of being silently dropped.
     """
@@ -19,3 +21,9 @@ class TenantModelSerializer(serializers.ModelSerializer):
             if unknown:
                 raise serializers.ValidationError({name: ["Unknown field."] for name in unknown}, code="unknown_field")
         return super().to_internal_value(data)
+
+    def create(self, validated_data):
+        tenant = self.context.get("tenant")
+        if tenant is None:
+            raise UnscopedQueryError(f"{type(self).__name__} needs a tenant in its context to create rows.")
+        return super().create({**validated_data, "tenant": tenant})

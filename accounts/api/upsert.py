@@ -39,7 +39,7 @@ class ExternalIdUpsertMixin:
             serializer.is_valid(raise_exception=True)
             try:
                 with transaction.atomic():
-                    saved = serializer.save() if instance is not None else serializer.save(tenant=self.tenant)
+                    saved = serializer.save()
             except IntegrityError:
                 if attempt:
                     raise

@@ -54,7 +54,7 @@ class TenantAdminSite(admin.AdminSite):
     @staticmethod
     @require_POST
     def switch_tenant(request):
-        raw = request.POST.get("tenant", "")
+        raw = request.POST.get("active_tenant", "")
         allowed = {m.tenant_id for m in user_memberships(request.user)}
         if request.user.is_superuser:
             if raw == "":

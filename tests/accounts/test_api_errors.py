@@ -1,0 +1,142 @@
+"""Bad input gets a clear 4xx naming the field and the problem, never a 500."""
+
+import gzip
+
+import pytest
+
+from tests.factories import AccountFactory, ContactFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def errors_of(response):
+    body = response.json()
+    assert set(body) == {"type", "errors"}, body
+    return {(e["attr"], e["code"]) for e in body["errors"]}
+
+
+def test_malformed_json_is_a_parse_error(key_client_a):
+    response = key_client_a.generic("POST", "/api/v1/accounts/", '{"name": "x",', content_type="application/json")
+    assert response.status_code == 400
+    assert errors_of(response) == {(None, "parse_error")}
+
+
+def test_deeply_nested_json_is_a_parse_error_not_a_crash(key_client_a):
+    body = "[" * 100_000 + "]" * 100_000
+    response = key_client_a.generic("POST", "/api/v1/accounts/", body, content_type="application/json")
+    assert response.status_code in (400, 413)
+
+
+def test_nan_is_not_json(key_client_a):
+    response = key_client_a.generic(
+        "POST", "/api/v1/accounts/", '{"external_id": "n", "name": "n", "arr": NaN}', content_type="application/json"
+    )
+    assert response.status_code == 400
+
+
+def test_wrong_types_name_each_field(key_client_a):
+    response = key_client_a.post(
+        "/api/v1/accounts/",
+        {"external_id": "t", "name": "T", "licenses": "many", "arr": "lots", "renewal_on": "soon", "csm_owner": "x"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert errors_of(response) == {
+        ("licenses", "invalid"),
+        ("arr", "invalid"),
+        ("renewal_on", "invalid"),
+        ("csm_owner", "incorrect_type"),
+    }
+
+
+def test_unknown_foreign_key_is_rejected(key_client_a, world_a):
+    response = key_client_a.post("/api/v1/contacts/", {"external_id": "c", "account": 987654321}, format="json")
+    assert response.status_code == 400
+    assert errors_of(response) == {("account", "does_not_exist")}
+
+
+def test_over_long_strings_are_rejected_with_the_limit(key_client_a):
+    response = key_client_a.post("/api/v1/accounts/", {"external_id": "l", "name": "x" * 201}, format="json")
+    assert response.status_code == 400
+    assert errors_of(response) == {("name", "max_length")}
+
+
+def test_unknown_and_privilege_fields_are_rejected_by_name(key_client_a, world_b):
+    response = key_client_a.post(
+        "/api/v1/accounts/",
+        {"external_id": "p", "name": "P", "tenant": world_b.tenant.pk, "colour": "red"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert errors_of(response) == {("tenant", "unknown_field"), ("colour", "unknown_field")}
+
+
+def test_a_json_array_where_an_object_is_expected(key_client_a):
+    response = key_client_a.post("/api/v1/accounts/", [1, 2], format="json")
+    assert response.status_code == 400
+
+
+def test_oversized_bodies_get_413(key_client_a, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    body = '{"external_id": "big", "name": "' + "x" * 20_000 + '"}'
+    response = key_client_a.generic("POST", "/api/v1/accounts/", body, content_type="application/json")
+    assert response.status_code == 413
+    assert errors_of(response) == {(None, "request_too_large")}
+
+
+def test_unsupported_media_type(key_client_a):
+    response = key_client_a.generic("POST", "/api/v1/accounts/", gzip.compress(b"{}"), content_type="text/plain")
+    assert response.status_code == 415
+
+
+def test_negative_arr_and_inverted_onboarding_dates(key_client_a):
+    response = key_client_a.post(
+        "/api/v1/accounts/",
+        {
+            "external_id": "d",
+            "name": "D",
+            "arr": "-5",
+            "onboarding_started_on": "2026-05-01",
+            "onboarding_completed_on": "2026-04-01",
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert ("arr", "min_value") in errors_of(response)
+
+
+def test_inverted_onboarding_dates(key_client_a):
+    response = key_client_a.post(
+        "/api/v1/accounts/",
+        {
+            "external_id": "d",
+            "name": "D",
+            "onboarding_started_on": "2026-05-01",
+            "onboarding_completed_on": "2026-04-01",
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert errors_of(response) == {("onboarding_completed_on", "invalid")}
+
+
+def test_invalid_filter_values_are_400_naming_the_filter(key_client_a):
+    response = key_client_a.get("/api/v1/accounts/?renewal_on_after=not-a-date&lifecycle_stage=bogus")
+    assert response.status_code == 400
+    attrs = {attr for attr, _ in errors_of(response)}
+    assert {"renewal_on", "lifecycle_stage"} <= attrs
+
+
+def test_unknown_api_urls_answer_json_404(key_client_a):
+    response = key_client_a.get("/api/v1/nothing-here/")
+    assert response.status_code == 404 and response.json()["errors"][0]["code"] == "not_found"
+
+
+def test_non_numeric_id_in_path_is_404(key_client_a):
+    assert key_client_a.get("/api/v1/accounts/abc/").status_code == 404
+
+
+def test_method_not_allowed_has_the_error_shape(key_client_a, world_a):
+    contact = ContactFactory(account=AccountFactory(tenant=world_a.tenant))
+    response = key_client_a.post(f"/api/v1/contacts/{contact.pk}/", {}, format="json")
+    assert response.status_code == 405 and errors_of(response) == {(None, "method_not_allowed")}

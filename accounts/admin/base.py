@@ -83,6 +83,7 @@ class TenantScopedAdmin(TenantScopingMixin, SimpleHistoryAdmin):
     paginator = CappedCountPaginator
     show_full_result_count = False
     list_per_page = 50
+    history_list_display = ["history_api_key"]  # integrations appear in the audit by key prefix
 
     # --- rows --------------------------------------------------------------------------
     def get_queryset(self, request):

@@ -60,12 +60,3 @@ class Tenant(models.Model):
 
     def setting(self, key: str):
         return self.settings.get(key, TENANT_SETTING_DEFAULTS[key])
-
-    @property
-    def tenant(self):
-        # A tenant owns itself: lets audit and scoping code treat it like its rows.
-        return self
-
-    @property
-    def tenant_id(self):
-        return self.pk

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Invitation, Membership, Tenant, User
+from accounts.roles import role_at_least
 from accounts.services.tenants import membership_set, user_get_or_create
 from csplatform.tasks import enqueue_on_commit
 
@@ -87,6 +88,6 @@ def invitation_accept(*, invitation: Invitation, full_name: str, password: str |
             user.save(update_fields=["password", "full_name"])
         existing = Membership.objects.for_tenant(tenant).filter(user=user).first()
         # Joining never lowers a role someone already holds.
-        if existing is not None and existing.role == "admin":
+        if existing is not None and role_at_least(existing.role, invitation.role):
             return existing
         return membership_set(tenant=tenant, user=user, role=invitation.role)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.text import slugify
 
@@ -32,6 +33,8 @@ def unique_slug(name: str) -> str:
 
 
 def user_get_or_create(*, email: str, password: str | None = None, full_name: str = "") -> tuple[User, bool]:
+    """The user with this email (any case), or a new one. Raises ValidationError for a bad address."""
+    validate_email(email)
     user = User.objects.filter(email__iexact=email).first()
     if user is not None:
         return user, False
@@ -39,9 +42,13 @@ def user_get_or_create(*, email: str, password: str | None = None, full_name: st
 
 
 def membership_set(*, tenant: Tenant, user: User, role: str) -> Membership:
-    membership, _ = Membership.objects.for_tenant(tenant).update_or_create(
+    """Give ``user`` ``role`` in ``tenant``; saves (and audits) only when something changes."""
+    membership, created = Membership.objects.for_tenant(tenant).get_or_create(
         tenant=tenant, user=user, defaults={"role": role}
     )
+    if not created and membership.role != role:
+        membership.role = role
+        membership.save(update_fields=["role"])
     return membership
 
 
@@ -61,7 +68,8 @@ def tenant_create(
     tenant.save()
     user, created = user_get_or_create(email=admin_email)
     generated = None
-    if created:
+    # A new user, or one invited somewhere but never joined, needs a password to sign in.
+    if created or not user.has_usable_password():
         generated = password or secrets.token_urlsafe(12)
         user.set_password(generated)
         user.save(update_fields=["password"])

@@ -153,3 +153,19 @@ def test_audit_history_of_a_deleted_row_stays_with_its_tenant(world_a, world_b, 
     pk = theirs.pk
     theirs.delete()
     assert admin_client_a.get(f"/admin/accounts/account/{pk}/history/").status_code == 404
+
+
+def test_accepting_an_invitation_never_lowers_an_existing_role(world_a):
+    from accounts.services.invitations import invitation_accept
+
+    invitation = invitation_create(tenant=world_a.tenant, email=world_a.csm.user.email, role="viewer", invited_by=None)
+    membership = invitation_accept(invitation=invitation, full_name="", password=None)
+    assert membership.role == "csm"
+
+
+def test_emails_are_unique_whatever_their_case(db):
+    from django.db import IntegrityError, transaction
+
+    User.objects.create_user("Case@Example.com", "pw")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.create(email="CASE@example.com")

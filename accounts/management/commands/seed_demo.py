@@ -1,0 +1,37 @@
+"""Create or refresh the demo tenant; safe to run any number of times."""
+
+import sys
+from functools import partial
+
+from django.core.management.base import BaseCommand
+from tqdm import tqdm
+
+from accounts.roles import Role
+from accounts.services.demo_data import demo_tenant_seed
+
+ADMIN_URL = "http://127.0.0.1:8000/admin/"
+
+
+class Command(BaseCommand):
+    help = "Seed the demo tenant 'Northwind Analytics' (slug demo): people, ~300 accounts, ~3,000 contacts."
+
+    def handle(self, *args, **options):
+        # tqdm writes carriage returns, so it gets the raw stream rather than Django's line-ending wrapper.
+        stream = options.get("stderr") or sys.stderr
+        progress = partial(tqdm, file=stream, disable=options["verbosity"] == 0, leave=False)
+        seeded = demo_tenant_seed(progress=progress)
+
+        tenant = seeded.tenant
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo tenant '{tenant.name}' (slug {tenant.slug}): "
+                f"{seeded.accounts:,} accounts, {seeded.contacts:,} contacts."
+            )
+        )
+        self.stdout.write(f"\n  Admin: {ADMIN_URL}\n")
+        self.stdout.write("  Demo logins (demo only: these passwords are public):")
+        width = max(len(email) for email, _, _ in seeded.logins)
+        for email, role, password in seeded.logins:
+            self.stdout.write(f"    {Role(role).label:<7} {email:<{width}}  {password}")
+        rotated = f"; {seeded.revoked_keys} previous demo key revoked" if seeded.revoked_keys else ""
+        self.stdout.write(f"\n  API key (all scopes, shown only now{rotated}):\n    {seeded.api_key_plaintext}")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
 
@@ -100,6 +101,18 @@ class TenantOwned(models.Model):
         abstract = True
         default_manager_name = "unscoped"
         base_manager_name = "unscoped"
+
+    def clean(self):
+        """Every relation to another tenant-owned row stays inside this row's tenant."""
+        super().clean()
+        errors = {}
+        for field in self._meta.concrete_fields:
+            if not field.is_relation or field.name == "tenant" or not is_tenant_owned(field.related_model):
+                continue
+            if getattr(self, field.attname) is not None and getattr(self, field.name).tenant_id != self.tenant_id:
+                errors[field.name] = "Belongs to another tenant."
+        if errors:
+            raise ValidationError(errors)
 
 
 M = TypeVar("M", bound=models.Model)

@@ -19,14 +19,17 @@ from accounts.roles import Role, role_at_least
 from accounts.tenancy import is_tenant_owned
 
 
-def scoped_queryset(request, model):
-    """``model``'s rows that the request may see: its tenant's, or all for an operator outside one."""
-    qs = model._default_manager.all()
-    if not is_tenant_owned(model):
-        return qs
+def restrict_to_request_tenant(request, qs):
+    """The rows of ``qs`` the request may see: its tenant's, or all for an operator outside one."""
     if request.tenant is not None:
-        return qs.filter(tenant=request.tenant)
+        return qs.filter(tenant_id=request.tenant.pk)
     return qs if request.user.is_superuser else qs.none()
+
+
+def scoped_queryset(request, model):
+    """Choices for a relation to ``model``."""
+    qs = model._default_manager.all()
+    return restrict_to_request_tenant(request, qs) if is_tenant_owned(model) else qs
 
 
 class ScopedRawIdWidget(ForeignKeyRawIdWidget):
@@ -87,10 +90,7 @@ class TenantScopedAdmin(TenantScopingMixin, SimpleHistoryAdmin):
 
     # --- rows --------------------------------------------------------------------------
     def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if request.tenant is not None:
-            return qs.filter(tenant=request.tenant)
-        return qs if request.user.is_superuser else qs.none()
+        return restrict_to_request_tenant(request, super().get_queryset(request))
 
     def get_list_filter(self, request):
         # Related filters list only values used by this tenant's rows (never every tenant's).
@@ -131,9 +131,7 @@ class TenantScopedAdmin(TenantScopingMixin, SimpleHistoryAdmin):
 
     def scope_history(self, request, history):
         """History rows of the request's tenant (deleted rows' history included, and only theirs)."""
-        if request.tenant is not None:
-            return history.filter(tenant_id=request.tenant.pk)
-        return history if request.user.is_superuser else history.none()
+        return restrict_to_request_tenant(request, history)
 
     def get_history_queryset(self, request, history_manager, pk_name, object_id):
         return self.scope_history(request, super().get_history_queryset(request, history_manager, pk_name, object_id))

@@ -80,9 +80,8 @@ class Account(TenantOwned):
         return self.name
 
     def clean(self):
+        super().clean()
         errors = {}
-        if self.csm_owner_id and self.csm_owner.tenant_id != self.tenant_id:
-            errors["csm_owner"] = "Not a member of this tenant."
         if self.executive_sponsor_id and (self.pk is None or self.executive_sponsor.account_id != self.pk):
             errors["executive_sponsor"] = "The executive sponsor must be a contact of this account."
         if (
@@ -133,6 +132,7 @@ class Contact(TenantOwned):
         return self.name or self.email or self.external_id
 
     def clean(self):
+        super().clean()
         if self.reports_to_id:
             if self.reports_to_id == self.pk:
                 raise ValidationError({"reports_to": "A contact cannot report to themselves."})

@@ -62,3 +62,19 @@ def test_every_unique_constraint_and_index_leads_with_the_tenant():
             assert constraint.fields[0] == "tenant", f"{model.__name__}.{constraint.name}"
         for index in model._meta.indexes:
             assert index.fields[0] == "tenant", f"{model.__name__}.{index.name}"
+
+
+def test_model_validation_refuses_relations_that_cross_tenants(world_a, world_b):
+    from django.core.exceptions import ValidationError
+
+    from tests.factories import ContactFactory
+
+    contact = ContactFactory(account=AccountFactory(tenant=world_a.tenant))
+    contact.account = AccountFactory(tenant=world_b.tenant)
+    with pytest.raises(ValidationError) as error:
+        contact.full_clean()
+    assert "account" in error.value.message_dict
+    account = AccountFactory(tenant=world_a.tenant, csm_owner=world_b.csm)
+    with pytest.raises(ValidationError) as error:
+        account.full_clean()
+    assert error.value.message_dict["csm_owner"] == ["Belongs to another tenant."]

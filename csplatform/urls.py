@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("invitations/<str:token>/", accept_invitation, name="invitation-accept"),
     path("api/v1/", include("csplatform.api_urls")),
+    path("v1/", include("indicators.urls_tracking")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),

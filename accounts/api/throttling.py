@@ -17,24 +17,31 @@ logger = logging.getLogger(__name__)
 WINDOW_SECONDS = 60
 
 
+def rate_limit_wait(ident: str, limit: int) -> int | None:
+    """Count one request for ``ident``; None if within ``limit`` per minute, else seconds to wait."""
+    now = time.time()
+    window = int(now // WINDOW_SECONDS)
+    key = f"ratelimit:{ident}:{window}"
+    try:
+        cache.add(key, 0, timeout=WINDOW_SECONDS + 5)
+        count = cache.incr(key)
+    except Exception:
+        logger.warning("Rate-limit cache unavailable; allowing the request.", exc_info=True)
+        return None
+    return None if count <= limit else max(1, round((window + 1) * WINDOW_SECONDS - now))
+
+
+def key_rate_limit(api_key) -> int:
+    return api_key.rate_limit_per_minute or settings.API_DEFAULT_RATE_PER_MINUTE
+
+
 class TenantPrincipalThrottle(BaseThrottle):
     def allow_request(self, request, view):
         principal = principal_of(request)
         ident = principal.throttle_ident or f"ip:{self.get_ident(request)}"
-        limit = settings.API_DEFAULT_RATE_PER_MINUTE
-        if principal.api_key is not None and principal.api_key.rate_limit_per_minute:
-            limit = principal.api_key.rate_limit_per_minute
-        now = time.time()
-        window = int(now // WINDOW_SECONDS)
-        key = f"ratelimit:{ident}:{window}"
-        try:
-            cache.add(key, 0, timeout=WINDOW_SECONDS + 5)
-            count = cache.incr(key)
-        except Exception:
-            logger.warning("Rate-limit cache unavailable; allowing the request.", exc_info=True)
-            return True
-        self._wait = (window + 1) * WINDOW_SECONDS - now
-        return count <= limit
+        limit = key_rate_limit(principal.api_key) if principal.api_key else settings.API_DEFAULT_RATE_PER_MINUTE
+        self._wait = rate_limit_wait(ident, limit)
+        return self._wait is None
 
     def wait(self):
-        return max(1, round(self._wait))
+        return self._wait

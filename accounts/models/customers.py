@@ -61,8 +61,10 @@ class Account(TenantOwned):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Set in the transaction that stores an event for this account; cleared by its recompute.
+    needs_recompute_since = models.DateTimeField(null=True, blank=True, editable=False)
 
-    history = audit_trail()
+    history = audit_trail(excluded_fields=["needs_recompute_since"])
 
     class Meta(TenantOwned.Meta):
         ordering = ["name"]
@@ -97,7 +99,8 @@ class Account(TenantOwned):
 class Contact(TenantOwned):
     """A person at a customer account: one of the product's users."""
 
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="contacts")
+    # Null until the contact is linked to an account (a Segment identify may precede its group).
+    account = models.ForeignKey(Account, null=True, blank=True, on_delete=models.CASCADE, related_name="contacts")
     external_id = models.CharField(max_length=191, help_text="The tenant's own id for this person.")
     email = models.EmailField(blank=True)
     name = models.CharField(max_length=200, blank=True)

@@ -1,0 +1,103 @@
+"""The Segment-compatible HTTP Tracking API: /v1/batch, /v1/track, /v1/identify, ...
+
+Thin, fast views (no DRF on this hot path): authenticate the write key, enforce Segment's
+limits, decode with msgspec, store in one transaction, answer 200 with a receipt only after
+commit. Some Segment client libraries treat any status other than 200 as failure, so success is
+always exactly 200.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import zlib
+
+import msgspec
+from django.core.exceptions import RequestDataTooBig
+from django.http import JsonResponse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from accounts.api.throttling import key_rate_limit, rate_limit_wait
+from accounts.roles import Scope
+from accounts.services.api_keys import api_key_authenticate
+from indicators.ingest.messages import MAX_BATCH_BYTES, RequestRejected, decode_batch, decode_message
+from indicators.ingest.segment import segment_ingest
+from indicators.ingest.segment_schema import envelope_decoder
+from indicators.recompute_queue import enqueue_recompute
+
+
+def error(status: int, code: str, detail: str, **headers) -> JsonResponse:
+    response = JsonResponse(
+        {"success": False, "type": "client_error", "errors": [{"code": code, "detail": detail, "attr": None}]},
+        status=status,
+    )
+    for name, value in headers.items():
+        response[name.replace("_", "-")] = value
+    return response
+
+
+def _body(request) -> bytes:
+    try:
+        body = request.body
+    except RequestDataTooBig:
+        raise RequestRejected(413, "request_too_large", f"A request may be at most {MAX_BATCH_BYTES // 1024} KB.")
+    if request.headers.get("Content-Encoding", "").lower() == "gzip":
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            body = inflater.decompress(body, MAX_BATCH_BYTES + 1)
+        except zlib.error:
+            raise RequestRejected(400, "invalid_gzip", "The body is not valid gzip.") from None
+        if len(body) > MAX_BATCH_BYTES or inflater.unconsumed_tail:
+            raise RequestRejected(413, "request_too_large", f"A request may be at most {MAX_BATCH_BYTES // 1024} KB.")
+    return body
+
+
+def _write_key(request, body: bytes) -> str:
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("basic "):
+        try:
+            user, _, _password = base64.b64decode(header[6:].strip()).decode("utf-8").partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            raise RequestRejected(401, "authentication_failed", "Malformed Basic authorization header.") from None
+        return user
+    if header.lower().startswith("bearer "):
+        return header[7:].strip()
+    try:
+        return envelope_decoder.decode(body).write_key or ""
+    except (msgspec.ValidationError, msgspec.DecodeError):
+        return ""
+
+
+def tracking_view(message_type: str | None):
+    """A view for one Segment endpoint; ``None`` is /v1/batch."""
+
+    @csrf_exempt
+    @require_POST
+    def view(request):
+        received_at = timezone.now()
+        try:
+            body = _body(request)
+            key = api_key_authenticate(_write_key(request, body))
+            if key is None:
+                return error(401, "authentication_failed", "Invalid, expired or revoked write key.")
+            if not key.has_scope(Scope.INGEST):
+                return error(403, "permission_denied", "This key lacks the 'ingest' scope.")
+            wait = rate_limit_wait(f"key:{key.key_id}", key_rate_limit(key))
+            if wait is not None:
+                return error(429, "throttled", f"Rate limit exceeded; retry in {wait} s.", Retry_After=str(wait))
+            if message_type is None:
+                records, rejected, _ = decode_batch(body, received_at=received_at)
+            else:
+                result = decode_message(body, index=None, received_at=received_at, type_=message_type)
+                records, rejected = ([result], []) if not hasattr(result, "reason") else ([], [result])
+        except RequestRejected as exc:
+            return error(exc.status, exc.code, exc.detail)
+        receipt = segment_ingest(tenant=key.tenant, records=records, rejected=rejected, received_at=received_at)
+        enqueue_recompute(tenant_id=key.tenant_id, account_ids=receipt.touched_account_ids)
+        status = 200 if records or not rejected else 400
+        return JsonResponse(receipt.as_json(), status=status)
+
+    view.__name__ = f"segment_{message_type or 'batch'}"
+    return view

@@ -1,0 +1,167 @@
+"""Turning Segment messages into validated, normalised records (or a reason they are rejected)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import msgspec
+
+from indicators.ingest import traits
+from indicators.ingest.segment_schema import Batch, Message, batch_decoder, message_decoder
+
+MAX_MESSAGE_BYTES = 32 * 1024
+MAX_BATCH_BYTES = 500 * 1024
+MAX_BATCH_MESSAGES = 2500
+MAX_ID_LENGTH = 191
+MAX_NAME_LENGTH = 200
+
+
+class RequestRejected(Exception):
+    """The whole request is unusable (bad JSON, over a limit): answered with a 4xx."""
+
+    def __init__(self, status: int, code: str, detail: str):
+        super().__init__(detail)
+        self.status, self.code, self.detail = status, code, detail
+
+
+@dataclass(frozen=True)
+class Record:
+    """One accepted message, normalised: ids as text, the event time corrected for clock skew."""
+
+    type: str
+    message_id: str
+    user_id: str
+    anonymous_id: str
+    occurred_at: datetime
+    event: str = ""
+    group_id: str = ""
+    previous_id: str = ""
+    properties: dict[str, Any] = field(default_factory=dict)
+    traits: dict[str, Any] = field(default_factory=dict)
+    context_group_id: str = ""
+    contact_fields: dict[str, Any] = field(default_factory=dict)
+    account_fields: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Rejection:
+    index: int | None
+    message_id: str
+    reason: str
+    payload: bytes
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def event_time(message: Message, *, received_at: datetime, batch_sent_at: datetime | None) -> datetime:
+    """Segment's skew correction: timestamp = receivedAt - (sentAt - originalTimestamp).
+
+    The sender's own clock is trusted only for the interval between the event and the send, so
+    a device with a wrong clock still lands at the right time, and a back-fill with old
+    timestamps keeps them.
+    """
+    client_time = message.timestamp or message.original_timestamp
+    sent_at = message.sent_at or batch_sent_at
+    if client_time is None:
+        return received_at
+    client_time = _aware(client_time)
+    if sent_at is None:
+        return client_time
+    return (received_at - (_aware(sent_at) - client_time)).astimezone(UTC)
+
+
+def _aware(value: datetime) -> datetime:
+    return value.astimezone(UTC) if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def validate(message: Message, *, received_at: datetime, batch_sent_at: datetime | None) -> Record:
+    """A Record, or ValueError with a reason a person can act on."""
+    user_id, anonymous_id = _text(message.user_id), _text(message.anonymous_id)
+    if not user_id and not anonymous_id:
+        raise ValueError("userId or anonymousId is required")
+    for name, value in (("userId", user_id), ("anonymousId", anonymous_id), ("messageId", message.message_id or "")):
+        if len(value) > MAX_ID_LENGTH:
+            raise ValueError(f"{name} is longer than {MAX_ID_LENGTH} characters")
+    event = (message.event or "").strip()
+    if message.type == "track" and not event:
+        raise ValueError("event is required for track")
+    if len(event) > MAX_NAME_LENGTH:
+        raise ValueError(f"event is longer than {MAX_NAME_LENGTH} characters")
+    group_id = _text(message.group_id)
+    if message.type == "group" and not group_id:
+        raise ValueError("groupId is required for group")
+    previous_id = _text(message.previous_id)
+    if message.type == "alias" and not (previous_id and user_id):
+        raise ValueError("previousId and userId are required for alias")
+    context_group_id = _text(message.context.get("groupId") or (message.context.get("group") or {}).get("id"))
+    if len(group_id) > MAX_ID_LENGTH or len(context_group_id) > MAX_ID_LENGTH:
+        raise ValueError(f"groupId is longer than {MAX_ID_LENGTH} characters")
+    occurred_at = event_time(message, received_at=received_at, batch_sent_at=batch_sent_at)
+    if occurred_at > received_at + timedelta(days=1):
+        raise ValueError("timestamp is more than a day in the future")
+    contact = traits.contact_fields(message.traits) if message.type == "identify" else {}
+    account = traits.account_fields(message.traits) if message.type == "group" else {}
+    if message.type in ("page", "screen"):
+        event = (message.name or message.properties.get("name") or "")[:MAX_NAME_LENGTH]
+    return Record(
+        type=message.type,
+        message_id=message.message_id or f"csp-{uuid.uuid4()}",
+        user_id=user_id,
+        anonymous_id=anonymous_id,
+        occurred_at=occurred_at,
+        event=event,
+        group_id=group_id,
+        previous_id=previous_id,
+        properties=message.properties,
+        traits=message.traits,
+        context_group_id=context_group_id,
+        contact_fields=contact,
+        account_fields=account,
+    )
+
+
+def decode_message(
+    raw: bytes, *, index: int | None, received_at: datetime, batch_sent_at: datetime | None = None, type_: str = ""
+) -> Record | Rejection:
+    if len(raw) > MAX_MESSAGE_BYTES:
+        return Rejection(index, "", f"message is larger than {MAX_MESSAGE_BYTES // 1024} KB", raw[:2000])
+    try:
+        message = message_decoder.decode(raw)
+        if type_ and message.type != type_:
+            raise ValueError(f"type must be '{type_}' on this endpoint")
+        return validate(message, received_at=received_at, batch_sent_at=batch_sent_at)
+    except (msgspec.ValidationError, msgspec.DecodeError, ValueError) as exc:
+        return Rejection(index, _message_id_of(raw), str(exc), raw[:2000])
+
+
+def _message_id_of(raw: bytes) -> str:
+    try:
+        value = msgspec.json.decode(raw)
+        return _text(value.get("messageId"))[:MAX_ID_LENGTH] if isinstance(value, dict) else ""
+    except msgspec.DecodeError:
+        return ""
+
+
+def decode_batch(body: bytes, *, received_at: datetime) -> tuple[list[Record], list[Rejection], Batch]:
+    if len(body) > MAX_BATCH_BYTES:
+        raise RequestRejected(400, "batch_too_large", f"A batch request may be at most {MAX_BATCH_BYTES // 1024} KB.")
+    try:
+        batch = batch_decoder.decode(body)
+    except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+        raise RequestRejected(400, "invalid_batch", f"Invalid batch: {exc}") from None
+    if len(batch.batch) > MAX_BATCH_MESSAGES:
+        raise RequestRejected(
+            400,
+            "too_many_messages",
+            f"A batch may hold at most {MAX_BATCH_MESSAGES} messages ({len(batch.batch)} sent).",
+        )
+    records, rejections = [], []
+    for index, raw in enumerate(batch.batch):
+        result = decode_message(bytes(raw), index=index, received_at=received_at, batch_sent_at=batch.sent_at)
+        (records if isinstance(result, Record) else rejections).append(result)
+    return records, rejections, batch

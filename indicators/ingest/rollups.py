@@ -1,0 +1,87 @@
+"""Daily rollups per account and per contact, kept current as events are stored.
+
+Later computations read these (and recent events) instead of scanning all history. The touched
+accounts are locked first, in primary-key order, so concurrent ingestion for the same account
+queues up instead of losing an update, and never deadlocks.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from accounts.models import Account, Tenant
+from indicators.models import AccountDay, ContactDay
+
+
+@dataclass(frozen=True)
+class EventFact:
+    account_id: int
+    contact_id: int | None
+    occurred_at: datetime
+    type: str
+    feature: str | None  # the feature usage counts for (after merges); None for other types
+
+
+def rollups_add(*, tenant: Tenant, facts: list[EventFact]) -> set[int]:
+    """Add ``facts`` to the rollups; return the ids of the accounts touched."""
+    if not facts:
+        return set()
+    account_ids = sorted({f.account_id for f in facts})
+    list(Account.objects.for_tenant(tenant).filter(pk__in=account_ids).order_by("pk").select_for_update().values("pk"))
+    days = {f.occurred_at.date() for f in facts}
+    account_days = {
+        (r.account_id, r.day): r
+        for r in AccountDay.objects.for_tenant(tenant).filter(account_id__in=account_ids, day__in=days)
+    }
+    contact_ids = {f.contact_id for f in facts if f.contact_id}
+    contact_days = {
+        (r.contact_id, r.day): r
+        for r in ContactDay.objects.for_tenant(tenant).filter(contact_id__in=contact_ids, day__in=days)
+    }
+    newly_active: dict[tuple[int, date], set[int]] = defaultdict(set)
+    for fact in facts:
+        day = fact.occurred_at.date()
+        account_day = account_days.get((fact.account_id, day)) or account_days.setdefault(
+            (fact.account_id, day),
+            AccountDay(tenant=tenant, account_id=fact.account_id, day=day, by_feature={}, by_type={},
+                       last_activity_at=fact.occurred_at),
+        )  # fmt: skip
+        _count(account_day, fact)
+        account_day.by_type[fact.type] = account_day.by_type.get(fact.type, 0) + 1
+        if fact.contact_id:
+            contact_day = contact_days.get((fact.contact_id, day)) or contact_days.setdefault(
+                (fact.contact_id, day),
+                ContactDay(tenant=tenant, contact_id=fact.contact_id, account_id=fact.account_id, day=day,
+                           by_feature={}, last_activity_at=fact.occurred_at),
+            )  # fmt: skip
+            was_active = contact_day.usage_events > 0
+            _count(contact_day, fact)
+            if fact.type == "usage" and not was_active:
+                newly_active[(fact.account_id, day)].add(fact.contact_id)
+    for key, contacts in newly_active.items():
+        account_days[key].active_users += len(contacts)
+    _upsert(AccountDay, tenant, account_days.values(), ["account", "day"])
+    _upsert(ContactDay, tenant, contact_days.values(), ["contact", "day"])
+    return set(account_ids)
+
+
+def _count(row, fact: EventFact) -> None:
+    row.events += 1
+    if fact.type == "usage":
+        row.usage_events += 1
+        if fact.feature:
+            row.by_feature[fact.feature] = row.by_feature.get(fact.feature, 0) + 1
+    if fact.occurred_at > row.last_activity_at:
+        row.last_activity_at = fact.occurred_at
+
+
+def _upsert(model, tenant, rows, keys) -> None:
+    rows = list(rows)
+    if not rows:
+        return
+    update_fields = [f.name for f in model._meta.concrete_fields if f.name not in {"id", "tenant", *keys}]
+    model.objects.for_tenant(tenant).bulk_create(
+        rows, update_conflicts=True, unique_fields=["tenant", *keys], update_fields=update_fields
+    )

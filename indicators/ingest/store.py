@@ -1,0 +1,132 @@
+"""Storing events durably: insert (de-duplicated), rollups, recompute marks — one transaction.
+
+Callers (the Segment API, the typed event API, the demo seeder) turn their input into NewEvent
+rows and call ``events_store`` inside ``transaction.atomic()``; the request answers 2xx only
+after that commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import msgspec
+from django.db import connection
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import Account, Tenant
+from indicators.ingest.rollups import EventFact, rollups_add
+from indicators.models import Event, EventType, Feature
+
+COLUMNS = (
+    "tenant_id", "account_id", "contact_id", "user_id", "anonymous_id", "type", "name",
+    "occurred_at", "received_at", "properties", "source", "message_id",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    message_id: str
+    type: str
+    name: str
+    occurred_at: datetime
+    source: str
+    properties: dict = field(default_factory=dict)
+    account_id: int | None = None
+    contact_id: int | None = None
+    user_id: str = ""
+    anonymous_id: str = ""
+
+
+@dataclass(frozen=True)
+class Stored:
+    inserted: list[NewEvent]
+    duplicates: int
+    touched_account_ids: set[int]
+
+
+def events_store(*, tenant: Tenant, events: list[NewEvent], received_at: datetime | None = None) -> Stored:
+    """Insert ``events`` (skipping message ids already stored), update rollups, mark accounts."""
+    received_at = received_at or timezone.now()
+    unique = list({e.message_id: e for e in reversed(events)}.values())[::-1]  # first occurrence wins
+    inserted_ids = _insert(tenant, unique, received_at) if unique else set()
+    inserted = [e for e in unique if e.message_id in inserted_ids]
+    features = features_register(tenant=tenant, keys={e.name for e in inserted if e.type == EventType.USAGE})
+    facts = [
+        EventFact(
+            e.account_id, e.contact_id, e.occurred_at, e.type, features.get(e.name) if e.type == "usage" else None
+        )
+        for e in inserted
+        if e.account_id is not None
+    ]
+    touched = rollups_add(tenant=tenant, facts=facts)
+    accounts_mark_for_recompute(tenant=tenant, account_ids=touched)
+    return Stored(inserted=inserted, duplicates=len(events) - len(inserted), touched_account_ids=touched)
+
+
+def accounts_mark_for_recompute(*, tenant: Tenant, account_ids: set[int]) -> None:
+    if account_ids:
+        Account.objects.for_tenant(tenant).filter(pk__in=account_ids, needs_recompute_since=None).update(
+            needs_recompute_since=timezone.now()
+        )
+
+
+def features_register(*, tenant: Tenant, keys: set[str]) -> dict[str, str]:
+    """Map event names to the feature key their usage counts for; unknown names register as non-core."""
+    keys.discard("")
+    if not keys:
+        return {}
+    found = {f.key: f for f in Feature.objects.for_tenant(tenant).filter(key__in=keys).select_related("merged_into")}
+    missing = keys - set(found)
+    if missing:
+        Feature.objects.for_tenant(tenant).bulk_create(
+            [Feature(tenant=tenant, key=key, name=key[:200]) for key in sorted(missing)], ignore_conflicts=True
+        )
+        found.update({f.key: f for f in Feature.objects.for_tenant(tenant).filter(key__in=missing)})
+    return {key: (f.merged_into.key if f.merged_into_id else key) for key, f in found.items()}
+
+
+def _insert(tenant: Tenant, events: list[NewEvent], received_at: datetime) -> set[str]:
+    """One multi-row INSERT ... ON CONFLICT DO NOTHING RETURNING: the message ids actually stored."""
+    ops = connection.ops
+    is_pg = connection.vendor == "postgresql"
+    json_placeholder = "%s::jsonb" if is_pg else "%s"
+    row = "(" + ", ".join(json_placeholder if c == "properties" else "%s" for c in COLUMNS) + ")"
+    received = ops.adapt_datetimefield_value(received_at)
+    stored: set[str] = set()
+    for start in range(0, len(events), 500):  # keep each statement's parameter count modest
+        chunk = events[start : start + 500]
+        params = []
+        for e in chunk:
+            params += [
+                tenant.pk, e.account_id, e.contact_id, e.user_id, e.anonymous_id, e.type, e.name,
+                ops.adapt_datetimefield_value(e.occurred_at), received, msgspec.json.encode(e.properties).decode(),
+                e.source, e.message_id,
+            ]  # fmt: skip
+        sql = (
+            f"INSERT INTO {Event._meta.db_table} ({', '.join(COLUMNS)}) VALUES {', '.join([row] * len(chunk))} "
+            "ON CONFLICT (tenant_id, message_id) DO NOTHING RETURNING message_id"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            stored.update(r[0] for r in cursor.fetchall())
+    return stored
+
+
+def events_attribute(*, tenant: Tenant, user_id: str, account_id: int, contact_id: int | None) -> int:
+    """Give a user's not-yet-attributed events to the account a later ``group`` call linked them to."""
+    pending = Event.objects.for_tenant(tenant).filter(Q(user_id=user_id) & Q(account=None))
+    rows = list(pending.values_list("pk", "occurred_at", "type", "name"))
+    if not rows:
+        return 0
+    Event.objects.for_tenant(tenant).filter(pk__in=[r[0] for r in rows]).update(
+        account_id=account_id, contact_id=contact_id
+    )
+    features = features_register(tenant=tenant, keys={name for _, _, t, name in rows if t == EventType.USAGE})
+    facts = [
+        EventFact(account_id, contact_id, at, t, features.get(name) if t == "usage" else None)
+        for _, at, t, name in rows
+    ]
+    accounts_mark_for_recompute(tenant=tenant, account_ids=rollups_add(tenant=tenant, facts=facts))
+    return len(rows)

@@ -1,0 +1,98 @@
+"""Events: the raw material of every indicator, and the daily rollups kept beside them."""
+
+from django.db import models
+
+from accounts.tenancy import TenantOwned
+
+
+class EventType(models.TextChoices):
+    USAGE = "usage", "Usage"
+    SUPPORT = "support", "Support"
+    COMMUNICATION = "communication", "Communication"
+    CONTENT = "content", "Content"
+    SURVEY = "survey", "Survey"
+    COMMERCIAL = "commercial", "Commercial"
+    RELATIONSHIP = "relationship", "Relationship"
+    LIFECYCLE = "lifecycle", "Lifecycle"
+
+
+class Event(TenantOwned):
+    """Something that happened at a customer.
+
+    Built to grow: every index leads with the tenant, rows are only ever inserted (and attributed
+    once), and ``occurred_at`` is the natural key for range partitioning by time.
+    """
+
+    account = models.ForeignKey("accounts.Account", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    contact = models.ForeignKey("accounts.Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    user_id = models.CharField(max_length=191, blank=True, help_text="The sender's user id (Segment userId).")
+    anonymous_id = models.CharField(max_length=191, blank=True)
+    type = models.CharField(max_length=20, choices=EventType.choices)
+    name = models.CharField(max_length=200, help_text="Feature key for usage; the kind of event otherwise.")
+    occurred_at = models.DateTimeField()
+    received_at = models.DateTimeField()
+    properties = models.JSONField(default=dict, blank=True)
+    source = models.CharField(max_length=40)
+    message_id = models.CharField(max_length=191)
+
+    class Meta(TenantOwned.Meta):
+        constraints = [models.UniqueConstraint(fields=["tenant", "message_id"], name="event_unique_message_id")]
+        indexes = [
+            models.Index(fields=["tenant", "account", "-occurred_at"], name="event_tenant_account_time"),
+            models.Index(fields=["tenant", "-occurred_at"], name="event_tenant_time"),
+            models.Index(
+                fields=["tenant", "user_id"], name="event_tenant_unattributed", condition=models.Q(account=None)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()}: {self.name}"
+
+
+class AccountDay(TenantOwned):
+    """One account's activity on one day (UTC), kept current in the ingesting transaction."""
+
+    account = models.ForeignKey("accounts.Account", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    events = models.PositiveIntegerField(default=0)
+    usage_events = models.PositiveIntegerField(default=0)
+    active_users = models.PositiveIntegerField(default=0)
+    by_feature = models.JSONField(default=dict)
+    by_type = models.JSONField(default=dict)
+    last_activity_at = models.DateTimeField()
+
+    class Meta(TenantOwned.Meta):
+        constraints = [models.UniqueConstraint(fields=["tenant", "account", "day"], name="accountday_unique")]
+
+
+class ContactDay(TenantOwned):
+    """One contact's activity on one day (UTC)."""
+
+    contact = models.ForeignKey("accounts.Contact", on_delete=models.CASCADE, related_name="+")
+    account = models.ForeignKey("accounts.Account", null=True, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    events = models.PositiveIntegerField(default=0)
+    usage_events = models.PositiveIntegerField(default=0)
+    by_feature = models.JSONField(default=dict)
+    last_activity_at = models.DateTimeField()
+
+    class Meta(TenantOwned.Meta):
+        constraints = [models.UniqueConstraint(fields=["tenant", "contact", "day"], name="contactday_unique")]
+        indexes = [models.Index(fields=["tenant", "account", "day"], name="contactday_tenant_account_day")]
+
+
+class IngestionError(TenantOwned):
+    """A rejected message, kept so tenant admins can see what their integrations got wrong."""
+
+    received_at = models.DateTimeField(auto_now_add=True)
+    source = models.CharField(max_length=40)
+    message_id = models.CharField(max_length=191, blank=True)
+    index = models.PositiveIntegerField(null=True, blank=True, help_text="Position in the batch.")
+    reason = models.CharField(max_length=500)
+    payload = models.TextField(blank=True, help_text="The message as received (truncated).")
+
+    class Meta(TenantOwned.Meta):
+        indexes = [models.Index(fields=["tenant", "-received_at"], name="ingestionerror_tenant_time")]
+
+    def __str__(self) -> str:
+        return self.reason

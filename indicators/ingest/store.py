@@ -49,7 +49,12 @@ class Stored:
 def events_store(*, tenant: Tenant, events: list[NewEvent], received_at: datetime | None = None) -> Stored:
     """Insert ``events`` (skipping message ids already stored), update rollups, mark accounts."""
     received_at = received_at or timezone.now()
-    unique = list({e.message_id: e for e in reversed(events)}.values())[::-1]  # first occurrence wins
+    first_seen = {}
+    for event in events:
+        first_seen.setdefault(event.message_id, event)
+    # Insert in message-id order: concurrent requests carrying the same ids then take their
+    # index locks in one order and cannot deadlock each other.
+    unique = sorted(first_seen.values(), key=lambda e: e.message_id)
     inserted_ids = _insert(tenant, unique, received_at) if unique else set()
     inserted = [e for e in unique if e.message_id in inserted_ids]
     features = features_register(tenant=tenant, keys={e.name for e in inserted if e.type == EventType.USAGE})

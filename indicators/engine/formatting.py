@@ -1,0 +1,48 @@
+"""Numbers as a CSM reads them: values by unit, points with a sign, the gut read by name."""
+
+from __future__ import annotations
+
+from indicators.engine.gut import GUT_POINTS
+
+MINUS = "\u2212"
+GUT_NAMES = {points: level.value.replace("_", " ") for level, points in GUT_POINTS.items()}
+
+
+def number(value: float) -> str:
+    """Whole numbers as such, small ones with a decimal, a true minus sign."""
+    if float(value).is_integer():
+        text = f"{value:.0f}"
+    elif abs(value) < 10:
+        text = f"{value:.1f}"
+    else:
+        text = f"{value:.0f}"
+    return text.replace("-", MINUS)
+
+
+def value_text(value: float | None, unit: str, indicator: str = "") -> str:
+    if value is None:
+        return "no data"
+    if indicator == "gut_read" and value in GUT_NAMES:
+        return GUT_NAMES[value]
+    if unit == "flag":
+        return "yes" if value else "no"
+    if unit == "%":
+        return f"{number(value)}%"
+    if unit == "% per week":
+        return f"{'+' if value > 0 else ''}{number(value)}% per week"
+    if unit == "ratio":
+        return f"{number(value)}×"
+    if unit == "NPS":
+        return f"{'+' if value > 0 else ''}{number(value)}"
+    if unit == "days":
+        return "1 day" if value == 1 else f"{number(value)} days"
+    return number(value)
+
+
+def points_text(points: float) -> str:
+    rounded = round(points) if abs(points) >= 1 else round(points, 1)
+    if rounded == 0:
+        return "0 points"
+    sign = "+" if rounded > 0 else MINUS
+    magnitude = abs(rounded)
+    return f"{sign}{number(magnitude)} point{'' if magnitude == 1 else 's'}"

@@ -1,0 +1,1 @@
+"""Indicator declarations by category; each module holds its compute functions and an ``INDICATORS`` tuple."""

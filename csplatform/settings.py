@@ -242,3 +242,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Periodic work (Celery beat; `make run` embeds beat in the worker when REDIS_URL is set) ------
+CELERY_BEAT_SCHEDULE = {
+    "sweep-dirty-accounts": {"task": "indicators.sweep_dirty_accounts", "schedule": 1.0},
+    "sweep-marked-accounts": {"task": "indicators.sweep_marked_accounts", "schedule": 60.0},
+    "recompute-all-accounts": {"task": "indicators.recompute_all_accounts", "schedule": 6 * 3600.0},
+}
+CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -1,9 +1,10 @@
 """Which accounts need their score recomputed.
 
 The durable truth is ``Account.needs_recompute_since``, written in the ingesting transaction.
-Redis carries a faster hint (a set of ``tenant:account`` members) that the scoring sweep drains;
-adding to it is best effort with short timeouts, so a Redis outage delays scores but never
-slows or fails ingestion — the sweep of the durable marks catches up.
+With Redis, a set of ``tenant:account`` members carries a faster hint that the sweep drains
+every second or so; adding to it is best effort with short timeouts, so a Redis outage delays
+scores but never slows or fails ingestion (the sweep of the durable marks catches up).
+Without Redis, the accounts are recomputed right away, in-process, after the commit.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.conf import settings
 
 logger = logging.getLogger(__name__)
 DIRTY_SET = "csp:dirty-accounts"
+DRAIN_MAX = 20_000
 
 
 @cache
@@ -24,12 +26,29 @@ def _client() -> redis.Redis:
 
 
 def enqueue_recompute(*, tenant_id: int, account_ids: set[int]) -> bool:
-    """Hint that these accounts changed; False when there is no Redis or it did not answer."""
-    if not account_ids or not settings.REDIS_URL:
+    """Call after commit. True when the accounts were handed on (to Redis, or recomputed in-process)."""
+    if not account_ids:
         return False
+    if not settings.REDIS_URL:
+        from indicators.tasks import recompute_accounts
+
+        recompute_accounts.apply(kwargs={"tenant_id": tenant_id, "account_ids": sorted(account_ids)})
+        return True
     try:
         _client().sadd(DIRTY_SET, *(f"{tenant_id}:{account_id}" for account_id in sorted(account_ids)))
         return True
     except redis.RedisError:
         logger.warning("Could not add %d accounts to the recompute set; the sweep will find them.", len(account_ids))
         return False
+
+
+def drain_dirty() -> list[tuple[int, int]]:
+    """Take (tenant_id, account_id) pairs out of the dirty set."""
+    if not settings.REDIS_URL:
+        return []
+    members = _client().spop(DIRTY_SET, DRAIN_MAX) or []
+    pairs = []
+    for member in members:
+        tenant_id, _, account_id = member.decode().partition(":")
+        pairs.append((int(tenant_id), int(account_id)))
+    return pairs

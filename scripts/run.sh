@@ -12,9 +12,10 @@ children=()
 cleanup() { for pid in "${children[@]}"; do kill "$pid" 2>/dev/null || true; done; }
 trap cleanup EXIT INT TERM
 
+mkdir -p var
 if [ -n "${REDIS_URL:-}" ]; then
   echo "REDIS_URL is set: starting a Celery worker."
-  .venv/bin/celery -A csplatform worker --loglevel=info --concurrency=2 &
+  .venv/bin/celery -A csplatform worker --beat --loglevel=info --concurrency=2 --schedule=var/celerybeat-schedule &
   children+=($!)
 else
   echo "No REDIS_URL: background tasks run in-process after each commit."

@@ -83,10 +83,17 @@ def tenant_form(form_class, tenant):
 
 
 class TenantScopedAdmin(TenantScopingMixin, SimpleHistoryAdmin):
+    """Base of every tenant-owned model admin (see the module docstring)."""
+
     paginator = CappedCountPaginator
     show_full_result_count = False
     list_per_page = 50
     history_list_display = ["history_api_key"]  # integrations appear in the audit by key prefix
+
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        if not hasattr(model, "history"):
+            self.object_history_template = None  # Django's own history page (see history_view)
 
     # --- rows --------------------------------------------------------------------------
     def get_queryset(self, request):
@@ -136,7 +143,15 @@ class TenantScopedAdmin(TenantScopingMixin, SimpleHistoryAdmin):
     def get_history_queryset(self, request, history_manager, pk_name, object_id):
         return self.scope_history(request, super().get_history_queryset(request, history_manager, pk_name, object_id))
 
+    def history_view(self, request, object_id, extra_context=None):
+        if not hasattr(self.model, "history"):
+            # Insert-only models keep no audit trail: Django's own page, its object found via get_object.
+            return admin.ModelAdmin.history_view(self, request, object_id, extra_context)
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if not hasattr(self.model, "history"):
+            raise Http404
         versions = self.scope_history(request, self.model.history.all())
         if not versions.filter(**{self.model._meta.pk.attname: object_id, "history_id": version_id}).exists():
             raise Http404
@@ -144,7 +159,24 @@ class TenantScopedAdmin(TenantScopingMixin, SimpleHistoryAdmin):
             raise PermissionDenied("The audit trail is read-only.")
         return super().history_form_view(request, object_id, version_id, extra_context)
 
+    def get_changelist_formset(self, request, **kwargs):
+        """``list_editable`` rows resolve only to the tenant's rows (Django checks ids against every tenant's)."""
+        formset_class = super().get_changelist_formset(request, **kwargs)
+
+        class TenantFormSet(formset_class):
+            def add_fields(self, form, index):
+                super().add_fields(form, index)
+                field = form.fields.get(self.model._meta.pk.name)
+                if field is not None and getattr(field, "queryset", None) is not None:
+                    field.queryset = restrict_to_request_tenant(request, field.queryset)
+
+        TenantFormSet.__name__ = formset_class.__name__
+        return TenantFormSet
+
     # --- roles -------------------------------------------------------------------------
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
     def role(self, request) -> str | None:
         if request.user.is_superuser:
             return Role.ADMIN

@@ -1,7 +1,13 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
 from accounts.admin.base import TenantScopedAdmin, TenantScopedInline
 from accounts.models import Account, Contact
+from indicators.models import Event
+
+RECENT_EVENTS = 20
 
 
 class ContactInline(TenantScopedInline):
@@ -31,8 +37,50 @@ class AccountAdmin(TenantScopedAdmin):
         ),
     )
 
+    readonly_fields = ("recent_activity",)
+
     def csm_owns(self, membership, obj):
         return membership is not None and obj.csm_owner_id == membership.pk
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        return fieldsets if obj is None else (*fieldsets, ("Recent activity", {"fields": ("recent_activity",)}))
+
+    @admin.display(description=f"Last {RECENT_EVENTS} events")
+    def recent_activity(self, obj):
+        if obj.pk is None:
+            return "-"
+        # Newest first along the (tenant, account, occurred_at) index.
+        events = (
+            Event.objects.for_tenant(obj.tenant_id)
+            .filter(account=obj)
+            .select_related("contact")
+            .order_by("-occurred_at", "-id")[:RECENT_EVENTS]
+        )
+        rows = format_html_join(
+            "",
+            '<tr><td>{}</td><td>{}</td><td><a href="{}">{}</a></td><td>{}</td><td>{}</td></tr>',
+            (
+                (
+                    timezone.localtime(e.occurred_at).strftime("%Y-%m-%d %H:%M"),
+                    e.get_type_display(),
+                    reverse("admin:indicators_event_change", args=[e.pk]),
+                    e.name,
+                    e.contact or "",
+                    e.source,
+                )
+                for e in events
+            ),
+        )
+        if not rows:
+            return "No events yet."
+        return format_html(
+            "<table><thead><tr><th>When</th><th>Type</th><th>Name</th><th>Contact</th><th>Source</th></tr></thead>"
+            '<tbody>{}</tbody></table><p><a href="{}?account__id__exact={}">All events of this account</a></p>',
+            rows,
+            reverse("admin:indicators_event_changelist"),
+            obj.pk,
+        )
 
 
 @admin.register(Contact)

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm
 from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -29,6 +30,9 @@ class TenantAdmin(SimpleHistoryAdmin):
     def has_view_permission(self, request, obj=None):
         return request.user.is_superuser or request.role is not None
 
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
     def has_change_permission(self, request, obj=None):
         return request.user.is_superuser or request.role == Role.ADMIN
 
@@ -52,7 +56,30 @@ class TenantAdmin(SimpleHistoryAdmin):
 
 
 class OperatorOnlyMixin:
-    """Global (not tenant-owned) models: platform operators only."""
+    """Global (not tenant-owned) models: platform operators only.
+
+    Object views refuse before looking anything up, so a tenant member can't learn which ids exist.
+    """
+
+    def _operators_only(self, request):
+        if not request.user.is_superuser:
+            raise PermissionDenied
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        self._operators_only(request)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        self._operators_only(request)
+        return super().delete_view(request, object_id, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._operators_only(request)
+        return super().history_view(request, object_id, extra_context)
+
+    def user_change_password(self, request, id, form_url=""):
+        self._operators_only(request)
+        return super().user_change_password(request, id, form_url)
 
     def has_module_permission(self, request):
         return request.user.is_superuser

@@ -1,4 +1,5 @@
 from django.db import IntegrityError, transaction
+from django.shortcuts import get_object_or_404
 from rest_framework import status
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
@@ -14,13 +15,15 @@ class ExternalIdUpsertMixin:
     retries as an update).
     """
 
-    def retrieve_by_external_id(self, request, external_id):
-        instance = self.get_queryset().filter(external_id=external_id).first()
-        if instance is None:
-            from django.http import Http404
+    def get_object(self):
+        if "external_id" not in self.kwargs:
+            return super().get_object()
+        instance = get_object_or_404(self.get_queryset(), external_id=self.kwargs["external_id"])
+        self.check_object_permissions(self.request, instance)
+        return instance
 
-            raise Http404
-        return Response(self.get_serializer(instance).data)
+    def retrieve_by_external_id(self, request, external_id):
+        return Response(self.get_serializer(self.get_object()).data)
 
     def upsert_by_external_id(self, request, external_id):
         if not isinstance(request.data, dict):

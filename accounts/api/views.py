@@ -46,7 +46,7 @@ class AccountViewSet(ExternalIdUpsertMixin, CrudViewSet):
     )
     @action(detail=False, methods=["get", "put"], url_path=r"by-external-id/(?P<external_id>[^/]+)")
     def by_external_id(self, request, external_id):
-        if request.method == "GET":
+        if request.method in ("GET", "HEAD"):
             return self.retrieve_by_external_id(request, external_id)
         return self.upsert_by_external_id(request, external_id)
 
@@ -71,7 +71,7 @@ class ContactViewSet(ExternalIdUpsertMixin, CrudViewSet):
     )
     @action(detail=False, methods=["get", "put"], url_path=r"by-external-id/(?P<external_id>[^/]+)")
     def by_external_id(self, request, external_id):
-        if request.method == "GET":
+        if request.method in ("GET", "HEAD"):
             return self.retrieve_by_external_id(request, external_id)
         return self.upsert_by_external_id(request, external_id)
 

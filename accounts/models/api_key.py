@@ -28,8 +28,9 @@ class ApiKey(TenantOwned):
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    # last_used_at is written with queryset.update(), so it never floods the audit trail.
-    history = audit_trail(excluded_fields=["secret_hash", "last_used_at"])
+    # last_used_at is written with queryset.update(), so it never floods the audit trail. (No
+    # excluded_fields: simple-history would re-read them through the guarded manager.)
+    history = audit_trail()
 
     class Meta(TenantOwned.Meta):
         ordering = ["-created_at"]

@@ -64,7 +64,7 @@ class Account(TenantOwned):
     # Set in the transaction that stores an event for this account; cleared by its recompute.
     needs_recompute_since = models.DateTimeField(null=True, blank=True, editable=False)
 
-    history = audit_trail(excluded_fields=["needs_recompute_since"])
+    history = audit_trail()
 
     class Meta(TenantOwned.Meta):
         ordering = ["name"]

@@ -46,7 +46,7 @@ PEOPLE = [
 class Segment:
     share: float
     licenses: tuple[int, int]
-    seat_price: tuple[int, int]  # ARR per licence, USD
+    seat_price: tuple[int, int]  # ARR per licence, USD (licences sized to the known users, as in B2B seats)
     contacts: tuple[int, int]
     managers: tuple[int, int]
     onboarding_days: tuple[int, int]
@@ -55,11 +55,11 @@ class Segment:
 
 
 SEGMENTS = {
-    "enterprise": Segment(0.15, (400, 3000), (240, 380), (14, 26), (3, 4), (45, 120), (0, 1),
+    "enterprise": Segment(0.15, (16, 32), (4500, 9000), (14, 26), (3, 4), (45, 120), (0, 1),
                           ("Chief Operating Officer", "CFO", "VP of Operations", "Chief Data Officer")),
-    "mid-market": Segment(0.35, (60, 350), (300, 450), (8, 14), (2, 3), (30, 75), (2, 3, 4),
+    "mid-market": Segment(0.35, (9, 18), (1800, 3200), (8, 14), (2, 3), (30, 75), (2, 3, 4),
                           ("VP of Operations", "Head of Finance", "VP of Sales", "Head of Data")),
-    "smb": Segment(0.50, (5, 50), (400, 600), (4, 8), (1, 1), (14, 40), (3, 4, 5),
+    "smb": Segment(0.50, (4, 10), (700, 1300), (4, 8), (1, 1), (14, 40), (3, 4, 5),
                    ("CEO", "Founder & CEO", "COO", "Managing Director")),
 }  # fmt: skip
 STAGE_WEIGHTS = {"onboarding": 12, "adopting": 24, "mature": 42, "renewing": 18, "churned": 4}
@@ -258,7 +258,10 @@ def demo_tenant_seed(*, progress=None) -> DemoSeeded:
         _upsert(tenant, rows, [*accounts[0].fields, "csm_owner", "updated_at"], progress, "Accounts")
         account_ids = dict(Account.objects.for_tenant(tenant).values_list("external_id", "pk"))
         rows = [Contact(tenant=tenant, account_id=account_ids[c.account], **c.fields) for c in contacts]
-        _upsert(tenant, rows, [*contacts[0].fields, "account", "updated_at"], progress, "Contacts")
+        # First/last seen are set once: after that the demo's own usage events move them.
+        kept = {"first_seen_at", "last_seen_at"}
+        fields = [f for f in contacts[0].fields if f not in kept]
+        _upsert(tenant, rows, [*fields, "account", "updated_at"], progress, "Contacts")
         _link(tenant, Contact, "reports_to", {c.fields["external_id"]: c.reports_to for c in contacts}, progress)
         _link(tenant, Account, "executive_sponsor", {a.fields["external_id"]: a.sponsor for a in accounts}, progress)
         revoked, (key, plaintext) = _rotate_key(tenant, members[ADMIN_EMAIL].user)

@@ -29,10 +29,10 @@ from indicators.recompute_queue import enqueue_recompute
 
 
 def error(status: int, code: str, detail: str, **headers) -> JsonResponse:
-    response = JsonResponse(
-        {"success": False, "type": "client_error", "errors": [{"code": code, "detail": detail, "attr": None}]},
-        status=status,
-    )
+    # Segment's client libraries read top-level ``code`` and ``message``; the rest is our error shape.
+    body = {"success": False, "code": code, "message": detail, "type": "client_error",
+            "errors": [{"code": code, "detail": detail, "attr": None}]}  # fmt: skip
+    response = JsonResponse(body, status=status)
     for name, value in headers.items():
         response[name.replace("_", "-")] = value
     return response

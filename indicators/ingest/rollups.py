@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from accounts.models import Account, Tenant
 from indicators.models import AccountDay, ContactDay
@@ -30,7 +30,7 @@ def rollups_add(*, tenant: Tenant, facts: list[EventFact]) -> set[int]:
         return set()
     account_ids = sorted({f.account_id for f in facts})
     list(Account.objects.for_tenant(tenant).filter(pk__in=account_ids).order_by("pk").select_for_update().values("pk"))
-    days = {f.occurred_at.date() for f in facts}
+    days = {_utc_day(f.occurred_at) for f in facts}
     account_days = {
         (r.account_id, r.day): r
         for r in AccountDay.objects.for_tenant(tenant).filter(account_id__in=account_ids, day__in=days)
@@ -42,7 +42,7 @@ def rollups_add(*, tenant: Tenant, facts: list[EventFact]) -> set[int]:
     }
     newly_active: dict[tuple[int, date], set[int]] = defaultdict(set)
     for fact in facts:
-        day = fact.occurred_at.date()
+        day = _utc_day(fact.occurred_at)
         account_day = account_days.get((fact.account_id, day)) or account_days.setdefault(
             (fact.account_id, day),
             AccountDay(tenant=tenant, account_id=fact.account_id, day=day, by_feature={}, by_type={},
@@ -65,6 +65,11 @@ def rollups_add(*, tenant: Tenant, facts: list[EventFact]) -> set[int]:
     _upsert(AccountDay, tenant, account_days.values(), ["account", "day"])
     _upsert(ContactDay, tenant, contact_days.values(), ["contact", "day"])
     return set(account_ids)
+
+
+def _utc_day(moment: datetime) -> date:
+    """Rollup days are UTC calendar days, whatever time zone the caller's datetime carries."""
+    return moment.astimezone(UTC).date() if moment.tzinfo else moment.date()
 
 
 def _count(row, fact: EventFact) -> None:

@@ -103,7 +103,6 @@ def segment_ingest(
         stored = events_store(tenant=tenant, events=events, received_at=received_at)
         for user_id, account, contact in attribute:
             events_attribute(tenant=tenant, user_id=user_id, account_id=account.pk, contact_id=contact.pk)
-        _seen(people, stored.inserted)
         if rejected:
             IngestionError.objects.for_tenant(tenant).bulk_create([
                 IngestionError(tenant=tenant, source=SOURCE, message_id=r.message_id, index=r.index,
@@ -155,25 +154,3 @@ def _alias(tenant: Tenant, people: Identities, record: Record) -> None:
         old.external_id = record.user_id
         old.save(update_fields=["external_id", "updated_at"])
         people.contacts[record.user_id] = old
-
-
-def _seen(people: Identities, inserted: list[NewEvent]) -> None:
-    """First and last seen of the contacts whose events were stored."""
-    by_contact: dict[int, list[datetime]] = {}
-    for event in inserted:
-        if event.contact_id:
-            by_contact.setdefault(event.contact_id, []).append(event.occurred_at)
-    changed = []
-    for contact in people.contacts.values():
-        times = by_contact.get(contact.pk)
-        if not times:
-            continue
-        first, last = min(times), max(times)
-        if contact.first_seen_at is None or first < contact.first_seen_at:
-            contact.first_seen_at = first
-            changed.append(contact)
-        if contact.last_seen_at is None or last > contact.last_seen_at:
-            contact.last_seen_at = last
-            changed.append(contact)
-    if changed:
-        Contact.objects.for_tenant(people.tenant).bulk_update(set(changed), ["first_seen_at", "last_seen_at"])

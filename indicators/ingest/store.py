@@ -15,7 +15,7 @@ from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import Account, Tenant
+from accounts.models import Account, Contact, Tenant
 from indicators.ingest.rollups import EventFact, rollups_add
 from indicators.models import Event, EventType, Feature
 
@@ -67,6 +67,7 @@ def events_store(*, tenant: Tenant, events: list[NewEvent], received_at: datetim
     ]
     touched = rollups_add(tenant=tenant, facts=facts)
     accounts_mark_for_recompute(tenant=tenant, account_ids=touched)
+    contacts_seen(tenant=tenant, events=inserted)
     return Stored(inserted=inserted, duplicates=len(events) - len(inserted), touched_account_ids=touched)
 
 
@@ -75,6 +76,26 @@ def accounts_mark_for_recompute(*, tenant: Tenant, account_ids: set[int]) -> Non
         Account.objects.for_tenant(tenant).filter(pk__in=account_ids, needs_recompute_since=None).update(
             needs_recompute_since=timezone.now()
         )
+
+
+def contacts_seen(*, tenant: Tenant, events: list[NewEvent]) -> None:
+    """Move the contacts' first and last seen times to cover the product usage just stored."""
+    spans: dict[int, tuple[datetime, datetime]] = {}
+    for event in events:
+        if event.contact_id and event.type == EventType.USAGE:
+            first, last = spans.get(event.contact_id, (event.occurred_at, event.occurred_at))
+            spans[event.contact_id] = (min(first, event.occurred_at), max(last, event.occurred_at))
+    if not spans:
+        return
+    changed = []
+    for contact in Contact.objects.for_tenant(tenant).filter(pk__in=spans).only("first_seen_at", "last_seen_at"):
+        first, last = spans[contact.pk]
+        if contact.first_seen_at is None or first < contact.first_seen_at or last > (contact.last_seen_at or last):
+            contact.first_seen_at = min(first, contact.first_seen_at or first)
+            contact.last_seen_at = max(last, contact.last_seen_at or last)
+            changed.append(contact)
+    if changed:
+        Contact.objects.for_tenant(tenant).bulk_update(changed, ["first_seen_at", "last_seen_at"])
 
 
 def features_register(*, tenant: Tenant, keys: set[str]) -> dict[str, str]:

@@ -148,3 +148,11 @@ def test_account_page_lists_its_contacts(admin_client_a, world_a):
     account = AccountFactory(tenant=world_a.tenant)
     ContactFactory(account=account, name="Grace Hopper")
     assert "Grace Hopper" in admin_client_a.get(f"/admin/accounts/account/{account.pk}/change/").content.decode()
+
+
+@pytest.mark.parametrize("role", ["admin", "csm", "viewer"])
+def test_the_admin_home_lists_what_each_role_may_see(client, world_a, role):
+    page = session_client(client, getattr(world_a, role)).get("/admin/").content.decode()
+    assert "/admin/accounts/account/" in page and "/admin/accounts/contact/" in page
+    assert ("/admin/accounts/apikey/" in page) == (role == "admin")
+    assert "/admin/accounts/user/" not in page

@@ -27,7 +27,7 @@ def create_tenant(*args) -> tuple[str, str]:
 
 def seed_demo() -> str:
     out = StringIO()
-    call_command("seed_demo", stdout=out, stderr=StringIO())
+    call_command("seed_demo", "--no-events", stdout=out, stderr=StringIO())
     return out.getvalue()
 
 

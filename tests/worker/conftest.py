@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -37,11 +38,26 @@ def database_url() -> str:
     return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+@dataclass
+class WorkerProcess:
+    outbox: Path  # emails the worker sent, one file each
+    log: Path  # the worker's output
+
+    def tasks_succeeded(self, name: str) -> int:
+        return sum(1 for line in self.log.read_text().splitlines() if f"Task {name}[" in line and "succeeded" in line)
+
+
 @pytest.fixture
 def celery_worker_process(transactional_db, tmp_path):
-    """Start ``celery worker`` on a private queue; yield the outbox folder its emails land in."""
+    """Start ``celery worker --beat`` on a private queue; yield where its emails and log land."""
     require_service(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
     require_service(redis_available(), "Redis (REDIS_URL)")
+    import redis
+
+    from indicators.recompute_queue import DIRTY_SET
+
+    # Hints left by earlier tests name accounts that no longer exist; start from an empty set.
+    redis.Redis.from_url(settings.REDIS_URL).delete(DIRTY_SET)
     queue = f"test-{uuid.uuid4().hex[:8]}"
     outbox = tmp_path / "outbox"
     env = {
@@ -54,40 +70,27 @@ def celery_worker_process(transactional_db, tmp_path):
         "EMAIL_URL": f"filemail:///{outbox}",  # django-environ drops one leading slash
         "DEBUG": "false",
     }
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "csplatform",
-            "worker",
-            "--pool=solo",
-            "--loglevel=info",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    log = tmp_path / "worker.log"
+    log_file = log.open("w")
+    command = [sys.executable, "-m", "celery", "-A", "csplatform", "worker", "--beat", "--pool=solo"]
+    command += ["--loglevel=info", f"--schedule={tmp_path / 'beat-schedule'}"]
+    command += ["--without-heartbeat", "--without-gossip", "--without-mingle"]
+    worker = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT, text=True)
     previous = (celery_app.conf.task_always_eager, celery_app.conf.task_default_queue)
     celery_app.conf.task_always_eager = False
     celery_app.conf.task_default_queue = queue
     try:
-        yield outbox
+        yield WorkerProcess(outbox=outbox, log=log)
     finally:
         celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = previous
         worker.terminate()
         try:
-            output, _ = worker.communicate(timeout=10)
+            worker.wait(timeout=10)
         except subprocess.TimeoutExpired:
             worker.kill()
-            output, _ = worker.communicate()
-        print(output[-4000:])
+            worker.wait()
+        log_file.close()
+        print(log.read_text()[-4000:])
 
 
 def wait_for(predicate, timeout=30.0, interval=0.2):

@@ -8,24 +8,39 @@ from tqdm import tqdm
 
 from accounts.roles import Role
 from accounts.services.demo_data import demo_tenant_seed
+from indicators.models import Event
+from indicators.services.demo_events import demo_events_seed
 
 ADMIN_URL = "http://127.0.0.1:8000/admin/"
 
 
 class Command(BaseCommand):
-    help = "Seed the demo tenant 'Northwind Analytics' (slug demo): people, ~300 accounts, ~3,000 contacts."
+    help = (
+        "Seed the demo tenant 'Northwind Analytics' (slug demo): people, ~300 accounts, ~3,000 contacts "
+        "and about six months of their events."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-events", action="store_true", help="Seed people, accounts and contacts only; no events."
+        )
 
     def handle(self, *args, **options):
         # tqdm writes carriage returns, so it gets the raw stream rather than Django's line-ending wrapper.
         stream = options.get("stderr") or sys.stderr
         progress = partial(tqdm, file=stream, disable=options["verbosity"] == 0, leave=False)
         seeded = demo_tenant_seed(progress=progress)
-
         tenant = seeded.tenant
+        # Events go through the ingestion path after the accounts and contacts they belong to exist.
+        new_events = None if options["no_events"] else demo_events_seed(tenant=tenant, progress=progress)
+
+        events = ""
+        if new_events is not None:
+            events = f", {Event.objects.for_tenant(tenant).count():,} events ({new_events:,} new)"
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo tenant '{tenant.name}' (slug {tenant.slug}): "
-                f"{seeded.accounts:,} accounts, {seeded.contacts:,} contacts."
+                f"{seeded.accounts:,} accounts, {seeded.contacts:,} contacts{events}."
             )
         )
         self.stdout.write(f"\n  Admin: {ADMIN_URL}\n")

@@ -1,0 +1,1 @@
+"""REST API for events and the product catalogue."""

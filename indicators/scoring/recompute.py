@@ -1,0 +1,108 @@
+"""Recomputing health scores for a chunk of one tenant's accounts.
+
+Idempotent (same inputs, same score; a history row only when the score or band moves, or on a
+new day) and safe to run concurrently: each run claims its accounts with ``FOR UPDATE SKIP
+LOCKED``, so two workers never score one account at once; a skipped account stays marked and
+the next sweep takes it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Account, Tenant
+from indicators import engine
+from indicators.models import HealthScore, HealthScoreHistory
+from indicators.scoring.load import inputs_load, tenant_facts
+from indicators.scoring.results import result_to_json
+
+SCORECARD = engine.DEFAULT_SCORECARD
+CHUNK = 200
+
+
+def accounts_recompute(*, tenant: Tenant, account_ids, as_of: datetime | None = None) -> int:
+    """Score the accounts now (or at ``as_of``); return how many were scored."""
+    done = 0
+    ids = sorted(set(account_ids))
+    facts = tenant_facts(tenant)
+    for start in range(0, len(ids), CHUNK):
+        done += _recompute_chunk(tenant, ids[start : start + CHUNK], as_of or timezone.now(), facts)
+    return done
+
+
+def _recompute_chunk(tenant: Tenant, ids: list[int], as_of: datetime, facts) -> int:
+    started = timezone.now()
+    with transaction.atomic():
+        claimed = list(
+            Account.objects.for_tenant(tenant).filter(pk__in=ids).order_by("pk")
+            .select_for_update(skip_locked=True, of=("self",)).values_list("pk", flat=True)
+        )  # fmt: skip
+        if not claimed:
+            return 0
+        inputs = inputs_load(tenant=tenant, account_ids=claimed, as_of=as_of, facts=facts)
+        evaluations = {pk: engine.evaluate_account(inputs[pk], scorecard=SCORECARD) for pk in inputs}
+        scores_store(tenant=tenant, evaluations=evaluations, as_of=as_of)
+        Account.objects.for_tenant(tenant).filter(pk__in=claimed, needs_recompute_since__lte=started).update(
+            needs_recompute_since=None
+        )
+    return len(claimed)
+
+
+def scores_store(*, tenant: Tenant, evaluations: dict[int, engine.AccountEvaluation], as_of: datetime) -> None:
+    """Upsert current scores, append history where the score moved (or a day passed), update trends."""
+    current = {h.account_id: h for h in HealthScore.objects.for_tenant(tenant).filter(account_id__in=evaluations)}
+    past = _scores_at(tenant, list(evaluations), [as_of - timedelta(days=7), as_of - timedelta(days=30)])
+    rows, history = [], []
+    for account_id, evaluation in evaluations.items():
+        result = evaluation.score
+        final = round(result.final, 2) if result.final is not None else None
+        previous = current.get(account_id)
+        moved = previous is None or previous.score != final or previous.band != (result.band or "")
+        new_day = previous is None or previous.history_at is None or previous.history_at.date() < as_of.date()
+        fields = {
+            "score": final, "computed": result.computed, "gut": result.gut, "band": result.band or "",
+            "coverage": result.coverage, "scorecard": result.scorecard, "result": result_to_json(result),
+        }  # fmt: skip
+        history_at = previous.history_at if previous else None
+        if moved or new_day:
+            history.append(HealthScoreHistory(tenant=tenant, account_id=account_id, at=as_of, **fields))
+            history_at = as_of
+        week, month = past.get(account_id, (None, None))
+        rows.append(
+            HealthScore(
+                tenant=tenant, account_id=account_id, values=dict(evaluation.values), computed_at=as_of,
+                history_at=history_at, change_7d=_change(final, week), change_30d=_change(final, month), **fields,
+            )
+        )  # fmt: skip
+    HealthScore.objects.for_tenant(tenant).bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["account"],
+        update_fields=[f.name for f in HealthScore._meta.concrete_fields if f.name not in {"id", "tenant", "account"}],
+    )
+    HealthScoreHistory.objects.for_tenant(tenant).bulk_create(history)
+
+
+def _change(now: float | None, then: float | None) -> float | None:
+    return round(now - then, 2) if now is not None and then is not None else None
+
+
+def _scores_at(tenant: Tenant, account_ids: list[int], moments: list[datetime]) -> dict[int, tuple]:
+    """Each account's score as it stood at each moment (the latest history row at or before it)."""
+    earliest = min(moments) - timedelta(days=30)
+    rows = (
+        HealthScoreHistory.objects.for_tenant(tenant)
+        .filter(account_id__in=account_ids, at__gte=earliest, at__lte=max(moments))
+        .order_by("account_id", "at")
+        .values_list("account_id", "at", "score")
+    )
+    standing: dict[int, list] = {}
+    for account_id, at, score in rows:
+        slots = standing.setdefault(account_id, [None] * len(moments))
+        for i, moment in enumerate(moments):
+            if at <= moment:
+                slots[i] = score
+    return {account_id: tuple(slots) for account_id, slots in standing.items()}

@@ -1,0 +1,112 @@
+"""Recording events that arrive through the typed REST API (source "api")."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import partial
+
+from django.db import transaction
+
+from accounts.models import Contact, Tenant
+from indicators.ingest.store import NewEvent, events_store
+from indicators.models import Event, EventType
+from indicators.recompute_queue import enqueue_recompute
+
+SOURCE = "api"
+
+
+@dataclass(frozen=True)
+class EventInput:
+    """One validated event: ids already checked to belong to the tenant (and the contact to the account)."""
+
+    type: str
+    name: str
+    account_id: int
+    occurred_at: datetime
+    contact_id: int | None = None
+    message_id: str = ""  # empty: one is generated, so the event can never be a duplicate
+    properties: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RecordedEvent:
+    event_id: int
+    message_id: str
+    duplicate: bool  # the message id was already stored (earlier, or earlier in the same request)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    events: list[RecordedEvent]  # one per input item, in input order
+    touched_account_ids: set[int]
+
+    @property
+    def accepted(self) -> int:
+        return sum(not e.duplicate for e in self.events)
+
+    @property
+    def duplicates(self) -> int:
+        return sum(e.duplicate for e in self.events)
+
+
+def events_record(*, tenant: Tenant, items: Sequence[EventInput], received_at: datetime | None = None) -> Recorded:
+    """Store ``items`` in one transaction, de-duplicated on (tenant, message_id).
+
+    Returns the stored event's id for every item (the earlier one's for a duplicate). The touched
+    accounts are queued for recompute once the transaction commits.
+    """
+    new = [
+        NewEvent(
+            message_id=item.message_id or f"api-{uuid.uuid4().hex}",
+            type=item.type,
+            name=item.name,
+            occurred_at=item.occurred_at,
+            source=SOURCE,
+            properties=item.properties,
+            account_id=item.account_id,
+            contact_id=item.contact_id,
+        )
+        for item in items
+    ]
+    with transaction.atomic():
+        stored = events_store(tenant=tenant, events=new, received_at=received_at)
+        contacts_seen(tenant=tenant, events=[e for e in stored.inserted if e.type == EventType.USAGE])
+        ids = dict(
+            Event.objects.for_tenant(tenant)
+            .filter(message_id__in={e.message_id for e in new})
+            .values_list("message_id", "pk")
+        )
+        transaction.on_commit(
+            partial(enqueue_recompute, tenant_id=tenant.pk, account_ids=set(stored.touched_account_ids))
+        )
+    # events_store keeps the first item of each message id; identity tells which ones it inserted.
+    inserted = {id(e) for e in stored.inserted}
+    return Recorded(
+        events=[RecordedEvent(ids[e.message_id], e.message_id, id(e) not in inserted) for e in new],
+        touched_account_ids=stored.touched_account_ids,
+    )
+
+
+def contacts_seen(*, tenant: Tenant, events: Sequence[NewEvent]) -> None:
+    """Move the contacts' first and last seen times to cover their newly stored usage."""
+    times: dict[int, list[datetime]] = {}
+    for event in events:
+        if event.contact_id:
+            times.setdefault(event.contact_id, []).append(event.occurred_at)
+    if not times:
+        return
+    changed = []
+    for contact in Contact.objects.for_tenant(tenant).filter(pk__in=times).order_by("pk"):
+        first, last = min(times[contact.pk]), max(times[contact.pk])
+        moved = False
+        if contact.first_seen_at is None or first < contact.first_seen_at:
+            contact.first_seen_at, moved = first, True
+        if contact.last_seen_at is None or last > contact.last_seen_at:
+            contact.last_seen_at, moved = last, True
+        if moved:
+            changed.append(contact)
+    if changed:
+        Contact.objects.for_tenant(tenant).bulk_update(changed, ["first_seen_at", "last_seen_at"])

@@ -1,0 +1,42 @@
+"""Thin Celery tasks: stable names, id arguments, a service call; safe to run twice."""
+
+from celery import shared_task
+
+from accounts.models import Tenant
+from indicators.scoring.recompute import accounts_recompute
+from indicators.scoring.sweep import dirty_sweep, marked_sweep
+
+
+@shared_task(name="indicators.recompute_accounts", acks_late=True, reject_on_worker_lost=True)
+def recompute_accounts(*, tenant_id: int, account_ids: list[int], **kwargs) -> int:
+    tenant = Tenant.objects.filter(pk=tenant_id).first()
+    if tenant is None:
+        return 0
+    # The tenant id scopes every query: an account id of another tenant is simply not found.
+    return accounts_recompute(tenant=tenant, account_ids=account_ids)
+
+
+def _publish(tenant_id: int, account_ids: list[int]) -> None:
+    recompute_accounts.apply_async(kwargs={"tenant_id": tenant_id, "account_ids": account_ids})
+
+
+@shared_task(name="indicators.sweep_dirty_accounts", ignore_result=True)
+def sweep_dirty_accounts(**kwargs) -> int:
+    return dirty_sweep(_publish)
+
+
+@shared_task(name="indicators.sweep_marked_accounts", ignore_result=True)
+def sweep_marked_accounts(**kwargs) -> int:
+    return marked_sweep(_publish)
+
+
+@shared_task(name="indicators.recompute_all_accounts", ignore_result=True)
+def recompute_all_accounts(**kwargs) -> int:
+    """Daily: time-driven indicators (days since ...) move without events; also writes the daily history."""
+    from accounts.models import Account
+    from indicators.scoring.sweep import chunks_by_tenant
+
+    work = chunks_by_tenant(Account.unscoped.values_list("tenant_id", "pk"))
+    for tenant_id, ids in work:
+        _publish(tenant_id, ids)
+    return len(work)

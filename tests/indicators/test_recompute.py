@@ -1,0 +1,77 @@
+"""Recomputing scores from stored events: scores, history, trend, marks, and tenant scoping."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.db import transaction
+
+from accounts.models import Account
+from indicators.ingest.store import NewEvent, events_store
+from indicators.models import HealthScore, HealthScoreHistory
+from indicators.scoring.recompute import accounts_recompute
+from tests.factories import AccountFactory, ContactFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def usage(account, contact, when, n, prefix):
+    return [
+        NewEvent(message_id=f"{prefix}-{when:%Y%m%d}-{i}", type="usage", name="Report Exported", occurred_at=when,
+                 source="api", account_id=account.pk, contact_id=contact.pk)
+        for i in range(n)
+    ]  # fmt: skip
+
+
+def seed_usage(tenant, account, contacts, days, per_day, now):
+    events = []
+    for d in range(days):
+        when = now - timedelta(days=d, hours=1)
+        for c in contacts[: per_day(d)]:
+            events += usage(account, c, when, 2, f"{account.pk}-{c.pk}")
+    with transaction.atomic():
+        events_store(tenant=tenant, events=events)
+
+
+def test_recompute_scores_marked_accounts_and_clears_their_marks(world_a):
+    now = datetime.now(UTC)
+    account = AccountFactory(tenant=world_a.tenant, licenses=10, lifecycle_stage="mature")
+    contacts = ContactFactory.create_batch(8, account=account)
+    seed_usage(world_a.tenant, account, contacts, 40, lambda d: 8, now)
+    assert Account.objects.for_tenant(world_a.tenant).get(pk=account.pk).needs_recompute_since is not None
+    assert accounts_recompute(tenant=world_a.tenant, account_ids=[account.pk]) == 1
+    health = HealthScore.objects.for_tenant(world_a.tenant).get(account=account)
+    assert 0 <= health.score <= 100 and health.band in {"green", "yellow", "red"}
+    assert 0 < health.coverage <= 1 and health.values["mau"] == 8
+    assert HealthScoreHistory.objects.for_tenant(world_a.tenant).filter(account=account).count() == 1
+    assert Account.objects.for_tenant(world_a.tenant).get(pk=account.pk).needs_recompute_since is None
+
+
+def test_recompute_is_idempotent(world_a):
+    account = AccountFactory(tenant=world_a.tenant)
+    seed_usage(world_a.tenant, account, ContactFactory.create_batch(3, account=account), 10, lambda d: 3,
+               datetime.now(UTC))  # fmt: skip
+    first = accounts_recompute(tenant=world_a.tenant, account_ids=[account.pk])
+    score = HealthScore.objects.for_tenant(world_a.tenant).get(account=account).score
+    accounts_recompute(tenant=world_a.tenant, account_ids=[account.pk])
+    assert first == 1 and HealthScore.objects.for_tenant(world_a.tenant).get(account=account).score == score
+    assert HealthScoreHistory.objects.for_tenant(world_a.tenant).filter(account=account).count() == 1
+
+
+def test_declining_usage_lowers_the_score_and_shows_in_the_trend(world_a):
+    now = datetime.now(UTC)
+    account = AccountFactory(tenant=world_a.tenant, licenses=10, lifecycle_stage="mature")
+    contacts = ContactFactory.create_batch(10, account=account)
+    seed_usage(world_a.tenant, account, contacts, 90, lambda d: 10 if d >= 31 else 2, now)
+    accounts_recompute(tenant=world_a.tenant, account_ids=[account.pk], as_of=now - timedelta(days=31))
+    before = HealthScore.objects.for_tenant(world_a.tenant).get(account=account).score
+    accounts_recompute(tenant=world_a.tenant, account_ids=[account.pk], as_of=now)
+    health = HealthScore.objects.for_tenant(world_a.tenant).get(account=account)
+    assert health.score < before
+    assert health.values["mau"] == 2
+    assert health.change_30d == round(health.score - before, 2)
+
+
+def test_a_tenant_recompute_never_touches_another_tenants_accounts(world_a, world_b):
+    theirs = AccountFactory(tenant=world_b.tenant)
+    assert accounts_recompute(tenant=world_a.tenant, account_ids=[theirs.pk]) == 0
+    assert not HealthScore.unscoped.exists()

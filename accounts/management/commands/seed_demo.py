@@ -6,12 +6,15 @@ from functools import partial
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
+from accounts.models import Account
 from accounts.roles import Role
 from accounts.services.demo_data import demo_tenant_seed
 from indicators.models import Event
+from indicators.scoring.backfill import history_backfill
 from indicators.services.demo_events import demo_events_seed
 
 ADMIN_URL = "http://127.0.0.1:8000/admin/"
+DEMO_HISTORY_DAYS = 175
 
 
 class Command(BaseCommand):
@@ -33,6 +36,12 @@ class Command(BaseCommand):
         tenant = seeded.tenant
         # Events go through the ingestion path after the accounts and contacts they belong to exist.
         new_events = None if options["no_events"] else demo_events_seed(tenant=tenant, progress=progress)
+        if new_events is not None:
+            # Scores as they stood each week over the seeded months, then today's: history, trends, explanations.
+            ids = list(Account.objects.for_tenant(tenant).values_list("pk", flat=True))
+            with progress(total=len(ids), desc="Health scores", unit="account") as bar:
+                history_backfill(tenant=tenant, account_ids=ids, days=DEMO_HISTORY_DAYS, step_days=7,
+                                 progress=bar.update)  # fmt: skip
 
         events = ""
         if new_events is not None:

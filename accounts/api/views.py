@@ -5,25 +5,14 @@ from rest_framework.decorators import action
 from accounts.api.filters import AccountFilter, ContactFilter, MemberFilter
 from accounts.api.serializers import AccountSerializer, ContactSerializer, MemberSerializer
 from accounts.api.upsert import ExternalIdUpsertMixin
-from accounts.api.viewsets import TenantScopedViewSet
+from accounts.api.viewsets import TenantCrudViewSet, TenantScopedViewSet
 from accounts.models import Account, Contact, Membership
 from accounts.roles import Role
 
 EXTERNAL_ID = OpenApiParameter("external_id", str, OpenApiParameter.PATH, description="The tenant's own id.")
 
 
-class CrudViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    TenantScopedViewSet,
-):
-    pass
-
-
-class AccountViewSet(ExternalIdUpsertMixin, CrudViewSet):
+class AccountViewSet(ExternalIdUpsertMixin, TenantCrudViewSet):
     """Customer accounts. CSMs may update the accounts they own; admins and write keys anything."""
 
     model = Account
@@ -51,7 +40,7 @@ class AccountViewSet(ExternalIdUpsertMixin, CrudViewSet):
         return self.upsert_by_external_id(request, external_id)
 
 
-class ContactViewSet(ExternalIdUpsertMixin, CrudViewSet):
+class ContactViewSet(ExternalIdUpsertMixin, TenantCrudViewSet):
     """People at customer accounts. CSMs may update contacts of the accounts they own."""
 
     model = Contact

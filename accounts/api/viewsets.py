@@ -1,6 +1,6 @@
 """The one base viewset that owns tenant scoping. Subclasses narrow; they never replace it."""
 
-from rest_framework import viewsets
+from rest_framework import mixins, viewsets
 
 from accounts.api.principal import principal_of
 
@@ -35,3 +35,14 @@ class TenantScopedViewSet(viewsets.GenericViewSet):
     def csm_owns(self, membership, obj) -> bool:
         """Rows a CSM may change; the default is none."""
         return False
+
+
+class TenantCrudViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    TenantScopedViewSet,
+):
+    """List, retrieve, create, update and delete one tenant-owned model."""

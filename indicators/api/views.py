@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from accounts.api.pagination import CreatedCursorPagination
 from accounts.api.permissions import TenantRolePermission
 from accounts.api.principal import principal_of
-from accounts.api.viewsets import TenantScopedViewSet
+from accounts.api.viewsets import TenantCrudViewSet, TenantScopedViewSet
 from accounts.roles import Role, Scope
 from indicators.api.filters import EventFilter, FeatureFilter, ProductFilter, TieBreakingOrderingFilter
 from indicators.api.serializers import (
@@ -133,14 +133,7 @@ class EventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantScope
         return Response(body, status=status.HTTP_201_CREATED if recorded.accepted else status.HTTP_200_OK)
 
 
-class ProductViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    TenantScopedViewSet,
-):
+class ProductViewSet(TenantCrudViewSet):
     """The tenant's products (modules). Admins and `write` keys change them."""
 
     model = Product

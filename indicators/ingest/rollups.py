@@ -11,6 +11,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from django.db.models import Q
+
 from accounts.models import Account, Tenant
 from indicators.models import AccountDay, ContactDay
 
@@ -30,16 +32,11 @@ def rollups_add(*, tenant: Tenant, facts: list[EventFact]) -> set[int]:
         return set()
     account_ids = sorted({f.account_id for f in facts})
     list(Account.objects.for_tenant(tenant).filter(pk__in=account_ids).order_by("pk").select_for_update().values("pk"))
-    days = {_utc_day(f.occurred_at) for f in facts}
-    account_days = {
-        (r.account_id, r.day): r
-        for r in AccountDay.objects.for_tenant(tenant).filter(account_id__in=account_ids, day__in=days)
-    }
-    contact_ids = {f.contact_id for f in facts if f.contact_id}
-    contact_days = {
-        (r.contact_id, r.day): r
-        for r in ContactDay.objects.for_tenant(tenant).filter(contact_id__in=contact_ids, day__in=days)
-    }
+    # Only the (account, day) and (contact, day) pairs these events touch: read, add to, write back.
+    account_pairs = {(f.account_id, _utc_day(f.occurred_at)) for f in facts}
+    contact_pairs = {(f.contact_id, _utc_day(f.occurred_at)) for f in facts if f.contact_id}
+    account_days = {(r.account_id, r.day): r for r in _rows(AccountDay, tenant, "account_id", account_pairs)}
+    contact_days = {(r.contact_id, r.day): r for r in _rows(ContactDay, tenant, "contact_id", contact_pairs)}
     newly_active: dict[tuple[int, date], set[int]] = defaultdict(set)
     for fact in facts:
         day = _utc_day(fact.occurred_at)
@@ -65,6 +62,18 @@ def rollups_add(*, tenant: Tenant, facts: list[EventFact]) -> set[int]:
     _upsert(AccountDay, tenant, account_days.values(), ["account", "day"])
     _upsert(ContactDay, tenant, contact_days.values(), ["contact", "day"])
     return set(account_ids)
+
+
+def _rows(model, tenant: Tenant, key: str, pairs: set[tuple[int, date]]):
+    if not pairs:
+        return []
+    by_day: dict[date, list[int]] = defaultdict(list)
+    for owner, day in pairs:
+        by_day[day].append(owner)
+    match = Q()
+    for day, owners in by_day.items():
+        match |= Q(day=day, **{f"{key}__in": owners})
+    return model.objects.for_tenant(tenant).filter(match)
 
 
 def _utc_day(moment: datetime) -> date:

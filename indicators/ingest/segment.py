@@ -123,8 +123,7 @@ def _usage_event(people: Identities, record: Record) -> NewEvent:
     contact = people.contact(record.user_id) if record.user_id else None
     if contact is not None and account is not None and contact.account_id is None:
         contact = people.contact(record.user_id, account=account)  # first sight of the user's company
-    if account is None and contact is not None and contact.account_id:
-        account = contact.account
+    account_id = account.pk if account is not None else (contact.account_id if contact is not None else None)
     name = record.event if record.type == "track" else f"{record.type}:{record.event}" if record.event else record.type
     return NewEvent(
         message_id=record.message_id,
@@ -133,7 +132,7 @@ def _usage_event(people: Identities, record: Record) -> NewEvent:
         occurred_at=record.occurred_at,
         source=SOURCE,
         properties=record.properties,
-        account_id=account.pk if account else None,
+        account_id=account_id,
         contact_id=contact.pk if contact else None,
         user_id=record.user_id,
         anonymous_id=record.anonymous_id,

@@ -1,0 +1,1 @@
+"""Benchmarks; each is a script runnable on its own (see its module docstring)."""

@@ -11,7 +11,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from django.db.models import Q
+import msgspec
+from django.db import connection
+from django.db.models import DateField, DateTimeField, JSONField, Q
 
 from accounts.models import Account, Tenant
 from indicators.models import AccountDay, ContactDay
@@ -92,10 +94,30 @@ def _count(row, fact: EventFact) -> None:
 
 
 def _upsert(model, tenant, rows, keys) -> None:
+    """Write the merged rows back with one INSERT ... ON CONFLICT DO UPDATE (no ORM bulk machinery:
+    for a few hundred small rows its value preparation cost more than the database work)."""
     rows = list(rows)
     if not rows:
         return
-    update_fields = [f.name for f in model._meta.concrete_fields if f.name not in {"id", "tenant", *keys}]
-    model.objects.for_tenant(tenant).bulk_create(
-        rows, update_conflicts=True, unique_fields=["tenant", *keys], update_fields=update_fields
+    is_pg = connection.vendor == "postgresql"
+    fields = [f for f in model._meta.concrete_fields if f.name != "id"]
+    conflict = ["tenant_id", *(model._meta.get_field(k).column for k in keys)]
+    row_sql = "(" + ", ".join("%s::jsonb" if is_pg and isinstance(f, JSONField) else "%s" for f in fields) + ")"
+    updates = ", ".join(f"{f.column} = EXCLUDED.{f.column}" for f in fields if f.column not in conflict)
+    params = [_db_value(f, getattr(row, f.attname)) for row in rows for f in fields]
+    sql = (
+        f"INSERT INTO {model._meta.db_table} ({', '.join(f.column for f in fields)}) "
+        f"VALUES {', '.join([row_sql] * len(rows))} ON CONFLICT ({', '.join(conflict)}) DO UPDATE SET {updates}"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _db_value(field, value):
+    if isinstance(field, JSONField):
+        return msgspec.json.encode(value).decode()
+    if isinstance(field, DateTimeField):
+        return connection.ops.adapt_datetimefield_value(value)
+    if isinstance(field, DateField):
+        return connection.ops.adapt_datefield_value(value)
+    return value

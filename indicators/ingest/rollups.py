@@ -11,11 +11,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-import msgspec
-from django.db import connection
-from django.db.models import DateField, DateTimeField, JSONField, Q
+from django.db.models import Q
 
 from accounts.models import Account, Tenant
+from indicators.ingest.sql import insert_rows
 from indicators.models import AccountDay, ContactDay
 
 
@@ -61,8 +60,8 @@ def rollups_add(*, tenant: Tenant, facts: list[EventFact]) -> set[int]:
                 newly_active[(fact.account_id, day)].add(fact.contact_id)
     for key, contacts in newly_active.items():
         account_days[key].active_users += len(contacts)
-    _upsert(AccountDay, tenant, account_days.values(), ["account", "day"])
-    _upsert(ContactDay, tenant, contact_days.values(), ["contact", "day"])
+    _upsert(AccountDay, list(account_days.values()), ["account", "day"])
+    _upsert(ContactDay, list(contact_days.values()), ["contact", "day"])
     return set(account_ids)
 
 
@@ -93,31 +92,10 @@ def _count(row, fact: EventFact) -> None:
         row.last_activity_at = fact.occurred_at
 
 
-def _upsert(model, tenant, rows, keys) -> None:
-    """Write the merged rows back with one INSERT ... ON CONFLICT DO UPDATE (no ORM bulk machinery:
-    for a few hundred small rows its value preparation cost more than the database work)."""
-    rows = list(rows)
-    if not rows:
-        return
-    is_pg = connection.vendor == "postgresql"
+def _upsert(model, rows, keys) -> None:
+    """Write the merged rows back, overwriting the stored ones (the accounts are locked)."""
     fields = [f for f in model._meta.concrete_fields if f.name != "id"]
     conflict = ["tenant_id", *(model._meta.get_field(k).column for k in keys)]
-    row_sql = "(" + ", ".join("%s::jsonb" if is_pg and isinstance(f, JSONField) else "%s" for f in fields) + ")"
-    updates = ", ".join(f"{f.column} = EXCLUDED.{f.column}" for f in fields if f.column not in conflict)
-    params = [_db_value(f, getattr(row, f.attname)) for row in rows for f in fields]
-    sql = (
-        f"INSERT INTO {model._meta.db_table} ({', '.join(f.column for f in fields)}) "
-        f"VALUES {', '.join([row_sql] * len(rows))} ON CONFLICT ({', '.join(conflict)}) DO UPDATE SET {updates}"
+    insert_rows(
+        model, [{f.column: getattr(r, f.attname) for f in fields} for r in rows], conflict=conflict, update=True
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-
-
-def _db_value(field, value):
-    if isinstance(field, JSONField):
-        return msgspec.json.encode(value).decode()
-    if isinstance(field, DateTimeField):
-        return connection.ops.adapt_datetimefield_value(value)
-    if isinstance(field, DateField):
-        return connection.ops.adapt_datefield_value(value)
-    return value

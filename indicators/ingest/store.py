@@ -10,19 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-import msgspec
-from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Account, Contact, Tenant
 from indicators.ingest.rollups import EventFact, rollups_add
+from indicators.ingest.sql import insert_rows
 from indicators.models import Event, EventType, Feature
-
-COLUMNS = (
-    "tenant_id", "account_id", "contact_id", "user_id", "anonymous_id", "type", "name",
-    "occurred_at", "received_at", "properties", "source", "message_id",
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -115,29 +109,13 @@ def features_register(*, tenant: Tenant, keys: set[str]) -> dict[str, str]:
 
 def _insert(tenant: Tenant, events: list[NewEvent], received_at: datetime) -> set[str]:
     """One multi-row INSERT ... ON CONFLICT DO NOTHING RETURNING: the message ids actually stored."""
-    ops = connection.ops
-    is_pg = connection.vendor == "postgresql"
-    json_placeholder = "%s::jsonb" if is_pg else "%s"
-    row = "(" + ", ".join(json_placeholder if c == "properties" else "%s" for c in COLUMNS) + ")"
-    received = ops.adapt_datetimefield_value(received_at)
-    stored: set[str] = set()
-    for start in range(0, len(events), 500):  # keep each statement's parameter count modest
-        chunk = events[start : start + 500]
-        params = []
-        for e in chunk:
-            params += [
-                tenant.pk, e.account_id, e.contact_id, e.user_id, e.anonymous_id, e.type, e.name,
-                ops.adapt_datetimefield_value(e.occurred_at), received, msgspec.json.encode(e.properties).decode(),
-                e.source, e.message_id,
-            ]  # fmt: skip
-        sql = (
-            f"INSERT INTO {Event._meta.db_table} ({', '.join(COLUMNS)}) VALUES {', '.join([row] * len(chunk))} "
-            "ON CONFLICT (tenant_id, message_id) DO NOTHING RETURNING message_id"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            stored.update(r[0] for r in cursor.fetchall())
-    return stored
+    rows = [
+        {"tenant_id": tenant.pk, "account_id": e.account_id, "contact_id": e.contact_id, "user_id": e.user_id,
+         "anonymous_id": e.anonymous_id, "type": e.type, "name": e.name, "occurred_at": e.occurred_at,
+         "received_at": received_at, "properties": e.properties, "source": e.source, "message_id": e.message_id}
+        for e in events
+    ]  # fmt: skip
+    return set(insert_rows(Event, rows, conflict=["tenant_id", "message_id"], update=False, returning="message_id"))
 
 
 def events_attribute(*, tenant: Tenant, user_id: str, account_id: int, contact_id: int | None) -> int:

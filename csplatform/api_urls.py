@@ -5,4 +5,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("accounts.api.urls")),
     path("", include("indicators.api.urls")),
+    path("", include("surveys.api.urls")),
+    path("", include("followups.api.urls")),
+    path("", include("alerts.api.urls")),
 ]

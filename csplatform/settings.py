@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "accounts",
     "indicators",
     "surveys",
+    "followups",
+    "alerts",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,7 @@ the next sweep takes it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -18,6 +19,7 @@ from indicators import engine
 from indicators.models import HealthScore, HealthScoreHistory
 from indicators.scoring.load import inputs_load, tenant_facts
 from indicators.scoring.results import result_to_json
+from indicators.scoring.signals import scores_stored
 
 SCORECARD = engine.DEFAULT_SCORECARD
 CHUNK = 200
@@ -51,11 +53,22 @@ def _recompute_chunk(tenant: Tenant, ids: list[int], as_of: datetime, facts) -> 
     return len(claimed)
 
 
+@dataclass(frozen=True, slots=True)
+class ScoreChange:
+    """One account's score before and after a recompute (before is None for a first score)."""
+
+    before_score: float | None
+    before_band: str
+    score: float | None
+    band: str
+    evaluation: engine.AccountEvaluation
+
+
 def scores_store(*, tenant: Tenant, evaluations: dict[int, engine.AccountEvaluation], as_of: datetime) -> None:
     """Upsert current scores, append history where the score moved (or a day passed), update trends."""
     current = {h.account_id: h for h in HealthScore.objects.for_tenant(tenant).filter(account_id__in=evaluations)}
     past = _scores_at(tenant, list(evaluations), [as_of - timedelta(days=7), as_of - timedelta(days=30)])
-    rows, history = [], []
+    rows, history, changes = [], [], {}
     for account_id, evaluation in evaluations.items():
         result = evaluation.score
         final = round(result.final, 2) if result.final is not None else None
@@ -66,6 +79,10 @@ def scores_store(*, tenant: Tenant, evaluations: dict[int, engine.AccountEvaluat
             "score": final, "computed": result.computed, "gut": result.gut, "band": result.band or "",
             "coverage": result.coverage, "scorecard": result.scorecard, "result": result_to_json(result),
         }  # fmt: skip
+        changes[account_id] = ScoreChange(
+            before_score=previous.score if previous else None, before_band=previous.band if previous else "",
+            score=final, band=fields["band"], evaluation=evaluation,
+        )  # fmt: skip
         history_at = previous.history_at if previous else None
         if moved or new_day:
             history.append(HealthScoreHistory(tenant=tenant, account_id=account_id, at=as_of, **fields))
@@ -84,6 +101,7 @@ def scores_store(*, tenant: Tenant, evaluations: dict[int, engine.AccountEvaluat
         update_fields=[f.name for f in HealthScore._meta.concrete_fields if f.name not in {"id", "tenant", "account"}],
     )
     HealthScoreHistory.objects.for_tenant(tenant).bulk_create(history)
+    scores_stored.send(sender=HealthScore, tenant=tenant, as_of=as_of, changes=changes)
 
 
 def _change(now: float | None, then: float | None) -> float | None:

@@ -314,6 +314,10 @@ def build_health_score_history(b: World) -> None:
     )
 
 
+# Each later app keeps its builders in its own module; importing them registers them, in this order.
+from tests.isolation import world_scoring, world_surveys, world_followups, world_alerts  # noqa: E402, F401, I001
+
+
 def stamp_history(b: World) -> None:
     """Canaries in B's historical rows' own text fields (change reason, API key prefix)."""
     for model in all_models():

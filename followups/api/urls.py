@@ -1,0 +1,3 @@
+"""REST routes of this app (included by csplatform/api_urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Tenant B's (and A's) rows for the followups models: builders registered after the core ones in world.py."""
+
+from __future__ import annotations

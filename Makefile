@@ -21,6 +21,7 @@ run: $(VENV)/.runtime
 	scripts/run.sh
 
 test: $(VENV)/.dev
+	scripts/ensure_chromium.sh
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

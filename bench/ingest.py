@@ -6,7 +6,7 @@ Redis at 127.0.0.1:6379; standard library plus the project's requirements, nothi
     .venv/bin/python bench/ingest.py                                  # full size: 200,000 events, 1,000,000 preloaded
     .venv/bin/python bench/ingest.py --max-phase-seconds 0            # the same, every planned message sent
     .venv/bin/python bench/ingest.py --events 20000 --preload 100000  # a quick run
-    .venv/bin/python bench/ingest.py --worker-class gthread --threads 4  # keep-alive workers instead of sync
+    .venv/bin/python bench/ingest.py --worker-class sync              # sync workers (no keep-alive), to compare
 
 A full run takes at most about 10 minutes on 2 cores: each sweep level, the latency run, the
 fault run and the profile stop after ``--max-phase-seconds`` (60), so a slow server sends fewer
@@ -16,8 +16,8 @@ each phase prints the CPU share taken by processes outside the benchmark.
 One run, on its own database (``csplatform_bench``, created, migrated, and dropped at the end, even
 on failure or Ctrl-C; ``--keep-db`` keeps it) and its own Redis database (``/15``):
 
-1. Set-up: a fresh tenant with an ingest-only key (rate limit raised: the 1,200 requests/minute
-   default would cap a key at 2,000 events/s), ``--accounts`` accounts with ``--users-per-account``
+1. Set-up: a fresh tenant with an ingest-only key (platform defaults: ingestion is limited in
+   messages per minute, 1,200,000 by default), ``--accounts`` accounts with ``--users-per-account``
    users each, and ``--preload`` events COPYed straight into ``indicators_event`` (realistic rows:
    random message ids, 18 event names, ~350-byte ``track`` messages with ``userId`` and
    ``context.groupId``, spread over the last ``--days`` days), with the daily rollups and contacts'
@@ -25,7 +25,8 @@ on failure or Ctrl-C; ``--keep-db`` keeps it) and its own Redis database (``/15`
 2. Baseline: the new rows of the sweep's batches (under other message ids), loaded into the same
    table with psycopg, one ``COPY`` per ``--batch-size`` rows, each committed, one connection:
    rows/s, latency per COPY, PostgreSQL backend CPU per 1,000 rows.
-3. Peak: gunicorn (``--workers`` workers of ``--worker-class``) on a free local port; threads with
+3. Peak: gunicorn (``--workers`` workers of ``--worker-class``, by default gthread with ``--threads``
+   threads each and keep-alive, as in production) on a free local port; threads with
    ``http.client`` connections (kept alive where the server allows) post ``--events`` messages in
    batches of ``--batch-size``, ``--resend-ratio`` of them re-sent already stored messages, split
    over the ``--concurrency`` levels (closed loop). For each level: events/s, latency, CPU per
@@ -96,7 +97,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="stop each sweep level, the fault run and the profile after this long (0: no limit; default 60)",
     )
     add("--workers", type=int, default=2, help="gunicorn workers (default 2)")
-    add("--worker-class", default="sync", choices=["sync", "gthread"], help="gunicorn worker class (default sync)")
+    add(
+        "--worker-class", default="gthread", choices=["sync", "gthread"], help="gunicorn worker class (default gthread)"
+    )
     add("--threads", type=int, default=4, help="threads per gthread worker (default 4)")
     add("--database-url", default="postgres://postgres@127.0.0.1:5432/csplatform_bench", help="database to create")
     add("--redis-url", default="redis://127.0.0.1:6379/15", help="Redis for rate limits and recompute hints")
@@ -504,7 +507,7 @@ def redis_cleanup(bench: Bench) -> None:
         client.srem("csp:dirty-accounts", *members)
     key_id = bench.api_key.split("_")[1] if bench.api_key else None
     if key_id:
-        for key in client.scan_iter(f"*ratelimit:key:{key_id}:*"):
+        for key in client.scan_iter(f"*ratelimit:*:{key_id}:*"):
             client.delete(key)
 
 

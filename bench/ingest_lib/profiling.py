@@ -23,7 +23,7 @@ from bench.ingest_lib.data import Batch
 STEPS = [
     ("WSGI handler, whole request", "django/core/handlers/wsgi.py", "__call__"),
     ("  the view (indicators.ingest.http)", "indicators/ingest/http.py", "view"),
-    ("    api_key_authenticate (auth)", "accounts/services/api_keys.py", "api_key_authenticate"),
+    ("    ingest_key_authenticate (auth)", "indicators/ingest/keys.py", "ingest_key_authenticate"),
     ("    rate_limit_wait (Redis)", "accounts/api/throttling.py", "rate_limit_wait"),
     ("    decode_batch (msgspec + validate)", "indicators/ingest/messages.py", "decode_batch"),
     ("      validate (per message)", "indicators/ingest/messages.py", "validate"),
@@ -34,8 +34,10 @@ STEPS = [
     ("        _insert (INSERT ... ON CONFLICT)", "indicators/ingest/store.py", "_insert"),
     ("        features_register", "indicators/ingest/store.py", "features_register"),
     ("        rollups_add", "indicators/ingest/rollups.py", "rollups_add"),
-    ("          _upsert (rollup bulk upserts)", "indicators/ingest/rollups.py", "_upsert"),
-    ("        accounts_mark_for_recompute", "indicators/ingest/store.py", "accounts_mark_for_recompute"),
+    ("          _upsert (rollup bulk upserts)", "indicators/ingest/rollups.py", "_upsert"),  # older versions
+    ("          deltas_of (sums per row, Python)", "indicators/ingest/rollups.py", "deltas_of"),
+    ("          deltas_apply (PostgreSQL increments)", "indicators/ingest/rollups_postgresql.py", "deltas_apply"),
+    ("        accounts_mark_for_recompute", "indicators/ingest/lookups.py", "accounts_mark_for_recompute"),
     ("        contacts_seen (first/last seen)", "indicators/ingest/store.py", "contacts_seen"),
     ("      _seen (first/last seen)", "indicators/ingest/segment.py", "_seen"),  # its name in older versions
     ("      commit", "django/db/backends/base/base.py", "commit"),

@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from accounts.api.throttling import key_rate_limit, rate_limit_wait
+from accounts.api.throttling import ingest_rate_limit_wait
 from accounts.roles import Scope
-from accounts.services.api_keys import api_key_authenticate
+from indicators.ingest.keys import ingest_key_authenticate
 from indicators.ingest.messages import MAX_BATCH_BYTES, RequestRejected, decode_batch, decode_message
 from indicators.ingest.segment import segment_ingest
 from indicators.ingest.segment_schema import envelope_decoder
@@ -79,14 +79,11 @@ def tracking_view(message_type: str | None):
         received_at = timezone.now()
         try:
             body = _body(request)
-            key = api_key_authenticate(_write_key(request, body))
+            key = ingest_key_authenticate(_write_key(request, body))
             if key is None:
                 return error(401, "authentication_failed", "Invalid, expired or revoked write key.")
             if not key.has_scope(Scope.INGEST):
                 return error(403, "permission_denied", "This key lacks the 'ingest' scope.")
-            wait = rate_limit_wait(f"key:{key.key_id}", key_rate_limit(key))
-            if wait is not None:
-                return error(429, "throttled", f"Rate limit exceeded; retry in {wait} s.", Retry_After=str(wait))
             if message_type is None:
                 records, rejected, _ = decode_batch(body, received_at=received_at)
             else:
@@ -94,6 +91,9 @@ def tracking_view(message_type: str | None):
                 records, rejected = ([result], []) if not hasattr(result, "reason") else ([], [result])
         except RequestRejected as exc:
             return error(exc.status, exc.code, exc.detail)
+        wait = ingest_rate_limit_wait(key, messages=len(records) + len(rejected))
+        if wait is not None:
+            return error(429, "throttled", f"Rate limit exceeded; retry in {wait} s.", Retry_After=str(wait))
         receipt = segment_ingest(tenant=key.tenant, records=records, rejected=rejected, received_at=received_at)
         enqueue_recompute(tenant_id=key.tenant_id, account_ids=receipt.touched_account_ids)
         status = 200 if records or not rejected else 400

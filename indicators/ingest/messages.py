@@ -17,6 +17,7 @@ MAX_BATCH_BYTES = 500 * 1024
 MAX_BATCH_MESSAGES = 2500
 MAX_ID_LENGTH = 191
 MAX_NAME_LENGTH = 200
+NUL_ESCAPE = b"\\u0000"
 
 
 class RequestRejected(Exception):
@@ -130,6 +131,8 @@ def decode_message(
 ) -> Record | Rejection:
     if len(raw) > MAX_MESSAGE_BYTES:
         return Rejection(index, "", f"message is larger than {MAX_MESSAGE_BYTES // 1024} KB", raw[:2000])
+    if NUL_ESCAPE in raw:  # PostgreSQL text and jsonb cannot hold it: the whole batch would fail
+        return Rejection(index, _message_id_of(raw), "message contains a NUL character (\\u0000)", raw[:2000])
     try:
         message = message_decoder.decode(raw)
         if type_ and message.type != type_:

@@ -1,21 +1,25 @@
 """Daily rollups per account and per contact, kept current as events are stored.
 
-Later computations read these (and recent events) instead of scanning all history. The touched
-accounts are locked first, in primary-key order, so concurrent ingestion for the same account
-queues up instead of losing an update, and never deadlocks.
+Later computations read these (and recent events) instead of scanning all history. A batch's
+events are first summed per (contact, day) and (account, day) here, in Python; the sums are then
+added to the stored rows: on PostgreSQL by one statement of atomic increments (no read, no
+account lock, so concurrent batches for the same account only meet on the rows they share), on
+other databases (SQLite, single-writer) by reading, adding and writing back.
+
+A contact counts as an active user of an account on a day from its first usage event that day.
+When one batch holds a contact's usage for several accounts on one day, the account with the
+smallest id gets the active user, on both paths.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from django.db.models import Q
+from django.db import connection
 
-from accounts.models import Account, Tenant
-from indicators.ingest.sql import insert_rows
-from indicators.models import AccountDay, ContactDay
+from accounts.models import Tenant
 
 
 @dataclass(frozen=True)
@@ -27,75 +31,74 @@ class EventFact:
     feature: str | None  # the feature usage counts for (after merges); None for other types
 
 
-def rollups_add(*, tenant: Tenant, facts: list[EventFact]) -> set[int]:
-    """Add ``facts`` to the rollups; return the ids of the accounts touched."""
-    if not facts:
-        return set()
-    account_ids = sorted({f.account_id for f in facts})
-    list(Account.objects.for_tenant(tenant).filter(pk__in=account_ids).order_by("pk").select_for_update().values("pk"))
-    # Only the (account, day) and (contact, day) pairs these events touch: read, add to, write back.
-    account_pairs = {(f.account_id, _utc_day(f.occurred_at)) for f in facts}
-    contact_pairs = {(f.contact_id, _utc_day(f.occurred_at)) for f in facts if f.contact_id}
-    account_days = {(r.account_id, r.day): r for r in _rows(AccountDay, tenant, "account_id", account_pairs)}
-    contact_days = {(r.contact_id, r.day): r for r in _rows(ContactDay, tenant, "contact_id", contact_pairs)}
-    newly_active: dict[tuple[int, date], set[int]] = defaultdict(set)
-    for fact in facts:
-        day = _utc_day(fact.occurred_at)
-        account_day = account_days.get((fact.account_id, day)) or account_days.setdefault(
-            (fact.account_id, day),
-            AccountDay(tenant=tenant, account_id=fact.account_id, day=day, by_feature={}, by_type={},
-                       last_activity_at=fact.occurred_at),
-        )  # fmt: skip
-        _count(account_day, fact)
-        account_day.by_type[fact.type] = account_day.by_type.get(fact.type, 0) + 1
-        if fact.contact_id:
-            contact_day = contact_days.get((fact.contact_id, day)) or contact_days.setdefault(
-                (fact.contact_id, day),
-                ContactDay(tenant=tenant, contact_id=fact.contact_id, account_id=fact.account_id, day=day,
-                           by_feature={}, last_activity_at=fact.occurred_at),
-            )  # fmt: skip
-            was_active = contact_day.usage_events > 0
-            _count(contact_day, fact)
-            if fact.type == "usage" and not was_active:
-                newly_active[(fact.account_id, day)].add(fact.contact_id)
-    for key, contacts in newly_active.items():
-        account_days[key].active_users += len(contacts)
-    _upsert(AccountDay, list(account_days.values()), ["account", "day"])
-    _upsert(ContactDay, list(contact_days.values()), ["contact", "day"])
-    return set(account_ids)
+@dataclass
+class DayDelta:
+    """What a batch adds to one rollup row."""
+
+    account_id: int
+    day: date
+    last_activity_at: datetime
+    events: int = 0
+    usage_events: int = 0
+    by_feature: dict[str, int] = field(default_factory=dict)
+    by_type: dict[str, int] = field(default_factory=dict)
+    contact_id: int | None = None  # set on contact rows
+    usage_account_id: int | None = None  # contact rows: the account its usage makes it active for
+
+    def add(self, fact: EventFact) -> None:
+        self.events += 1
+        self.by_type[fact.type] = self.by_type.get(fact.type, 0) + 1
+        if fact.type == "usage":
+            self.usage_events += 1
+            if fact.feature:
+                self.by_feature[fact.feature] = self.by_feature.get(fact.feature, 0) + 1
+            if self.usage_account_id is None or fact.account_id < self.usage_account_id:
+                self.usage_account_id = fact.account_id
+        if fact.occurred_at > self.last_activity_at:
+            self.last_activity_at = fact.occurred_at
 
 
-def _rows(model, tenant: Tenant, key: str, pairs: set[tuple[int, date]]):
-    if not pairs:
-        return []
-    by_day: dict[date, list[int]] = defaultdict(list)
-    for owner, day in pairs:
-        by_day[day].append(owner)
-    match = Q()
-    for day, owners in by_day.items():
-        match |= Q(day=day, **{f"{key}__in": owners})
-    return model.objects.for_tenant(tenant).filter(match)
+@dataclass(frozen=True)
+class Deltas:
+    """A batch's sums, each list sorted by its row key so row locks are always taken in one order."""
+
+    accounts: list[DayDelta]  # by (account_id, day)
+    contacts: list[DayDelta]  # by (contact_id, day)
 
 
-def _utc_day(moment: datetime) -> date:
+def utc_day(moment: datetime) -> date:
     """Rollup days are UTC calendar days, whatever time zone the caller's datetime carries."""
     return moment.astimezone(UTC).date() if moment.tzinfo else moment.date()
 
 
-def _count(row, fact: EventFact) -> None:
-    row.events += 1
-    if fact.type == "usage":
-        row.usage_events += 1
-        if fact.feature:
-            row.by_feature[fact.feature] = row.by_feature.get(fact.feature, 0) + 1
-    if fact.occurred_at > row.last_activity_at:
-        row.last_activity_at = fact.occurred_at
-
-
-def _upsert(model, rows, keys) -> None:
-    """Write the merged rows back, overwriting the stored ones (the accounts are locked)."""
-    fields = [f for f in model._meta.concrete_fields if f.name != "id"]
-    conflict = ["tenant_id", *(model._meta.get_field(k).column for k in keys)]
-    insert_rows(
-        model, [{f.column: getattr(r, f.attname) for f in fields} for r in rows], conflict=conflict, update=True
+def deltas_of(facts: Iterable[EventFact]) -> Deltas:
+    accounts: dict[tuple[int, date], DayDelta] = {}
+    contacts: dict[tuple[int, date], DayDelta] = {}
+    for fact in facts:
+        day = utc_day(fact.occurred_at)
+        key = (fact.account_id, day)
+        if key not in accounts:
+            accounts[key] = DayDelta(fact.account_id, day, fact.occurred_at)
+        accounts[key].add(fact)
+        if fact.contact_id:
+            key = (fact.contact_id, day)
+            if key not in contacts:
+                contacts[key] = DayDelta(fact.account_id, day, fact.occurred_at, contact_id=fact.contact_id)
+            contacts[key].add(fact)
+    return Deltas(
+        accounts=[accounts[k] for k in sorted(accounts)],
+        contacts=[contacts[k] for k in sorted(contacts)],
     )
+
+
+def rollups_add(*, tenant: Tenant, facts: list[EventFact]) -> set[int]:
+    """Add ``facts`` to the rollups; return the ids of the accounts touched."""
+    if not facts:
+        return set()
+    deltas = deltas_of(facts)
+    if connection.vendor == "postgresql":
+        from indicators.ingest.rollups_postgresql import deltas_apply
+    else:
+        from indicators.ingest.rollups_portable import deltas_apply
+    deltas_apply(tenant=tenant, deltas=deltas)
+    return {d.account_id for d in deltas.accounts}

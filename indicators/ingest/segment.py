@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from django.db import IntegrityError, transaction
 
 from accounts.models import Account, Contact, Tenant
+from indicators.ingest.lookups import account_ids, contact_ids
 from indicators.ingest.messages import Record, Rejection
+from indicators.ingest.retry import with_deadlock_retry
 from indicators.ingest.store import NewEvent, events_attribute, events_store
 from indicators.models import EventType, IngestionError
 
@@ -31,8 +34,20 @@ class Receipt:
         }
 
 
+@dataclass
+class ContactRef:
+    """What event attribution needs of a contact: its id and its account's."""
+
+    pk: int
+    account_id: int | None
+
+
 class Identities:
-    """The batch's accounts (by groupId) and contacts (by userId), loaded once, created as needed."""
+    """The batch's accounts (by groupId) and contacts (by userId), loaded once, created as needed.
+
+    Most messages only need ids, so ids are all that is loaded; the few whose traits may change
+    a row (identify, group) load that row whole, in one query per model.
+    """
 
     def __init__(self, tenant: Tenant, records: list[Record]):
         self.tenant = tenant
@@ -40,35 +55,71 @@ class Identities:
             r.context_group_id for r in records if r.context_group_id
         }
         user_ids = {r.user_id for r in records if r.user_id}
-        self.accounts = {a.external_id: a for a in Account.objects.for_tenant(tenant).filter(external_id__in=group_ids)}
-        self.contacts = {c.external_id: c for c in Contact.objects.for_tenant(tenant).filter(external_id__in=user_ids)}
+        self.accounts: dict[str, int] = account_ids(tenant=tenant, external_ids=group_ids)
+        self.contacts: dict[str, ContactRef] = {
+            external_id: ContactRef(pk, account_id)
+            for external_id, pk, account_id in contact_ids(tenant=tenant, external_ids=user_ids)
+        }
+        changing_accounts = {r.group_id for r in records if r.type == "group"} & set(self.accounts)
+        changing_contacts = {r.user_id for r in records if r.type in ("identify", "group")} & set(self.contacts)
+        self._account_rows: dict[str, Account] = {}
+        self._contact_rows: dict[str, Contact] = {}
+        if changing_accounts:
+            rows = Account.objects.for_tenant(tenant).filter(external_id__in=changing_accounts)
+            self._account_rows = {a.external_id: a for a in rows}
+        if changing_contacts:
+            rows = Contact.objects.for_tenant(tenant).filter(external_id__in=changing_contacts)
+            self._contact_rows = {c.external_id: c for c in rows}
 
-    def account(self, group_id: str, fields: dict | None = None) -> Account:
-        account = self.accounts.get(group_id)
-        if account is None:
+    def account(self, group_id: str, fields: dict | None = None) -> int:
+        """The account's id; created if new, its ``fields`` updated if they differ."""
+        pk = self.accounts.get(group_id)
+        if pk is None:
             account = _create(Account, self.tenant, external_id=group_id, defaults={"name": group_id, **(fields or {})})
-            self.accounts[group_id] = account
-        elif fields and any(getattr(account, k) != v for k, v in fields.items()):
-            for key, value in fields.items():
-                setattr(account, key, value)
-            account.save()
-        return account
+            self.accounts[group_id] = account.pk
+            self._account_rows[group_id] = account
+            return account.pk
+        if fields:
+            account = self._account_rows.get(group_id) or self._load(Account, self._account_rows, group_id)
+            if any(getattr(account, k) != v for k, v in fields.items()):
+                for key, value in fields.items():
+                    setattr(account, key, value)
+                account.save()
+        return pk
 
-    def contact(self, user_id: str, fields: dict | None = None, account: Account | None = None) -> Contact:
-        contact = self.contacts.get(user_id)
-        if contact is None:
+    def contact(
+        self, user_id: str, fields: dict | None = None, account_id: int | None = None, *, move: bool = True
+    ) -> ContactRef:
+        """The contact; created if new (linked to ``account_id``), else its ``fields`` and account updated.
+
+        With ``move=False`` an existing contact only gets ``account_id`` if it has no account yet.
+        """
+        ref = self.contacts.get(user_id)
+        if ref is None:
             contact = _create(
-                Contact, self.tenant, external_id=user_id, defaults={"account": account, **(fields or {})}
+                Contact, self.tenant, external_id=user_id, defaults={"account_id": account_id, **(fields or {})}
             )
-            self.contacts[user_id] = contact
+            self._contact_rows[user_id] = contact
+            ref = self.contacts[user_id] = ContactRef(contact.pk, contact.account_id)
         changes = dict(fields or {})
-        if account is not None and contact.account_id != account.pk:
-            changes["account"] = account
-        if any(getattr(contact, k) != v for k, v in changes.items()):
-            for key, value in changes.items():
-                setattr(contact, key, value)
-            contact.save()
-        return contact
+        if account_id is not None and ref.account_id != account_id and (move or ref.account_id is None):
+            changes["account_id"] = account_id
+        if changes:
+            contact = self._contact_rows.get(user_id) or self._load(Contact, self._contact_rows, user_id)
+            if any(getattr(contact, k) != v for k, v in changes.items()):
+                for key, value in changes.items():
+                    setattr(contact, key, value)
+                contact.save()
+                ref.account_id = contact.account_id
+        return ref
+
+    def contact_renamed(self, user_id: str, contact: Contact) -> None:
+        self._contact_rows[user_id] = contact
+        self.contacts[user_id] = ContactRef(contact.pk, contact.account_id)
+
+    def _load(self, model, rows: dict, external_id: str):
+        row = rows[external_id] = model.objects.for_tenant(self.tenant).get(external_id=external_id)
+        return row
 
 
 def _create(model, tenant, *, external_id, defaults):
@@ -84,25 +135,31 @@ def segment_ingest(
     *, tenant: Tenant, records: list[Record], rejected: list[Rejection], received_at: datetime
 ) -> Receipt:
     """Apply a decoded request in one transaction; rejected messages go to the ingestion-error log."""
+    return with_deadlock_retry(partial(_ingest, tenant, records, rejected, received_at))
+
+
+def _ingest(tenant: Tenant, records: list[Record], rejected: list[Rejection], received_at: datetime) -> Receipt:
     with transaction.atomic():
         people = Identities(tenant, records)
         events: list[NewEvent] = []
-        attribute: list[tuple[str, Account, Contact]] = []
+        attribute: list[tuple[str, int, ContactRef]] = []
         for record in records:
             if record.type == "identify":
                 if record.user_id:
                     people.contact(record.user_id, record.contact_fields)
             elif record.type == "group":
-                account = people.account(record.group_id, record.account_fields)
+                account_id = people.account(record.group_id, record.account_fields)
                 if record.user_id:
-                    attribute.append((record.user_id, account, people.contact(record.user_id, account=account)))
+                    attribute.append(
+                        (record.user_id, account_id, people.contact(record.user_id, account_id=account_id))
+                    )
             elif record.type == "alias":
                 _alias(tenant, people, record)
             else:
                 events.append(_usage_event(people, record))
         stored = events_store(tenant=tenant, events=events, received_at=received_at)
-        for user_id, account, contact in attribute:
-            events_attribute(tenant=tenant, user_id=user_id, account_id=account.pk, contact_id=contact.pk)
+        for user_id, account_id, contact in attribute:
+            events_attribute(tenant=tenant, user_id=user_id, account_id=account_id, contact_id=contact.pk)
         if rejected:
             IngestionError.objects.for_tenant(tenant).bulk_create([
                 IngestionError(tenant=tenant, source=SOURCE, message_id=r.message_id, index=r.index,
@@ -119,11 +176,13 @@ def segment_ingest(
 
 
 def _usage_event(people: Identities, record: Record) -> NewEvent:
-    account = people.account(record.context_group_id) if record.context_group_id else None
-    contact = people.contact(record.user_id) if record.user_id else None
-    if contact is not None and account is not None and contact.account_id is None:
-        contact = people.contact(record.user_id, account=account)  # first sight of the user's company
-    account_id = account.pk if account is not None else (contact.account_id if contact is not None else None)
+    account_id = people.account(record.context_group_id) if record.context_group_id else None
+    contact = people.contacts.get(record.user_id) if record.user_id else None
+    if record.user_id and (contact is None or contact.account_id is None):
+        # A new contact, or the first sight of its company: a track never moves a linked contact.
+        contact = people.contact(record.user_id, account_id=account_id, move=False)
+    if account_id is None and contact is not None:
+        account_id = contact.account_id
     name = record.event if record.type == "track" else f"{record.type}:{record.event}" if record.event else record.type
     return NewEvent(
         message_id=record.message_id,
@@ -152,4 +211,4 @@ def _alias(tenant: Tenant, people: Identities, record: Record) -> None:
     ):
         old.external_id = record.user_id
         old.save(update_fields=["external_id", "updated_at"])
-        people.contacts[record.user_id] = old
+        people.contact_renamed(record.user_id, old)

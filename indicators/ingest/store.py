@@ -10,10 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import msgspec
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import Account, Contact, Tenant
+from accounts.models import Contact, Tenant
+from indicators.ingest.lookups import accounts_mark_for_recompute
 from indicators.ingest.rollups import EventFact, rollups_add
 from indicators.ingest.sql import insert_rows
 from indicators.models import Event, EventType, Feature
@@ -65,13 +68,6 @@ def events_store(*, tenant: Tenant, events: list[NewEvent], received_at: datetim
     return Stored(inserted=inserted, duplicates=len(events) - len(inserted), touched_account_ids=touched)
 
 
-def accounts_mark_for_recompute(*, tenant: Tenant, account_ids: set[int]) -> None:
-    if account_ids:
-        Account.objects.for_tenant(tenant).filter(pk__in=account_ids, needs_recompute_since=None).update(
-            needs_recompute_since=timezone.now()
-        )
-
-
 def contacts_seen(*, tenant: Tenant, events: list[NewEvent]) -> None:
     """Move the contacts' first and last seen times to cover the product usage just stored."""
     spans: dict[int, tuple[datetime, datetime]] = {}
@@ -80,6 +76,12 @@ def contacts_seen(*, tenant: Tenant, events: list[NewEvent]) -> None:
             first, last = spans.get(event.contact_id, (event.occurred_at, event.occurred_at))
             spans[event.contact_id] = (min(first, event.occurred_at), max(last, event.occurred_at))
     if not spans:
+        return
+    if connection.vendor == "postgresql":
+        # One UPDATE of only the rows whose span grows: no read, and no row lock on the others.
+        seen = [{"id": pk, "first_at": first, "last_at": last} for pk, (first, last) in sorted(spans.items())]
+        with connection.cursor() as cursor:
+            cursor.execute(CONTACTS_SEEN, {"tenant": tenant.pk, "spans": _json(seen)})
         return
     changed = []
     for contact in Contact.objects.for_tenant(tenant).filter(pk__in=spans).only("first_seen_at", "last_seen_at"):
@@ -92,23 +94,44 @@ def contacts_seen(*, tenant: Tenant, events: list[NewEvent]) -> None:
         Contact.objects.for_tenant(tenant).bulk_update(changed, ["first_seen_at", "last_seen_at"])
 
 
+CONTACTS_SEEN = """
+UPDATE accounts_contact AS c
+SET first_seen_at = LEAST(c.first_seen_at, s.first_at), last_seen_at = GREATEST(c.last_seen_at, s.last_at)
+FROM json_to_recordset(%(spans)s::json) AS s(id bigint, first_at timestamptz, last_at timestamptz)
+WHERE c.tenant_id = %(tenant)s AND c.id = s.id
+  AND (c.first_seen_at IS NULL OR c.first_seen_at > s.first_at OR c.last_seen_at IS NULL OR c.last_seen_at < s.last_at)
+"""
+
+
 def features_register(*, tenant: Tenant, keys: set[str]) -> dict[str, str]:
     """Map event names to the feature key their usage counts for; unknown names register as non-core."""
     keys.discard("")
     if not keys:
         return {}
-    found = {f.key: f for f in Feature.objects.for_tenant(tenant).filter(key__in=keys).select_related("merged_into")}
-    missing = keys - set(found)
+    counted = _counted_as(tenant, keys)
+    missing = keys - set(counted)
     if missing:
         Feature.objects.for_tenant(tenant).bulk_create(
             [Feature(tenant=tenant, key=key, name=key[:200]) for key in sorted(missing)], ignore_conflicts=True
         )
-        found.update({f.key: f for f in Feature.objects.for_tenant(tenant).filter(key__in=missing)})
-    return {key: (f.merged_into.key if f.merged_into_id else key) for key, f in found.items()}
+        counted.update(_counted_as(tenant, missing))
+    return counted
+
+
+def _counted_as(tenant: Tenant, keys: set[str]) -> dict[str, str]:
+    """{feature key: the key its usage counts for}, for the features among ``keys`` that exist."""
+    rows = Feature.objects.for_tenant(tenant).filter(key__in=keys).values_list("key", "merged_into__key")
+    return {key: merged_into or key for key, merged_into in rows}
 
 
 def _insert(tenant: Tenant, events: list[NewEvent], received_at: datetime) -> set[str]:
-    """One multi-row INSERT ... ON CONFLICT DO NOTHING RETURNING: the message ids actually stored."""
+    """One INSERT ... ON CONFLICT DO NOTHING RETURNING: the message ids actually stored."""
+    if connection.vendor == "postgresql":
+        # The rows travel as one JSON document: a short, constant statement (its parse is cached
+        # by the driver) with one parameter, instead of a VALUES list of 12 parameters a row.
+        with connection.cursor() as cursor:
+            cursor.execute(INSERT_EVENTS, {"tenant": tenant.pk, "received_at": received_at, "events": _json(events)})
+            return {row[0] for row in cursor.fetchall()}
     rows = [
         {"tenant_id": tenant.pk, "account_id": e.account_id, "contact_id": e.contact_id, "user_id": e.user_id,
          "anonymous_id": e.anonymous_id, "type": e.type, "name": e.name, "occurred_at": e.occurred_at,
@@ -116,6 +139,22 @@ def _insert(tenant: Tenant, events: list[NewEvent], received_at: datetime) -> se
         for e in events
     ]  # fmt: skip
     return set(insert_rows(Event, rows, conflict=["tenant_id", "message_id"], update=False, returning="message_id"))
+
+
+INSERT_EVENTS = """
+INSERT INTO indicators_event (tenant_id, account_id, contact_id, user_id, anonymous_id, type, name, occurred_at,
+  received_at, properties, source, message_id)
+SELECT %(tenant)s, account_id, contact_id, user_id, anonymous_id, type, name, occurred_at, %(received_at)s,
+  properties, source, message_id
+FROM json_to_recordset(%(events)s::json) AS t(account_id bigint, contact_id bigint, user_id text, anonymous_id text,
+  type text, name text, occurred_at timestamptz, properties jsonb, source text, message_id text)
+ON CONFLICT (tenant_id, message_id) DO NOTHING
+RETURNING message_id
+"""
+
+
+def _json(value) -> str:
+    return msgspec.json.encode(value).decode()
 
 
 def events_attribute(*, tenant: Tenant, user_id: str, account_id: int, contact_id: int | None) -> int:

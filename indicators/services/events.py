@@ -10,9 +10,9 @@ from functools import partial
 
 from django.db import transaction
 
-from accounts.models import Contact, Tenant
+from accounts.models import Tenant
 from indicators.ingest.store import NewEvent, events_store
-from indicators.models import Event, EventType
+from indicators.models import Event
 from indicators.recompute_queue import enqueue_recompute
 
 SOURCE = "api"
@@ -72,8 +72,7 @@ def events_record(*, tenant: Tenant, items: Sequence[EventInput], received_at: d
         for item in items
     ]
     with transaction.atomic():
-        stored = events_store(tenant=tenant, events=new, received_at=received_at)
-        contacts_seen(tenant=tenant, events=[e for e in stored.inserted if e.type == EventType.USAGE])
+        stored = events_store(tenant=tenant, events=new, received_at=received_at)  # moves contacts' first/last seen
         ids = dict(
             Event.objects.for_tenant(tenant)
             .filter(message_id__in={e.message_id for e in new})
@@ -88,25 +87,3 @@ def events_record(*, tenant: Tenant, items: Sequence[EventInput], received_at: d
         events=[RecordedEvent(ids[e.message_id], e.message_id, id(e) not in inserted) for e in new],
         touched_account_ids=stored.touched_account_ids,
     )
-
-
-def contacts_seen(*, tenant: Tenant, events: Sequence[NewEvent]) -> None:
-    """Move the contacts' first and last seen times to cover their newly stored usage."""
-    times: dict[int, list[datetime]] = {}
-    for event in events:
-        if event.contact_id:
-            times.setdefault(event.contact_id, []).append(event.occurred_at)
-    if not times:
-        return
-    changed = []
-    for contact in Contact.objects.for_tenant(tenant).filter(pk__in=times).order_by("pk"):
-        first, last = min(times[contact.pk]), max(times[contact.pk])
-        moved = False
-        if contact.first_seen_at is None or first < contact.first_seen_at:
-            contact.first_seen_at, moved = first, True
-        if contact.last_seen_at is None or last > contact.last_seen_at:
-            contact.last_seen_at, moved = last, True
-        if moved:
-            changed.append(contact)
-    if changed:
-        Contact.objects.for_tenant(tenant).bulk_update(changed, ["first_seen_at", "last_seen_at"])

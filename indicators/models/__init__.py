@@ -1,6 +1,8 @@
 from indicators.models.catalogue import Feature, Product
 from indicators.models.events import AccountDay, ContactDay, Event, EventType, IngestionError
+from indicators.models.gut import GutLevelChoice, GutRead
 from indicators.models.health import Band, HealthScore, HealthScoreHistory
+from indicators.models.scorecards import RuleKind, Scorecard, ScorecardMeasure, ScorecardVersion
 
 __all__ = [
     "AccountDay",
@@ -9,8 +11,14 @@ __all__ = [
     "Event",
     "EventType",
     "Feature",
+    "GutLevelChoice",
+    "GutRead",
     "HealthScore",
     "HealthScoreHistory",
     "IngestionError",
     "Product",
+    "RuleKind",
+    "Scorecard",
+    "ScorecardMeasure",
+    "ScorecardVersion",
 ]

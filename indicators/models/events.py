@@ -40,6 +40,12 @@ class Event(TenantOwned):
         indexes = [
             models.Index(fields=["tenant", "account", "-occurred_at"], name="event_tenant_account_time"),
             models.Index(fields=["tenant", "-occurred_at"], name="event_tenant_time"),
+            # Scoring reads an account's recent non-usage events; usage is read from the rollups.
+            models.Index(
+                fields=["tenant", "account", "-occurred_at"],
+                name="event_tenant_account_nonusage",
+                condition=~models.Q(type="usage"),
+            ),
             models.Index(
                 fields=["tenant", "user_id"], name="event_tenant_unattributed", condition=models.Q(account=None)
             ),

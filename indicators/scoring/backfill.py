@@ -11,7 +11,8 @@ from django.utils import timezone
 from accounts.models import Tenant
 from indicators import engine
 from indicators.scoring.load import inputs_load, tenant_facts
-from indicators.scoring.recompute import CHUNK, SCORECARD, scores_store
+from indicators.scoring.recompute import CHUNK, scores_store
+from indicators.scoring.scorecards import scorecards_for_accounts
 
 
 def history_backfill(*, tenant: Tenant, account_ids: list[int], days: int, step_days: int = 1,
@@ -26,9 +27,10 @@ def history_backfill(*, tenant: Tenant, account_ids: list[int], days: int, step_
         chunk = ids[start : start + CHUNK]
         # Load the whole period once; the engine ignores whatever is dated after each moment.
         inputs = inputs_load(tenant=tenant, account_ids=chunk, as_of=until, history_from=moments[0], facts=facts)
+        scorecards = scorecards_for_accounts(tenant=tenant, account_ids=chunk)
         for moment in moments:
             evaluations = {
-                pk: engine.evaluate_account(_at(account_inputs, moment), scorecard=SCORECARD)
+                pk: engine.evaluate_account(_at(account_inputs, moment), scorecard=scorecards[pk])
                 for pk, account_inputs in inputs.items()
             }
             with transaction.atomic():

@@ -1,0 +1,146 @@
+"""Alert rules (admins configure) and alerts (CSMs work to closure with a note)."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Case, IntegerField, Value, When
+from django.template.response import TemplateResponse
+from django.utils.html import format_html
+
+from accounts.admin.base import TenantScopedAdmin
+from alerts.models import Alert, AlertRule, AlertStatus, Priority, RuleKind
+from alerts.services import alert_update
+from alerts.services.describe import rule_condition_text
+from indicators.models import Band
+
+OVERDUE_STYLE = "color:#ba2121;font-weight:bold"
+
+
+class AlertRuleForm(forms.ModelForm):
+    bands = forms.MultipleChoiceField(
+        choices=Band.choices, required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="Renewals: only in these bands; none ticked means any band.",
+    )  # fmt: skip
+
+    class Meta:
+        model = AlertRule
+        fields = ("name", "kind", "priority", "due_in_days", "enabled", "indicator", "operator", "threshold", "points",
+                  "within_days", "to_band", "from_band", "bands")  # fmt: skip
+
+
+@admin.register(AlertRule)
+class AlertRuleAdmin(TenantScopedAdmin):
+    form = AlertRuleForm
+    list_display = ("name", "kind", "condition", "priority", "due_in_days", "enabled")
+    list_filter = ("kind", "priority", "enabled")
+    search_fields = ("name",)
+    fieldsets = (
+        (None, {"fields": ("name", "kind", "priority", "due_in_days", "enabled")}),
+        ("Indicator threshold", {"fields": ("indicator", "operator", "threshold")}),
+        ("Score drop, renewal, detractor answer", {"fields": ("points", "within_days")}),
+        ("Band change", {"fields": ("to_band", "from_band")}),
+        ("Renewal proximity", {"fields": ("bands",)}),
+    )
+
+    def get_changeform_initial_data(self, request):
+        # A new rule starts as a complete one (the commonest: a detractor answer), edited from there.
+        return {"kind": RuleKind.DETRACTOR_ANSWER, "within_days": 14, "priority": Priority.HIGH, "due_in_days": 2,
+                **super().get_changeform_initial_data(request)}  # fmt: skip
+
+    @admin.display(description="condition")
+    def condition(self, obj):
+        return rule_condition_text(obj)
+
+
+class AlertForm(forms.ModelForm):
+    """Working an alert: status, assignee, and the note that closing requires (Alert.clean refuses it without)."""
+
+    class Meta:
+        model = Alert
+        fields = ("status", "assignee", "closing_note")
+
+
+class CloseForm(forms.Form):
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 4, "cols": 60}), label="Closing note")
+
+
+@admin.register(Alert)
+class AlertAdmin(TenantScopedAdmin):
+    form = AlertForm
+    list_display = ("title", "account", "priority", "status", "assignee", "due", "last_fired_at", "fire_count")
+    list_filter = ("status", "priority", "assignee")
+    list_select_related = ("account", "assignee__user")
+    search_fields = ("title", "message", "account__name")
+    actions = ["close_selected"]
+    readonly_fields = (
+        "account", "title", "message", "priority", "due", "rule", "key", "detail", "first_fired_at", "last_fired_at",
+        "fire_count", "closed_by", "closed_at",
+    )  # fmt: skip
+    fieldsets = (
+        (None, {"fields": ("account", "title", "message", "priority", "due")}),
+        ("Work it", {"fields": ("status", "assignee", "closing_note")}),
+        ("Firing", {"fields": ("rule", "key", "detail", "first_fired_at", "last_fired_at", "fire_count")}),
+        ("Closure", {"fields": ("closed_by", "closed_at")}),
+    )
+
+    def get_ordering(self, request):
+        # The signed-in member's own alerts first, then open before in progress before closed, soonest due.
+        membership = getattr(request, "membership", None)
+        if membership is None:
+            return ("status", "due_at")
+        mine = Case(When(assignee=membership, then=Value(0)), default=Value(1), output_field=IntegerField())
+        return (mine.asc(), "status", "due_at")
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.status == AlertStatus.CLOSED:
+            return (*self.readonly_fields, "status", "assignee", "closing_note")
+        return self.readonly_fields
+
+    def has_add_permission(self, request):
+        return False  # alerts come from rules and from the product, never typed in
+
+    def csm_owns(self, membership, obj):
+        return membership is not None and (
+            obj.assignee_id in (None, membership.pk) or obj.account.csm_owner_id == membership.pk
+        )
+
+    @admin.display(description="due", ordering="due_at")
+    def due(self, obj):
+        if obj.due_at is None:
+            return "-"
+        text = f"{obj.due_at:%Y-%m-%d %H:%M}"
+        return format_html('<span style="{}">{} (overdue)</span>', OVERDUE_STYLE, text) if obj.is_overdue else text
+
+    def save_model(self, request, obj, form, change):
+        # Through the service, so closing stamps who and when, and a closed alert stays closed.
+        original = Alert.unscoped.get(pk=obj.pk)
+        if original.status == AlertStatus.CLOSED:
+            return  # read-only once closed
+        changes = {"assignee": obj.assignee} if "assignee" in form.changed_data else {}
+        alert_update(tenant=original.tenant, alert=original, status=obj.status, note=obj.closing_note,
+                     by=request.user, **changes)  # fmt: skip
+
+    @admin.action(description="Close selected alerts with a note", permissions=["change"])
+    def close_selected(self, request, queryset):
+        queryset = queryset.exclude(status=AlertStatus.CLOSED)
+        if "apply" in request.POST:
+            form = CloseForm(request.POST)
+            if form.is_valid():
+                closed = 0
+                for alert in queryset.select_related("account"):
+                    if self.has_change_permission(request, alert):
+                        alert_update(tenant=alert.tenant, alert=alert, status=AlertStatus.CLOSED,
+                                     note=form.cleaned_data["note"], by=request.user)  # fmt: skip
+                        closed += 1
+                self.message_user(request, f"Closed {closed} alert(s).", messages.SUCCESS)
+                return None
+        else:
+            form = CloseForm()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Close alerts with a note",
+            "opts": self.model._meta,
+            "alerts": queryset.select_related("account"),
+            "form": form,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/alerts/alert/close_selected.html", context)

@@ -1,0 +1,204 @@
+"""Raising, re-firing and closing alerts: at most one alert per (tenant, account, key) is not closed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from accounts.models import Account, Membership, Tenant
+from alerts.models import Alert, AlertRule, AlertStatus, Priority
+
+REFIRE_FIELDS = ["title", "message", "priority", "detail", "due_at", "last_fired_at", "fire_count", "updated_at"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Firing:
+    """One condition that holds for one account, ready to become (or refresh) an alert."""
+
+    account_id: int
+    key: str
+    title: str
+    message: str
+    priority: str
+    due_at: datetime
+    detail: dict = field(default_factory=dict)
+    rule_id: int | None = None
+    assignee_id: int | None = None
+
+
+def alert_raise(
+    *,
+    tenant: Tenant,
+    account: Account,
+    key: str,
+    title: str,
+    message: str,
+    priority: str,
+    due_at: datetime,
+    detail: dict | None = None,
+    rule: AlertRule | None = None,
+    assignee: Membership | None = None,
+) -> Alert:
+    """Open an alert for ``account`` under ``key``, or re-fire the one already open (idempotent per open key).
+
+    A re-fire refreshes title, message, priority and detail, counts the firing and keeps the earlier
+    due date; the assignee stays as it is. The assignee defaults to the account's CSM owner.
+    """
+    if priority not in Priority.values:
+        raise ValueError(f"Unknown priority {priority!r}; one of {', '.join(Priority.values)}.")
+    for name, row in (("account", account), ("rule", rule), ("assignee", assignee)):
+        if row is not None and row.tenant_id != tenant.pk:
+            raise ValueError(f"The {name} belongs to another tenant.")
+    firing = Firing(
+        account_id=account.pk, key=key, title=title, message=message, priority=priority, due_at=due_at,
+        detail=detail or {}, rule_id=rule.pk if rule else None,
+        assignee_id=assignee.pk if assignee else account.csm_owner_id,
+    )  # fmt: skip
+    now = timezone.now()
+    with transaction.atomic():
+        alert = _open_alerts(tenant, [account.pk], [key]).first()
+        if alert is None:
+            try:
+                with transaction.atomic():
+                    alert = _new_alert(tenant, firing, now)
+                    alert.save()
+                    return alert
+            except IntegrityError:
+                # Another transaction opened it between our read and our insert: re-fire that one.
+                alert = _open_alerts(tenant, [account.pk], [key]).get()
+        _refire(alert, firing, now)
+        alert.save(update_fields=REFIRE_FIELDS)
+    return alert
+
+
+def alert_close(*, tenant: Tenant, account: Account, key: str, note: str, by=None) -> bool:
+    """Close the open alert of ``account`` under ``key`` with ``note``; False when none is open."""
+    with transaction.atomic():
+        alert = _open_alerts(tenant, [account.pk], [key]).first()
+        if alert is None:
+            return False
+        alert_update(tenant=tenant, alert=alert, status=AlertStatus.CLOSED, note=note, by=by)
+    return True
+
+
+_UNSET = object()
+
+
+def alert_update(*, tenant: Tenant, alert: Alert, status: str | None = None, assignee=_UNSET, note: str = "",
+                 by=None) -> Alert:  # fmt: skip
+    """Work an alert: move its status and/or assignee. Closing needs a note; a closed alert stays closed.
+
+    Raises ValidationError naming the field for a refused change.
+    """
+    if alert.tenant_id != tenant.pk:
+        raise ValidationError({"alert": "Belongs to another tenant."})
+    if alert.status == AlertStatus.CLOSED:
+        raise ValidationError({"status": "This alert is closed; if its condition returns, a new alert opens."})
+    fields = ["updated_at"]
+    if assignee is not _UNSET:
+        if assignee is not None and assignee.tenant_id != tenant.pk:
+            raise ValidationError({"assignee": "Belongs to another tenant."})
+        alert.assignee = assignee
+        fields.append("assignee")
+    if status is not None and status != alert.status:
+        if status not in AlertStatus.values:
+            raise ValidationError({"status": f"One of {', '.join(AlertStatus.values)}."})
+        if status == AlertStatus.CLOSED:
+            note = (note or "").strip()
+            if not note:
+                raise ValidationError({"closing_note": "A note is required to close an alert."})
+            alert.closing_note, alert.closed_at, alert.closed_by = note, timezone.now(), by
+            fields += ["closing_note", "closed_at", "closed_by"]
+        alert.status = status
+        fields.append("status")
+    alert.save(update_fields=fields)
+    return alert
+
+
+def alerts_fire(*, tenant: Tenant, firings: list[Firing], now: datetime | None = None,
+                refire_daily: bool = True) -> tuple[int, int]:  # fmt: skip
+    """Open or re-fire alerts for many firings in a fixed number of queries; return (opened, refired).
+
+    With ``refire_daily`` an alert whose condition simply still holds is re-fired at most once a
+    day (any change of message or priority re-fires it at once), so frequent recomputes do not
+    rewrite it, and its audit trail, on every pass.
+    """
+    if not firings:
+        return 0, 0
+    now = now or timezone.now()
+    # One firing per (account, key): the last one wins.
+    by_key = {(f.account_id, f.key): f for f in firings}
+    with transaction.atomic():
+        existing = {
+            (a.account_id, a.key): a
+            for a in _open_alerts(tenant, {a for a, _ in by_key}, {k for _, k in by_key}).order_by("pk")
+        }
+        new, refired = [], []
+        for ident, firing in by_key.items():
+            alert = existing.get(ident)
+            if alert is None:
+                new.append(_new_alert(tenant, firing, now))
+            elif not refire_daily or _worth_refiring(alert, firing, now):
+                _refire(alert, firing, now)
+                refired.append(alert)
+        if refired:
+            bulk_update_with_history(refired, Alert, fields=REFIRE_FIELDS, manager=Alert.unscoped)
+        if new:
+            try:
+                with transaction.atomic():
+                    bulk_create_with_history(new, Alert)
+            except IntegrityError:
+                # A concurrent writer opened some of these keys: take them one at a time.
+                for alert in new:
+                    _raise_one(tenant, alert)
+    return len(new), len(refired)
+
+
+def _raise_one(tenant: Tenant, alert: Alert) -> None:
+    alert_raise(
+        tenant=tenant, account=alert.account, key=alert.key, title=alert.title, message=alert.message,
+        priority=alert.priority, due_at=alert.due_at, detail=alert.detail, rule=alert.rule, assignee=alert.assignee,
+    )  # fmt: skip
+
+
+def _open_alerts(tenant: Tenant, account_ids, keys):
+    return (
+        Alert.objects.for_tenant(tenant)
+        .select_for_update(of=("self",))
+        .filter(account_id__in=account_ids, key__in=keys)
+        .exclude(status=AlertStatus.CLOSED)
+    )
+
+
+def _new_alert(tenant: Tenant, firing: Firing, now: datetime) -> Alert:
+    return Alert(
+        tenant=tenant, account_id=firing.account_id, key=firing.key, rule_id=firing.rule_id,
+        assignee_id=firing.assignee_id, priority=firing.priority, due_at=firing.due_at, status=AlertStatus.OPEN,
+        title=firing.title[:200], message=firing.message, detail=firing.detail,
+        first_fired_at=now, last_fired_at=now, fire_count=1, created_at=now, updated_at=now,
+    )  # fmt: skip
+
+
+def _worth_refiring(alert: Alert, firing: Firing, now: datetime) -> bool:
+    return (
+        alert.message != firing.message
+        or alert.priority != firing.priority
+        or timezone.localdate(alert.last_fired_at) < timezone.localdate(now)
+    )
+
+
+def _refire(alert: Alert, firing: Firing, now: datetime) -> None:
+    alert.title, alert.message, alert.priority, alert.detail = (
+        firing.title[:200],
+        firing.message,
+        firing.priority,
+        firing.detail,
+    )
+    alert.due_at = min(alert.due_at, firing.due_at)
+    alert.last_fired_at = alert.updated_at = now
+    alert.fire_count += 1

@@ -1,0 +1,184 @@
+"""Evaluating a tenant's enabled rules over many accounts in a fixed number of queries.
+
+``rules_evaluate`` is given each account's fresh state (score, band, indicator values, and the
+band before, when a recompute knows it), bulk-loads what the rules read beyond that (renewal
+dates and CSM owners, score history, survey answers), turns every condition that holds into a
+firing and hands them to ``alerts_fire``. Queries per call do not grow with the accounts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from accounts.models import Account, Tenant
+from alerts.models import AlertRule, RuleKind
+from alerts.services import conditions
+from alerts.services.alerts import Firing, alerts_fire
+from indicators.models import Event, EventType, HealthScore, HealthScoreHistory
+
+NPS_EVENT = (EventType.SURVEY, "nps_response")
+CURRENT_CHUNK = 500
+
+
+@dataclass(frozen=True, slots=True)
+class AccountState:
+    score: float | None
+    band: str
+    values: Mapping[str, float | None]
+    before_band: str | None = None  # the band before this recompute; None when no transition is known
+
+
+def rule_key(rule: AlertRule) -> str:
+    return f"rule:{rule.pk}"
+
+
+def rules_evaluate(*, tenant: Tenant, states: Mapping[int, AccountState], as_of: datetime,
+                   kinds: Iterable[str] | None = None) -> tuple[int, int]:  # fmt: skip
+    """Fire the tenant's enabled rules (of ``kinds``, default all) over ``states``; return (opened, refired)."""
+    rules = AlertRule.objects.for_tenant(tenant).filter(enabled=True)
+    if kinds is not None:
+        rules = rules.filter(kind__in=list(kinds))
+    rules = list(rules.order_by("pk"))
+    if not rules or not states:
+        return 0, 0
+    ids = list(states)
+    accounts = {
+        pk: (renewal_on, csm)
+        for pk, renewal_on, csm in Account.objects.for_tenant(tenant)
+        .filter(pk__in=ids)
+        .values_list("pk", "renewal_on", "csm_owner_id")
+    }
+    by_kind = {kind: [r for r in rules if r.kind == kind] for kind in RuleKind.values}
+    peaks = _score_peaks(tenant, ids, as_of, [r.within_days for r in by_kind[RuleKind.SCORE_DROP]])
+    answers = _latest_detractor_answers(tenant, ids, as_of, [r.within_days for r in by_kind[RuleKind.DETRACTOR_ANSWER]])
+    today = as_of.astimezone(ZoneInfo(tenant.time_zone)).date()
+
+    firings = []
+    for rule in rules:
+        for account_id, state in states.items():
+            if account_id not in accounts:
+                continue  # not this tenant's account, or deleted since
+            renewal_on, csm = accounts[account_id]
+            peak = peaks.get((account_id, rule.within_days))
+            reason = _reason(rule, state, renewal_on=renewal_on, today=today, as_of=as_of, peak=peak,
+                             answer=answers.get(account_id))  # fmt: skip
+            if reason is None:
+                continue
+            firings.append(
+                Firing(
+                    account_id=account_id, key=rule_key(rule), title=rule.name, message=reason.message,
+                    priority=rule.priority, due_at=as_of + timedelta(days=rule.due_in_days),
+                    detail={"kind": rule.kind, **reason.detail}, rule_id=rule.pk, assignee_id=csm,
+                )
+            )  # fmt: skip
+    return alerts_fire(tenant=tenant, firings=firings, now=as_of)
+
+
+def rules_evaluate_current(*, tenant: Tenant, as_of: datetime | None = None, account_ids=None) -> tuple[int, int]:
+    """Evaluate the rules over the accounts' stored current scores (the daily pass for time-driven rules:
+    renewals come closer and answers age without any recompute). Band changes need a transition and
+    never fire here."""
+    as_of = as_of or timezone.now()
+    if not AlertRule.objects.for_tenant(tenant).filter(enabled=True).exists():
+        return 0, 0
+    scores = HealthScore.objects.for_tenant(tenant).order_by("account_id")
+    if account_ids is not None:
+        scores = scores.filter(account_id__in=list(account_ids))
+    opened = refired = 0
+    last = 0
+    while True:
+        chunk = list(
+            scores.filter(account_id__gt=last).values_list("account_id", "score", "band", "values")[:CURRENT_CHUNK]
+        )
+        if not chunk:
+            return opened, refired
+        states = {pk: AccountState(score=score, band=band, values=values or {}) for pk, score, band, values in chunk}
+        o, r = rules_evaluate(tenant=tenant, states=states, as_of=as_of)
+        opened, refired, last = opened + o, refired + r, chunk[-1][0]
+
+
+def _reason(rule: AlertRule, state: AccountState, *, renewal_on, today, as_of, peak, answer):
+    match rule.kind:
+        case RuleKind.INDICATOR_THRESHOLD:
+            return conditions.indicator_threshold(
+                indicator=rule.indicator, op=rule.operator, threshold=rule.threshold,
+                value=state.values.get(rule.indicator),
+            )  # fmt: skip
+        case RuleKind.SCORE_DROP:
+            return conditions.score_drop(points=rule.points, days=rule.within_days, peak=peak, score=state.score)
+        case RuleKind.BAND_CHANGE:
+            return conditions.band_change(
+                to_band=rule.to_band, from_band=rule.from_band, before=state.before_band, band=state.band,
+                score=state.score,
+            )  # fmt: skip
+        case RuleKind.RENEWAL_PROXIMITY:
+            return conditions.renewal_proximity(
+                days=rule.within_days, bands=rule.bands or [], renewal_on=renewal_on, today=today, band=state.band
+            )
+        case RuleKind.DETRACTOR_ANSWER:
+            if answer is None or answer.occurred_at < as_of - timedelta(days=rule.within_days):
+                return None
+            return conditions.detractor_answer(days=rule.within_days, answer=answer)
+    return None
+
+
+def _score_peaks(tenant: Tenant, ids: list[int], as_of: datetime, windows: list[int]) -> dict[tuple[int, int], float]:
+    """The highest score each account stood at during each window: {(account_id, days): peak}.
+
+    The score standing at a window's start counts too (the latest history row before it; history
+    has at least a row a day, so one extra day back finds it).
+    """
+    if not windows:
+        return {}
+    rows = (
+        HealthScoreHistory.objects.for_tenant(tenant)
+        .filter(account_id__in=ids, at__gte=as_of - timedelta(days=max(windows) + 1), at__lte=as_of)
+        .exclude(score=None)
+        .order_by("account_id", "at")
+        .values_list("account_id", "at", "score")
+    )
+    series: dict[int, list[tuple[datetime, float]]] = {}
+    for account_id, at, score in rows:
+        series.setdefault(account_id, []).append((at, score))
+    peaks = {}
+    for account_id, points in series.items():
+        for days in set(windows):
+            start = as_of - timedelta(days=days)
+            before = [score for at, score in points if at < start]
+            inside = [score for at, score in points if at >= start]
+            candidates = inside + before[-1:]
+            if candidates:
+                peaks[(account_id, days)] = max(candidates)
+    return peaks
+
+
+def _latest_detractor_answers(tenant: Tenant, ids: list[int], as_of: datetime,
+                              windows: list[int]) -> dict[int, conditions.SurveyAnswer]:  # fmt: skip
+    """Each account's latest detractor NPS answer within the longest window."""
+    if not windows:
+        return {}
+    rows = (
+        Event.objects.for_tenant(tenant)
+        .filter(account_id__in=ids, type=NPS_EVENT[0], name=NPS_EVENT[1])
+        .filter(occurred_at__gte=as_of - timedelta(days=max(windows)), occurred_at__lte=as_of)
+        .order_by("account_id", "-occurred_at", "-pk")
+        .values_list("account_id", "occurred_at", "properties", "contact__name", "contact__email")
+    )
+    latest: dict[int, conditions.SurveyAnswer] = {}
+    for account_id, occurred_at, properties, name, email in rows:
+        if account_id in latest or not isinstance(properties, dict):
+            continue
+        score = properties.get("score")
+        if isinstance(score, bool) or not isinstance(score, int | float) or score > conditions.DETRACTOR_MAX:
+            continue
+        response_id = properties.get("response_id")
+        latest[account_id] = conditions.SurveyAnswer(
+            occurred_at=occurred_at, score=score, comment=str(properties.get("comment") or ""),
+            contact=name or email or "", response_id=response_id if isinstance(response_id, int) else None,
+        )  # fmt: skip
+    return latest

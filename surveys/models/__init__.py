@@ -1,0 +1,19 @@
+from surveys.models.choices import Category, Channel, ContactRole, ScheduleKind, SendStatus, SurveyStatus
+from surveys.models.responses import SurveyResponse
+from surveys.models.sends import SurveyRound, SurveySend
+from surveys.models.survey import Survey
+from surveys.models.unsubscribe import SurveyUnsubscribe
+
+__all__ = [
+    "Category",
+    "Channel",
+    "ContactRole",
+    "ScheduleKind",
+    "SendStatus",
+    "Survey",
+    "SurveyResponse",
+    "SurveyRound",
+    "SurveySend",
+    "SurveyStatus",
+    "SurveyUnsubscribe",
+]

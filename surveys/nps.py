@@ -1,0 +1,141 @@
+"""NPS arithmetic, pure: categories, the score, its margin of error, trends and period comparisons.
+
+No Django import: every report in the product is built from these functions over plain scores.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+PROMOTER = "promoter"
+PASSIVE = "passive"
+DETRACTOR = "detractor"
+
+# 95% two-sided normal quantile.
+Z_95 = 1.959963984540054
+
+
+def category_for(score: int) -> str:
+    """Promoter 9-10, passive 7-8, detractor 0-6."""
+    if isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= 10:
+        raise ValueError(f"An NPS score is a whole number from 0 to 10, got {score!r}.")
+    if score >= 9:
+        return PROMOTER
+    if score >= 7:
+        return PASSIVE
+    return DETRACTOR
+
+
+@dataclass(frozen=True)
+class NpsSummary:
+    """NPS with everything needed to read it honestly: the count, the split and the margin."""
+
+    responses: int
+    promoters: int
+    passives: int
+    detractors: int
+
+    @property
+    def nps(self) -> float | None:
+        if not self.responses:
+            return None
+        return 100.0 * (self.promoters - self.detractors) / self.responses
+
+    @property
+    def standard_error(self) -> float | None:
+        """100·√((p + d - (p - d)²) / n), p and d the promoter and detractor shares."""
+        if not self.responses:
+            return None
+        p = self.promoters / self.responses
+        d = self.detractors / self.responses
+        variance = max(p + d - (p - d) ** 2, 0.0)
+        return 100.0 * math.sqrt(variance / self.responses)
+
+    @property
+    def margin_of_error(self) -> float | None:
+        """Half-width of the 95% confidence interval, in NPS points."""
+        se = self.standard_error
+        return None if se is None else Z_95 * se
+
+    def as_dict(self) -> dict:
+        return {
+            "nps": _round(self.nps),
+            "responses": self.responses,
+            "promoters": self.promoters,
+            "passives": self.passives,
+            "detractors": self.detractors,
+            "margin_of_error": _round(self.margin_of_error),
+        }
+
+
+def summarize(scores: Iterable[int]) -> NpsSummary:
+    counts = {PROMOTER: 0, PASSIVE: 0, DETRACTOR: 0}
+    for score in scores:
+        counts[category_for(score)] += 1
+    return summary_from_counts(promoters=counts[PROMOTER], passives=counts[PASSIVE], detractors=counts[DETRACTOR])
+
+
+def summary_from_counts(*, promoters: int, passives: int, detractors: int) -> NpsSummary:
+    if min(promoters, passives, detractors) < 0:
+        raise ValueError("Counts cannot be negative.")
+    return NpsSummary(
+        responses=promoters + passives + detractors, promoters=promoters, passives=passives, detractors=detractors
+    )
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Two periods' NPS, the change, and whether it is larger than the noise (95%)."""
+
+    before: NpsSummary
+    after: NpsSummary
+
+    @property
+    def change(self) -> float | None:
+        if self.before.nps is None or self.after.nps is None:
+            return None
+        return self.after.nps - self.before.nps
+
+    @property
+    def margin_of_change(self) -> float | None:
+        """95% margin of the difference of two independent NPS: Z·√(se₁² + se₂²)."""
+        if self.before.standard_error is None or self.after.standard_error is None:
+            return None
+        return Z_95 * math.sqrt(self.before.standard_error**2 + self.after.standard_error**2)
+
+    @property
+    def significant(self) -> bool:
+        change, margin = self.change, self.margin_of_change
+        if change is None or margin is None:
+            return False
+        return abs(change) > margin
+
+    @property
+    def verdict(self) -> str:
+        change = self.change
+        if change is None:
+            return "Not enough responses in both periods to compare."
+        if not self.significant:
+            return f"A change of {change:+.1f} points is within the noise (±{self.margin_of_change:.1f})."
+        direction = "rose" if change > 0 else "fell"
+        return f"NPS {direction} by {abs(change):.1f} points, more than the noise (±{self.margin_of_change:.1f})."
+
+    def as_dict(self) -> dict:
+        return {
+            "before": self.before.as_dict(),
+            "after": self.after.as_dict(),
+            "change": _round(self.change),
+            "margin_of_change": _round(self.margin_of_change),
+            "significant": self.significant,
+            "verdict": self.verdict,
+        }
+
+
+def compare(before: NpsSummary, after: NpsSummary) -> Comparison:
+    return Comparison(before=before, after=after)
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)

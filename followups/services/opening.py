@@ -1,0 +1,74 @@
+"""Opening the follow-up of a survey response: one per response, for the account's CSM, due in business days."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import Membership, Tenant
+from accounts.roles import Role
+from followups.business_days import business_deadline
+from followups.models import FollowUp
+from surveys.models import SurveyResponse
+
+WORKING_ROLES = (Role.ADMIN, Role.CSM)
+
+
+def followup_deadline(*, tenant: Tenant, category: str, since: datetime) -> datetime:
+    """End of the tenant's business-day allowance for ``category`` after ``since``, in its time zone."""
+    return business_deadline(since, tenant.setting(f"followup_days_{category}"), tenant.time_zone)
+
+
+def fallback_assignee(*, tenant: Tenant) -> Membership | None:
+    """The member named by the tenant setting ``followup_fallback_assignee_email``, if they may work follow-ups."""
+    email = (tenant.setting("followup_fallback_assignee_email") or "").strip()
+    if not email:
+        return None
+    return (
+        Membership.objects.for_tenant(tenant)
+        .filter(user__email__iexact=email, role__in=WORKING_ROLES, user__is_active=True)
+        .first()
+    )
+
+
+def followup_open_for_response(*, tenant: Tenant, response: SurveyResponse, now: datetime | None = None) -> FollowUp:
+    """The response's follow-up, opened if it has none (idempotent).
+
+    The deadline counts from when the follow-up could start: the response's time, or now for a response
+    recorded late (an import). An amended response moves an open follow-up to its new category.
+    """
+    if response.tenant_id != tenant.pk:
+        raise ValueError("The response belongs to another tenant.")
+    now = now or timezone.now()
+    existing = FollowUp.objects.for_tenant(tenant).filter(response=response).first()
+    if existing is not None:
+        return _follow_amendment(tenant, existing, response)
+    account = response.account
+    start = max(response.responded_at, now)
+    followup = FollowUp(
+        tenant=tenant,
+        response=response,
+        account=account,
+        contact=response.contact,
+        category=response.category,
+        assignee=account.csm_owner if account.csm_owner_id else fallback_assignee(tenant=tenant),
+        due_at=followup_deadline(tenant=tenant, category=response.category, since=start),
+    )
+    try:
+        with transaction.atomic():
+            followup.save()
+    except IntegrityError:
+        # Opened by a concurrent delivery of the same response.
+        return FollowUp.objects.for_tenant(tenant).get(response=response)
+    return followup
+
+
+def _follow_amendment(tenant: Tenant, followup: FollowUp, response: SurveyResponse) -> FollowUp:
+    if not followup.is_open or followup.category == response.category:
+        return followup
+    followup.category = response.category
+    followup.due_at = followup_deadline(tenant=tenant, category=response.category, since=followup.created_at)
+    followup.save(update_fields=["category", "due_at", "updated_at"])
+    return followup

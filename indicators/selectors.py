@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from itertools import pairwise
+
+from django.db.models import Avg, Count
+from django.utils import timezone
 
 from accounts.models import Account, Tenant
 from indicators import engine
-from indicators.models import Event, EventType, HealthScore, HealthScoreHistory
+from indicators.models import Band, Event, EventType, HealthScore, HealthScoreHistory
 from indicators.scoring.results import explanation_to_json, result_from_json
 
 
@@ -59,3 +64,58 @@ def health_explain(*, tenant: Tenant, account: Account, since: datetime | None, 
         "explanation": explanation_to_json(explanation),
         "events": [{"id": e.pk, "type": e.type, "name": e.name, "occurred_at": e.occurred_at} for e in recent],
     }
+
+
+def health_last_change(*, tenant: Tenant, account: Account, lookback: int = 400) -> dict:
+    """``health_explain`` of the latest move of the score; daily rows that repeat the score are passed over.
+
+    Without a move among the last ``lookback`` rows, the last two rows (or the first score alone).
+    """
+    rows = list(health_history(tenant=tenant, account=account).values_list("at", "score")[:lookback])
+    for (after_at, after_score), (before_at, before_score) in pairwise(rows):
+        if after_score != before_score:
+            return health_explain(tenant=tenant, account=account, since=before_at, until=after_at)
+    return health_explain(tenant=tenant, account=account, since=None, until=None)
+
+
+TREND_POINTS_MAX = 2000  # a busy account scored many times a day still draws a readable line
+
+
+def health_bands(*, tenant: Tenant) -> tuple[float, float]:
+    """The tenant's band thresholds (yellow from, green from), for drawing the zones a score moves through."""
+    return float(tenant.setting("band_yellow_min")), float(tenant.setting("band_green_min"))
+
+
+def health_trend(
+    *, tenant: Tenant, account: Account, days: int = 180, until: datetime | None = None
+) -> list[tuple[datetime, float | None]]:
+    """(moment, score) of every history row of the last ``days`` days, oldest first."""
+    until = until or timezone.now()
+    rows = health_history(tenant=tenant, account=account, since=until - timedelta(days=days), until=until)
+    return list(reversed(rows.values_list("at", "score")[:TREND_POINTS_MAX]))
+
+
+@dataclass(frozen=True, slots=True)
+class HealthOverview:
+    accounts: int
+    by_band: dict[str, int]  # green, yellow, red, in that order
+    unscored: int  # accounts without a score (never computed, or no measure had data)
+    average: float | None
+
+
+def health_overview(*, tenant: Tenant) -> HealthOverview:
+    """How the tenant's accounts spread over the bands, and their average score."""
+    scores = HealthScore.objects.for_tenant(tenant).exclude(score=None)
+    counts = dict(scores.values_list("band").annotate(n=Count("id")).order_by())
+    average = scores.aggregate(avg=Avg("score"))["avg"]
+    accounts = Account.objects.for_tenant(tenant).count()
+    by_band = {band.value: counts.get(band.value, 0) for band in Band}
+    return HealthOverview(accounts=accounts, by_band=by_band, unscored=accounts - sum(counts.values()), average=average)
+
+
+def health_movers(*, tenant: Tenant, limit: int = 10) -> tuple[list[HealthScore], list[HealthScore]]:
+    """The accounts whose score rose most over the last 7 days, and those that fell most."""
+    scores = HealthScore.objects.for_tenant(tenant).select_related("account")
+    risers = list(scores.filter(change_7d__gt=0).order_by("-change_7d", "account__name")[:limit])
+    fallers = list(scores.filter(change_7d__lt=0).order_by("change_7d", "account__name")[:limit])
+    return risers, fallers

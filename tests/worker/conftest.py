@@ -42,14 +42,58 @@ def database_url() -> str:
 class WorkerProcess:
     outbox: Path  # emails the worker sent, one file each
     log: Path  # the worker's output
+    proc: subprocess.Popen | None = None
 
     def tasks_succeeded(self, name: str) -> int:
         return sum(1 for line in self.log.read_text().splitlines() if f"Task {name}[" in line and "succeeded" in line)
 
+    def stop(self) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+@dataclass
+class Workers:
+    """Starts ``celery worker --beat`` processes on one private queue; each logs to its own file."""
+
+    tmp_path: Path
+    queue: str
+    started: list[WorkerProcess]
+
+    def start(self, *, redis_url: str | None = None, pool: str = "solo", env: dict | None = None) -> WorkerProcess:
+        n = len(self.started)
+        outbox = self.tmp_path / "outbox"
+        environment = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "csplatform.settings",
+            "DATABASE_URL": database_url(),
+            "REDIS_URL": redis_url or settings.REDIS_URL,
+            "SECRET_KEY": settings.SECRET_KEY,
+            "CELERY_QUEUE": self.queue,
+            "EMAIL_URL": f"filemail:///{outbox}",  # django-environ drops one leading slash
+            "DEBUG": "false",
+            **(env or {}),
+        }
+        log = self.tmp_path / f"worker-{n}.log"
+        command = [sys.executable, "-m", "celery", "-A", "csplatform", "worker", "--beat", f"--pool={pool}"]
+        command += ["--concurrency=1", "--loglevel=info", f"--schedule={self.tmp_path / f'beat-schedule-{n}'}"]
+        command += ["--without-heartbeat", "--without-gossip", "--without-mingle"]
+        with log.open("w") as log_file:
+            proc = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=log_file, stderr=subprocess.STDOUT)
+        worker = WorkerProcess(outbox=outbox, log=log, proc=proc)
+        self.started.append(worker)
+        return worker
+
 
 @pytest.fixture
-def celery_worker_process(transactional_db, tmp_path):
-    """Start ``celery worker --beat`` on a private queue; yield where its emails and log land."""
+def celery_workers(transactional_db, tmp_path):
+    """Start workers with ``celery_workers.start(...)``; all are stopped at the end and their logs printed."""
     require_service(connection.vendor == "postgresql", "PostgreSQL (DATABASE_URL)")
     require_service(redis_available(), "Redis (REDIS_URL)")
     import redis
@@ -58,39 +102,23 @@ def celery_worker_process(transactional_db, tmp_path):
 
     # Hints left by earlier tests name accounts that no longer exist; start from an empty set.
     redis.Redis.from_url(settings.REDIS_URL).delete(DIRTY_SET)
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    outbox = tmp_path / "outbox"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "csplatform.settings",
-        "DATABASE_URL": database_url(),
-        "REDIS_URL": settings.REDIS_URL,
-        "SECRET_KEY": settings.SECRET_KEY,
-        "CELERY_QUEUE": queue,
-        "EMAIL_URL": f"filemail:///{outbox}",  # django-environ drops one leading slash
-        "DEBUG": "false",
-    }
-    log = tmp_path / "worker.log"
-    log_file = log.open("w")
-    command = [sys.executable, "-m", "celery", "-A", "csplatform", "worker", "--beat", "--pool=solo"]
-    command += ["--loglevel=info", f"--schedule={tmp_path / 'beat-schedule'}"]
-    command += ["--without-heartbeat", "--without-gossip", "--without-mingle"]
-    worker = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT, text=True)
+    workers = Workers(tmp_path=tmp_path, queue=f"test-{uuid.uuid4().hex[:8]}", started=[])
     previous = (celery_app.conf.task_always_eager, celery_app.conf.task_default_queue)
     celery_app.conf.task_always_eager = False
-    celery_app.conf.task_default_queue = queue
+    celery_app.conf.task_default_queue = workers.queue
     try:
-        yield WorkerProcess(outbox=outbox, log=log)
+        yield workers
     finally:
         celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = previous
-        worker.terminate()
-        try:
-            worker.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
-        log_file.close()
-        print(log.read_text()[-4000:])
+        for worker in workers.started:
+            worker.stop()
+            print(f"--- {worker.log.name} ---\n{worker.log.read_text()[-4000:]}")
+
+
+@pytest.fixture
+def celery_worker_process(celery_workers):
+    """One worker on the project's Redis; yields where its emails and log land."""
+    return celery_workers.start()
 
 
 def wait_for(predicate, timeout=30.0, interval=0.2):
@@ -100,3 +128,39 @@ def wait_for(predicate, timeout=30.0, interval=0.2):
             return True
         time.sleep(interval)
     return False
+
+
+def scores_against_reference(tenant, account_ids) -> dict[int, tuple]:
+    """Each account's stored score next to the engine's, computed here from the database at the same moment.
+
+    Returns {account_id: (stored, reference)}, each a (score, band, values) triple; a missing score is None.
+    """
+    from indicators import engine
+    from indicators.models import HealthScore
+    from indicators.scoring.load import inputs_load
+    from indicators.scoring.scorecards import scorecards_for_accounts
+
+    pairs = {}
+    stored = {h.account_id: h for h in HealthScore.objects.for_tenant(tenant).filter(account_id__in=account_ids)}
+    scorecards = scorecards_for_accounts(tenant=tenant, account_ids=list(account_ids))
+    for account_id in account_ids:
+        health = stored.get(account_id)
+        if health is None:
+            pairs[account_id] = (None, None)
+            continue
+        inputs = inputs_load(tenant=tenant, account_ids=[account_id], as_of=health.computed_at)[account_id]
+        evaluation = engine.evaluate_account(inputs, scorecard=scorecards[account_id])
+        final = evaluation.score.final
+        reference = (round(final, 2) if final is not None else None, evaluation.score.band or "")
+        pairs[account_id] = ((health.score, health.band, health.values), (*reference, dict(evaluation.values)))
+    return pairs
+
+
+def history_moments_written_twice(tenant) -> list[tuple]:
+    """(account_id, at, rows) for every moment with more than one history row: a recompute applied twice."""
+    from django.db.models import Count
+
+    from indicators.models import HealthScoreHistory
+
+    rows = HealthScoreHistory.objects.for_tenant(tenant).values("account_id", "at").annotate(n=Count("id"))
+    return [(r["account_id"], r["at"], r["n"]) for r in rows.filter(n__gt=1)]

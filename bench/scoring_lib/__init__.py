@@ -1,0 +1,1 @@
+"""Shared parts of the scoring benchmarks (bench/score_latency.py, bench/recompute.py)."""

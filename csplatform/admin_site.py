@@ -23,6 +23,10 @@ class MemberAuthenticationForm(AdminAuthenticationForm):
             )
 
 
+# Dashboard pages listed on the index: (title, URL name); each is routed in TenantAdminSite.get_urls.
+DASHBOARDS = [("Health", "admin:health-dashboard"), ("NPS", "surveys-admin:nps")]
+
+
 class TenantAdminSite(admin.AdminSite):
     site_header = "csplatform"
     site_title = "csplatform"
@@ -49,7 +53,27 @@ class TenantAdminSite(admin.AdminSite):
         return context
 
     def get_urls(self):
-        return [path("switch-tenant/", self.admin_view(self.switch_tenant), name="switch-tenant"), *super().get_urls()]
+        from indicators.admin.dashboard import health_dashboard  # imports models: not while the site is built
+
+        return [
+            path("switch-tenant/", self.admin_view(self.switch_tenant), name="switch-tenant"),
+            path("health-dashboard/", self.admin_view(health_dashboard), name="health-dashboard"),
+            *super().get_urls(),
+        ]
+
+    def get_app_list(self, request, app_label=None):
+        """The dashboards come first on the index and in the sidebar, for members acting in a tenant."""
+        apps = super().get_app_list(request, app_label)
+        if app_label is None and getattr(request, "tenant", None) is not None:
+            links = [
+                {"name": title, "object_name": title, "admin_url": reverse(url), "view_only": True, "perms": {}}
+                for title, url in DASHBOARDS
+            ]
+            apps.insert(
+                0,
+                {"name": "Dashboards", "app_label": "dashboards", "app_url": links[0]["admin_url"], "models": links},
+            )
+        return apps
 
     @staticmethod
     @require_POST

@@ -205,6 +205,7 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 API_DEFAULT_RATE_PER_MINUTE = env.int("API_DEFAULT_RATE_PER_MINUTE", default=1200)
+INGEST_MESSAGES_PER_MINUTE = env.int("INGEST_MESSAGES_PER_MINUTE", default=1_200_000)  # per ingest key
 DRF_STANDARDIZED_ERRORS = {"ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": False}
 
 SPECTACULAR_SETTINGS = {
@@ -222,6 +223,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
+        "LifecycleStageEnum": "accounts.models.customers.LifecycleStage.choices",
+        "FollowUpStatusEnum": "followups.models.choices.Status.choices",
         "ValidationErrorEnum": "drf_standardized_errors.openapi_serializers.ValidationErrorEnum.choices",
         "ClientErrorEnum": "drf_standardized_errors.openapi_serializers.ClientErrorEnum.choices",
         "ServerErrorEnum": "drf_standardized_errors.openapi_serializers.ServerErrorEnum.choices",
@@ -246,9 +249,15 @@ LOGGING = {
 }
 
 # --- Periodic work (Celery beat; `make run` embeds beat in the worker when REDIS_URL is set) ------
+# Durable recompute marks are swept every RECOMPUTE_MARKED_SWEEP_SECONDS once older than RECOMPUTE_MARK_GRACE_SECONDS.
+RECOMPUTE_MARKED_SWEEP_SECONDS = env.float("RECOMPUTE_MARKED_SWEEP_SECONDS", default=60.0)
+RECOMPUTE_MARK_GRACE_SECONDS = env.float("RECOMPUTE_MARK_GRACE_SECONDS", default=30.0)
 CELERY_BEAT_SCHEDULE = {
     "sweep-dirty-accounts": {"task": "indicators.sweep_dirty_accounts", "schedule": 1.0},
-    "sweep-marked-accounts": {"task": "indicators.sweep_marked_accounts", "schedule": 60.0},
+    "sweep-marked-accounts": {"task": "indicators.sweep_marked_accounts", "schedule": RECOMPUTE_MARKED_SWEEP_SECONDS},
     "recompute-all-accounts": {"task": "indicators.recompute_all_accounts", "schedule": 6 * 3600.0},
+    "sweep-overdue-followups": {"task": "followups.sweep_overdue_followups", "schedule": 300.0},
+    "evaluate-alert-rules": {"task": "alerts.evaluate_all_rules", "schedule": 24 * 3600.0},
+    "surveys-tick": {"task": "surveys.tick", "schedule": 60.0},
 }
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -10,6 +10,10 @@ Without Redis, the accounts are recomputed right away, in-process, after the com
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 
 import redis
@@ -18,6 +22,7 @@ from django.conf import settings
 logger = logging.getLogger(__name__)
 DIRTY_SET = "csp:dirty-accounts"
 DRAIN_MAX = 20_000
+_held: ContextVar[dict[int, set[int]] | None] = ContextVar("recompute_held", default=None)
 
 
 @cache
@@ -29,6 +34,10 @@ def enqueue_recompute(*, tenant_id: int, account_ids: set[int]) -> bool:
     """Call after commit. True when the accounts were handed on (to Redis, or recomputed in-process)."""
     if not account_ids:
         return False
+    held = _held.get()
+    if held is not None:
+        held[tenant_id].update(account_ids)
+        return True
     if not settings.REDIS_URL:
         from indicators.tasks import recompute_accounts
 
@@ -40,6 +49,23 @@ def enqueue_recompute(*, tenant_id: int, account_ids: set[int]) -> bool:
     except redis.RedisError:
         logger.warning("Could not add %d accounts to the recompute set; the sweep will find them.", len(account_ids))
         return False
+
+
+@contextmanager
+def recompute_held() -> Iterator[None]:
+    """Collect the recomputes asked for inside the block and hand them on once, at its end.
+
+    For bulk work made of many small transactions (seeding, imports): one recompute per account
+    instead of one per transaction.
+    """
+    held: dict[int, set[int]] = defaultdict(set)
+    token = _held.set(held)
+    try:
+        yield
+    finally:
+        _held.reset(token)
+    for tenant_id, account_ids in held.items():
+        enqueue_recompute(tenant_id=tenant_id, account_ids=account_ids)
 
 
 def drain_dirty() -> list[tuple[int, int]]:

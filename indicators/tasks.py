@@ -1,6 +1,9 @@
 """Thin Celery tasks: stable names, id arguments, a service call; safe to run twice."""
 
+from datetime import timedelta
+
 from celery import shared_task
+from django.conf import settings
 
 from accounts.models import Tenant
 from indicators.scoring.recompute import accounts_recompute
@@ -20,6 +23,23 @@ def _publish(tenant_id: int, account_ids: list[int]) -> None:
     recompute_accounts.apply_async(kwargs={"tenant_id": tenant_id, "account_ids": account_ids})
 
 
+@shared_task(name="indicators.rescore_scorecard", ignore_result=True)
+def rescore_scorecard(*, tenant_id: int, scorecard_id: int, **kwargs) -> int:
+    """After a scorecard changed: its accounts (now and before), one recompute task per chunk."""
+    from indicators.models import Scorecard
+    from indicators.scoring.recompute import CHUNK
+    from indicators.scoring.scorecards import scorecard_rescore_targets
+
+    tenant = Tenant.objects.filter(pk=tenant_id).first()
+    scorecard = Scorecard.objects.for_tenant(tenant).filter(pk=scorecard_id).first() if tenant else None
+    if scorecard is None:
+        return 0
+    ids = scorecard_rescore_targets(tenant=tenant, scorecard=scorecard)
+    for start in range(0, len(ids), CHUNK):
+        _publish(tenant_id, ids[start : start + CHUNK])
+    return len(ids)
+
+
 @shared_task(name="indicators.sweep_dirty_accounts", ignore_result=True)
 def sweep_dirty_accounts(**kwargs) -> int:
     return dirty_sweep(_publish)
@@ -27,7 +47,7 @@ def sweep_dirty_accounts(**kwargs) -> int:
 
 @shared_task(name="indicators.sweep_marked_accounts", ignore_result=True)
 def sweep_marked_accounts(**kwargs) -> int:
-    return marked_sweep(_publish)
+    return marked_sweep(_publish, grace=timedelta(seconds=settings.RECOMPUTE_MARK_GRACE_SECONDS))
 
 
 @shared_task(name="indicators.recompute_all_accounts", ignore_result=True)

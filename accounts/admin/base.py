@@ -203,8 +203,33 @@ class TenantScopedAdmin(TenantScopingMixin, SimpleHistoryAdmin):
 
 
 class TenantScopedInline(TenantScopingMixin, admin.TabularInline):
+    """An inline whose rows stay inside the parent's tenant.
+
+    New rows take the parent's tenant before validation, so model checks compare like with like; a
+    posted row id resolves only to the parent's own rows (Django checks it against every tenant's).
+    """
+
     extra = 0
     show_change_link = True
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset_class = super().get_formset(request, obj, **kwargs)
+
+        class ParentTenantFormSet(formset_class):
+            def _construct_form(self, i, **form_kwargs):
+                form = super()._construct_form(i, **form_kwargs)
+                if form.instance.pk is None and self.instance is not None:
+                    form.instance.tenant_id = self.instance.tenant_id
+                return form
+
+            def add_fields(self, form, index):
+                super().add_fields(form, index)
+                field = form.fields.get(self.model._meta.pk.name)
+                if field is not None and getattr(field, "queryset", None) is not None:
+                    field.queryset = field.queryset.filter(pk__in=self.get_queryset().values("pk"))
+
+        ParentTenantFormSet.__name__ = formset_class.__name__
+        return ParentTenantFormSet
 
     def has_add_permission(self, request, obj):
         return self.admin_site._registry[self.parent_model].has_change_permission(request, obj)

@@ -10,12 +10,18 @@ TENANT_SETTING_DEFAULTS: dict[str, int | float | str] = {
     "survey_interval_days": 90,
     "survey_max_per_account": 3,
     "survey_account_window_days": 30,
+    "survey_amend_hours": 24,
     "followup_days_detractor": 2,
     "followup_days_passive": 5,
     "followup_days_promoter": 5,
+    "followup_fallback_assignee_email": "",  # a member's email: follow-ups of accounts without a CSM
     "band_green_min": 70,
     "band_yellow_min": 40,
     "dormant_after_days": 30,
+    "adoption_adopting_min_active_days": 4,
+    "adoption_habitual_min_active_days": 12,
+    "adoption_habitual_min_active_weeks": 3,
+    "ingest_messages_per_minute": 1_200_000,  # per ingest key, counted in messages
 }
 
 

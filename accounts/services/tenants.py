@@ -75,4 +75,10 @@ def tenant_create(
         user.save(update_fields=["password"])
     membership_set(tenant=tenant, user=user, role=Role.ADMIN)
     api_key, plaintext = api_key_create(tenant=tenant, name="Initial key", scopes=ALL_SCOPES, created_by=user)
+    from alerts.services import default_rules_create  # imported here: alerts builds on accounts
+
+    default_rules_create(tenant)
+    from indicators.services.scorecards import scorecard_default_create  # imported here: indicators builds on accounts
+
+    scorecard_default_create(tenant=tenant, changed_by=user)
     return TenantCreated(tenant, user, generated, api_key, plaintext)

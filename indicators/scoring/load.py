@@ -5,9 +5,14 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime, timedelta
 
+import msgspec
+from django.db.models import TextField
+from django.db.models.functions import Cast
+
 from accounts.models import Account, Contact, Tenant
 from indicators import engine
-from indicators.models import AccountDay, ContactDay, Event, EventType, Feature, Product
+from indicators.models import AccountDay, ContactDay, Event, EventType, Feature, GutRead, Product
+from indicators.scoring.surveys_source import survey_answers_load
 
 
 def tenant_facts(tenant: Tenant) -> engine.TenantFacts:
@@ -29,35 +34,53 @@ def inputs_load(
     events_since = start - timedelta(days=engine.EVENT_DAYS)
     facts = facts or tenant_facts(tenant)
     accounts = Account.objects.for_tenant(tenant).filter(pk__in=account_ids)
+    # Rows come as tuples of the columns the engine reads, JSON as text decoded by msgspec: building model
+    # instances and Django's per-row JSON converters cost far more than the queries (bench/recompute.py).
+    decode = msgspec.json.decode
     contacts = defaultdict(list)
-    for c in Contact.objects.for_tenant(tenant).filter(account_id__in=account_ids):
-        contacts[c.account_id].append(
+    for account_id, pk, executive, decision_maker, champion, advocate, reports_to_id, first, last in (
+        Contact.objects.for_tenant(tenant).filter(account_id__in=account_ids).values_list(
+            "account_id", "pk", "is_executive", "is_decision_maker", "is_champion", "is_advocate", "reports_to_id",
+            "first_seen_at", "last_seen_at",
+        )
+    ):  # fmt: skip
+        contacts[account_id].append(
             engine.ContactFacts(
-                id=c.pk, is_executive=c.is_executive, is_decision_maker=c.is_decision_maker,
-                is_champion=c.is_champion, is_advocate=c.is_advocate, reports_to_id=c.reports_to_id,
-                first_seen_at=c.first_seen_at, last_seen_at=c.last_seen_at,
+                id=pk, is_executive=executive, is_decision_maker=decision_maker, is_champion=champion,
+                is_advocate=advocate, reports_to_id=reports_to_id, first_seen_at=first, last_seen_at=last,
             )
         )  # fmt: skip
     days = defaultdict(list)
-    for r in AccountDay.objects.for_tenant(tenant).filter(account_id__in=account_ids, day__gte=rollups_since):
-        days[r.account_id].append(
-            engine.DayRollup(day=r.day, events=r.events, usage_events=r.usage_events, active_users=r.active_users,
-                             by_feature=r.by_feature, by_type=r.by_type)
+    for account_id, day, n, usage, active, by_feature, by_type in (
+        AccountDay.objects.for_tenant(tenant).filter(account_id__in=account_ids, day__gte=rollups_since).values_list(
+            "account_id", "day", "events", "usage_events", "active_users", _text("by_feature"), _text("by_type")
+        )
+    ):  # fmt: skip
+        days[account_id].append(
+            engine.DayRollup(day=day, events=n, usage_events=usage, active_users=active,
+                             by_feature=decode(by_feature), by_type=decode(by_type))
         )  # fmt: skip
     contact_days = defaultdict(list)
-    for r in ContactDay.objects.for_tenant(tenant).filter(account_id__in=account_ids, day__gte=rollups_since):
-        contact_days[r.account_id].append(
-            engine.ContactDayRollup(contact_id=r.contact_id, day=r.day, usage_events=r.usage_events,
-                                    by_feature=r.by_feature)
-        )  # fmt: skip
+    for account_id, contact_id, day, usage, by_feature in (
+        ContactDay.objects.for_tenant(tenant).filter(account_id__in=account_ids, day__gte=rollups_since).values_list(
+            "account_id", "contact_id", "day", "usage_events", _text("by_feature")
+        )
+    ):  # fmt: skip
+        contact_days[account_id].append(
+            engine.ContactDayRollup(contact_id=contact_id, day=day, usage_events=usage, by_feature=decode(by_feature))
+        )
     events = defaultdict(list)
     recent = Event.objects.for_tenant(tenant).filter(account_id__in=account_ids, occurred_at__gte=events_since)
     for account_id, type_, name, at, contact_id, properties in recent.exclude(type=EventType.USAGE).values_list(
-        "account_id", "type", "name", "occurred_at", "contact_id", "properties"
+        "account_id", "type", "name", "occurred_at", "contact_id", _text("properties")
     ):
         events[account_id].append(
-            engine.EventRecord(type=type_, name=name, occurred_at=at, contact_id=contact_id, properties=properties)
-        )
+            engine.EventRecord(type=type_, name=name, occurred_at=at, contact_id=contact_id,
+                               properties=decode(properties))
+        )  # fmt: skip
+    gut = gut_reads_load(tenant=tenant, account_ids=account_ids, as_of=as_of)
+    survey_since = start - timedelta(days=engine.SURVEY_DAYS)
+    surveys = survey_answers_load(tenant=tenant, account_ids=account_ids, since=survey_since)
     return {
         a.pk: engine.AccountInputs(
             as_of=as_of,
@@ -78,6 +101,26 @@ def inputs_load(
             events=tuple(events[a.pk]),
             rollups_since=rollups_since,
             events_since=events_since,
+            gut=gut.get(a.pk),
+            surveys=surveys[a.pk],
         )
         for a in accounts
     }
+
+
+def _text(field: str) -> Cast:
+    """A JSON column read as text, for msgspec to decode."""
+    return Cast(field, TextField())
+
+
+def gut_reads_load(*, tenant: Tenant, account_ids: list[int], as_of: datetime) -> dict[int, engine.GutRead]:
+    """Each account's latest gut read set by ``as_of`` (one query); the engine ignores it once expired."""
+    latest: dict[int, engine.GutRead] = {}
+    reads = GutRead.objects.for_tenant(tenant).filter(account_id__in=account_ids, set_at__lte=as_of)
+    # Newest first, so the first read seen for an account is its current one: a newer read replaces an older one.
+    for account_id, level, note, expires_at, set_at in reads.order_by("account_id", "-set_at", "-pk").values_list(
+        "account_id", "level", "note", "expires_at", "set_at"
+    ):
+        if account_id not in latest:
+            latest[account_id] = engine.GutRead(level=level, expires_at=expires_at, recorded_at=set_at, note=note)
+    return latest

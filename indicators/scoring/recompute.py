@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import JSONField, Value
 from django.utils import timezone
 
 from accounts.models import Account, Tenant
@@ -19,9 +20,9 @@ from indicators import engine
 from indicators.models import HealthScore, HealthScoreHistory
 from indicators.scoring.load import inputs_load, tenant_facts
 from indicators.scoring.results import result_to_json
+from indicators.scoring.scorecards import scorecards_for_accounts
 from indicators.scoring.signals import scores_stored
 
-SCORECARD = engine.DEFAULT_SCORECARD
 CHUNK = 200
 
 
@@ -45,7 +46,8 @@ def _recompute_chunk(tenant: Tenant, ids: list[int], as_of: datetime, facts) -> 
         if not claimed:
             return 0
         inputs = inputs_load(tenant=tenant, account_ids=claimed, as_of=as_of, facts=facts)
-        evaluations = {pk: engine.evaluate_account(inputs[pk], scorecard=SCORECARD) for pk in inputs}
+        scorecards = scorecards_for_accounts(tenant=tenant, account_ids=claimed)
+        evaluations = {pk: engine.evaluate_account(inputs[pk], scorecard=scorecards[pk]) for pk in inputs}
         scores_store(tenant=tenant, evaluations=evaluations, as_of=as_of)
         Account.objects.for_tenant(tenant).filter(pk__in=claimed, needs_recompute_since__lte=started).update(
             needs_recompute_since=None
@@ -66,7 +68,9 @@ class ScoreChange:
 
 def scores_store(*, tenant: Tenant, evaluations: dict[int, engine.AccountEvaluation], as_of: datetime) -> None:
     """Upsert current scores, append history where the score moved (or a day passed), update trends."""
-    current = {h.account_id: h for h in HealthScore.objects.for_tenant(tenant).filter(account_id__in=evaluations)}
+    # Only what the comparison reads: decoding every stored result and values JSON would cost more than the query.
+    previous_rows = HealthScore.objects.for_tenant(tenant).filter(account_id__in=evaluations)
+    current = {h.account_id: h for h in previous_rows.only("account_id", "score", "band", "scorecard", "history_at")}
     past = _scores_at(tenant, list(evaluations), [as_of - timedelta(days=7), as_of - timedelta(days=30)])
     rows, history, changes = [], [], {}
     for account_id, evaluation in evaluations.items():
@@ -74,10 +78,11 @@ def scores_store(*, tenant: Tenant, evaluations: dict[int, engine.AccountEvaluat
         final = round(result.final, 2) if result.final is not None else None
         previous = current.get(account_id)
         moved = previous is None or previous.score != final or previous.band != (result.band or "")
+        moved = moved or previous.scorecard != result.scorecard  # history names every scorecard version used
         new_day = previous is None or previous.history_at is None or previous.history_at.date() < as_of.date()
         fields = {
             "score": final, "computed": result.computed, "gut": result.gut, "band": result.band or "",
-            "coverage": result.coverage, "scorecard": result.scorecard, "result": result_to_json(result),
+            "coverage": result.coverage, "scorecard": result.scorecard, "result": _json(result_to_json(result)),
         }  # fmt: skip
         changes[account_id] = ScoreChange(
             before_score=previous.score if previous else None, before_band=previous.band if previous else "",
@@ -90,7 +95,7 @@ def scores_store(*, tenant: Tenant, evaluations: dict[int, engine.AccountEvaluat
         week, month = past.get(account_id, (None, None))
         rows.append(
             HealthScore(
-                tenant=tenant, account_id=account_id, values=dict(evaluation.values), computed_at=as_of,
+                tenant=tenant, account_id=account_id, values=_json(dict(evaluation.values)), computed_at=as_of,
                 history_at=history_at, change_7d=_change(final, week), change_30d=_change(final, month), **fields,
             )
         )  # fmt: skip
@@ -102,6 +107,12 @@ def scores_store(*, tenant: Tenant, evaluations: dict[int, engine.AccountEvaluat
     )
     HealthScoreHistory.objects.for_tenant(tenant).bulk_create(history)
     scores_stored.send(sender=HealthScore, tenant=tenant, as_of=as_of, changes=changes)
+
+
+def _json(value: dict) -> Value:
+    # As an expression, so Django writes the rows as plain VALUES instead of UNNEST arrays: with client-side
+    # binding, psycopg quotes every JSON element of such an array in Python, which cost more than the database work.
+    return Value(value, output_field=JSONField())
 
 
 def _change(now: float | None, then: float | None) -> float | None:

@@ -9,9 +9,14 @@ from tqdm import tqdm
 from accounts.models import Account
 from accounts.roles import Role
 from accounts.services.demo_data import demo_tenant_seed
+from alerts.demo import demo_alerts_raise
+from followups.demo import demo_followups_seed
 from indicators.models import Event
+from indicators.recompute_queue import recompute_held
 from indicators.scoring.backfill import history_backfill
 from indicators.services.demo_events import demo_events_seed
+from indicators.services.demo_gut import demo_gut_seed
+from surveys.demo import demo_surveys_seed
 
 ADMIN_URL = "http://127.0.0.1:8000/admin/"
 DEMO_HISTORY_DAYS = 175
@@ -34,18 +39,25 @@ class Command(BaseCommand):
         progress = partial(tqdm, file=stream, disable=options["verbosity"] == 0, leave=False)
         seeded = demo_tenant_seed(progress=progress)
         tenant = seeded.tenant
+        demo_gut_seed(tenant=tenant)  # the default scorecard and a few CSM gut reads, before any scoring
+        events_before = Event.objects.for_tenant(tenant).count()
         # Events go through the ingestion path after the accounts and contacts they belong to exist.
         new_events = None if options["no_events"] else demo_events_seed(tenant=tenant, progress=progress)
         if new_events is not None:
+            with recompute_held():  # the history backfill below scores every account anyway
+                demo_surveys_seed(tenant=tenant)  # past NPS rounds: survey events the history below reads
+                demo_followups_seed(tenant=tenant)  # follow-ups worked and closed, themes, advocates
             # Scores as they stood each week over the seeded months, then today's: history, trends, explanations.
             ids = list(Account.objects.for_tenant(tenant).values_list("pk", flat=True))
             with progress(total=len(ids), desc="Health scores", unit="account") as bar:
                 history_backfill(tenant=tenant, account_ids=ids, days=DEMO_HISTORY_DAYS, step_days=7,
                                  progress=bar.update)  # fmt: skip
+            demo_alerts_raise(tenant=tenant)  # rules evaluated over the fresh scores
 
         events = ""
         if new_events is not None:
-            events = f", {Event.objects.for_tenant(tenant).count():,} events ({new_events:,} new)"
+            total = Event.objects.for_tenant(tenant).count()  # usage and the rest, survey answers included
+            events = f", {total:,} events ({total - events_before:,} new)"
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo tenant '{tenant.name}' (slug {tenant.slug}): "

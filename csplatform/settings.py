@@ -225,6 +225,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "LifecycleStageEnum": "accounts.models.customers.LifecycleStage.choices",
         "FollowUpStatusEnum": "followups.models.choices.Status.choices",
+        "AlertStatusEnum": "alerts.models.alert.AlertStatus.choices",
+        "SurveyStatusEnum": "surveys.models.choices.SurveyStatus.choices",
+        "SurveySendStatusEnum": "surveys.models.choices.SendStatus.choices",
+        "BandEnum": "indicators.models.health.Band.choices",
         "ValidationErrorEnum": "drf_standardized_errors.openapi_serializers.ValidationErrorEnum.choices",
         "ClientErrorEnum": "drf_standardized_errors.openapi_serializers.ClientErrorEnum.choices",
         "ServerErrorEnum": "drf_standardized_errors.openapi_serializers.ServerErrorEnum.choices",

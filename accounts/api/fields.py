@@ -1,3 +1,5 @@
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.tenancy import is_tenant_owned
@@ -24,3 +26,8 @@ class TenantRelatedField(serializers.PrimaryKeyRelatedField):
 
     def use_pk_only_optimization(self):
         return True
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class TenantIdField(TenantRelatedField):
+    """A tenant-scoped id on a plain serializer, without a model (typed for the schema)."""

@@ -4,7 +4,18 @@ from accounts.api.fields import TenantRelatedField
 from accounts.tenancy import UnscopedQueryError
 
 
-class TenantModelSerializer(serializers.ModelSerializer):
+class RejectUnknownFieldsMixin:
+    """Unknown fields are a 400 naming each of them, so a typo is never silently dropped."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({name: ["Unknown field."] for name in unknown}, code="unknown_field")
+        return super().to_internal_value(data)
+
+
+class TenantModelSerializer(RejectUnknownFieldsMixin, serializers.ModelSerializer):
     """Base for tenant-owned resources.
 
     - Every relation, declared or generated, is a TenantRelatedField (scoped to the tenant).
@@ -14,13 +25,6 @@ class TenantModelSerializer(serializers.ModelSerializer):
     """
 
     serializer_related_field = TenantRelatedField
-
-    def to_internal_value(self, data):
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError({name: ["Unknown field."] for name in unknown}, code="unknown_field")
-        return super().to_internal_value(data)
 
     def create(self, validated_data):
         tenant = self.context.get("tenant")

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.api.fields import TenantRelatedField
-from accounts.api.serializers_base import TenantModelSerializer
+from accounts.api.fields import TenantIdField
+from accounts.api.serializers_base import RejectUnknownFieldsMixin, TenantModelSerializer
 from followups.models import (
     Activity,
     AskKind,
@@ -43,11 +42,6 @@ class UniqueNameMixin:
         if clash.exists():
             raise serializers.ValidationError(f"A {model._meta.verbose_name} with this name exists.", code="unique")
         return value
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class TenantIdField(TenantRelatedField):
-    """A tenant-scoped id on a plain serializer (typed for the schema)."""
 
 
 # --- follow-ups ----------------------------------------------------------------------------------
@@ -142,7 +136,7 @@ def themes_by_response(tenant, followups) -> dict[int, list[ResponseTheme]]:
     return grouped
 
 
-class CloseSerializer(serializers.Serializer):
+class CloseSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     """The outcome. Only the follow-up's category's fields are read; the others are ignored."""
 
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
@@ -159,13 +153,6 @@ class CloseSerializer(serializers.Serializer):
     product_mismatch = serializers.BooleanField(required=False, allow_null=True, default=None, help_text="Detractor.")
     resolved = serializers.BooleanField(required=False, allow_null=True, default=None, help_text="Detractor.")
 
-    def to_internal_value(self, data):
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError({name: ["Unknown field."] for name in unknown}, code="unknown_field")
-        return super().to_internal_value(data)
-
     def outcome(self) -> Outcome:
         data = self.validated_data
         return Outcome(
@@ -179,15 +166,8 @@ class CloseSerializer(serializers.Serializer):
         )
 
 
-class ThemeChoiceSerializer(serializers.Serializer):
+class ThemeChoiceSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     theme = TenantIdField(model=Theme, help_text="A theme id.")
-
-    def to_internal_value(self, data):
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError({name: ["Unknown field."] for name in unknown}, code="unknown_field")
-        return super().to_internal_value(data)
 
 
 # --- the tenant's lists --------------------------------------------------------------------------

@@ -5,21 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.api.fields import TenantRelatedField
-from accounts.api.serializers_base import TenantModelSerializer
+from accounts.api.fields import TenantIdField
+from accounts.api.serializers_base import RejectUnknownFieldsMixin, TenantModelSerializer
 from accounts.models import Account, Membership
 from surveys.models import Channel, ScheduleKind, Survey, SurveyResponse, SurveySend
 from surveys.services.contacts import ContactNotFound, contact_resolve
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class TenantIdField(TenantRelatedField):
-    """A tenant-scoped id in a serializer without a model (typed for the schema)."""
-
 
 CONTACT_FIELDS = ("contact", "contact_external_id", "contact_email")
 CONTACT_LOOKUPS = {"contact": "contact_id", "contact_external_id": "external_id", "contact_email": "email"}
@@ -45,15 +37,6 @@ def contact_from(attrs: dict, tenant):
     if len({contact.pk for contact in found.values()}) > 1:
         raise serializers.ValidationError({"contact": "These references name different contacts."}, code="invalid")
     return found[given[0]]
-
-
-class RejectUnknownFieldsMixin:
-    def to_internal_value(self, data):
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError({name: ["Unknown field."] for name in unknown}, code="unknown_field")
-        return super().to_internal_value(data)
 
 
 class SurveySerializer(TenantModelSerializer):

@@ -13,6 +13,7 @@ from accounts.models import Account, Tenant
 from indicators import engine
 from indicators.models import Band, Event, EventType, HealthScore, HealthScoreHistory
 from indicators.scoring.results import explanation_to_json, result_from_json
+from indicators.scoring.scorecards import scorecards_for_accounts
 
 
 def health_current(*, tenant: Tenant, account: Account) -> HealthScore | None:
@@ -81,9 +82,10 @@ def health_last_change(*, tenant: Tenant, account: Account, lookback: int = 400)
 TREND_POINTS_MAX = 2000  # a busy account scored many times a day still draws a readable line
 
 
-def health_bands(*, tenant: Tenant) -> tuple[float, float]:
-    """The tenant's band thresholds (yellow from, green from), for drawing the zones a score moves through."""
-    return float(tenant.setting("band_yellow_min")), float(tenant.setting("band_green_min"))
+def health_bands(*, tenant: Tenant, account: Account) -> tuple[float, float]:
+    """The band thresholds (yellow from, green from) of the account's scorecard, for drawing its zones."""
+    thresholds = scorecards_for_accounts(tenant=tenant, account_ids=[account.pk])[account.pk].thresholds
+    return float(thresholds.yellow_min), float(thresholds.green_min)
 
 
 def health_trend(

@@ -15,8 +15,6 @@ TENANT_SETTING_DEFAULTS: dict[str, int | float | str] = {
     "followup_days_passive": 5,
     "followup_days_promoter": 5,
     "followup_fallback_assignee_email": "",  # a member's email: follow-ups of accounts without a CSM
-    "band_green_min": 70,
-    "band_yellow_min": 40,
     "dormant_after_days": 30,
     "adoption_adopting_min_active_days": 4,
     "adoption_habitual_min_active_days": 12,

@@ -119,7 +119,7 @@ def health_panel(account) -> str:
     explanation = last["explanation"]
     chart = charts.line_chart_svg(
         health_trend(tenant=tenant, account=account, days=TREND_DAYS),
-        bands=health_bands(tenant=tenant),
+        bands=health_bands(tenant=tenant, account=account),
         title=f"Health score, last {TREND_DAYS} days",
         empty_text="No history yet",
     )

@@ -4,7 +4,9 @@ Needs PostgreSQL (the worker must see the test database from another process) an
 Skips on a laptop without them; fails when CI=true.
 """
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -48,14 +50,19 @@ class WorkerProcess:
         return sum(1 for line in self.log.read_text().splitlines() if f"Task {name}[" in line and "succeeded" in line)
 
     def stop(self) -> None:
-        if self.proc is None or self.proc.poll() is not None:
+        """Stop the worker and every process it started (its embedded beat outlives a killed worker)."""
+        if self.proc is None:
             return
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        if self.proc.poll() is None:
+            self.signal_group(signal.SIGTERM)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.proc.wait(timeout=10)
+        self.signal_group(signal.SIGKILL)
+        self.proc.wait()
+
+    def signal_group(self, signum: int) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signum)  # the worker leads its own process group
 
 
 @dataclass
@@ -85,7 +92,9 @@ class Workers:
         command += ["--concurrency=1", "--loglevel=info", f"--schedule={self.tmp_path / f'beat-schedule-{n}'}"]
         command += ["--without-heartbeat", "--without-gossip", "--without-mingle"]
         with log.open("w") as log_file:
-            proc = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=log_file, stderr=subprocess.STDOUT)
+            proc = subprocess.Popen(
+                command, cwd=ROOT, env=environment, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True
+            )
         worker = WorkerProcess(outbox=outbox, log=log, proc=proc)
         self.started.append(worker)
         return worker

@@ -24,6 +24,9 @@ class AdoptionStage(models.TextChoices):
     DORMANT = "dormant", "Dormant"
 
 
+RECOMPUTE_FIELDS = frozenset({"needs_recompute_since", "recompute_version"})
+
+
 class Account(TenantOwned):
     """A customer company of the tenant."""
 
@@ -63,6 +66,8 @@ class Account(TenantOwned):
     updated_at = models.DateTimeField(auto_now=True)
     # Set in the transaction that stores an event for this account; cleared by its recompute.
     needs_recompute_since = models.DateTimeField(null=True, blank=True, editable=False)
+    # Bumped by every mark: a recompute clears the mark only if no mark came after its claim.
+    recompute_version = models.BigIntegerField(default=0, editable=False)
 
     history = audit_trail()
 
@@ -80,6 +85,15 @@ class Account(TenantOwned):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        # The recompute bookkeeping is written only by its own UPDATE statements: saving an instance
+        # loaded earlier must not put back a mark that was cleared, or clear one set meanwhile.
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name not in RECOMPUTE_FIELDS
+            ]
+        super().save(*args, **kwargs)
 
     def clean(self):
         super().clean()

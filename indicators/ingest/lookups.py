@@ -8,17 +8,24 @@ parameter is one constant statement, compiled once. Other databases use the ORM.
 from __future__ import annotations
 
 from django.db import connection
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Account, Contact, Tenant
 
 ACCOUNT_IDS = "SELECT external_id, id FROM accounts_account WHERE tenant_id = %s AND external_id = ANY(%s)"
 CONTACT_IDS = "SELECT external_id, id, account_id FROM accounts_contact WHERE tenant_id = %s AND external_id = ANY(%s)"
-# Only unmarked rows are written (and locked): an account marked earlier stays as it is.
-MARK = (
-    "UPDATE accounts_account SET needs_recompute_since = %s "
-    "WHERE tenant_id = %s AND id = ANY(%s) AND needs_recompute_since IS NULL"
+# Rows are locked in id order, so two ingesting transactions marking overlapping accounts cannot deadlock.
+# The mark keeps its first time (the durable sweep's age) and bumps the version a recompute's clear checks.
+MARK = """
+WITH target AS (
+  SELECT id FROM accounts_account WHERE tenant_id = %(tenant)s AND id = ANY(%(ids)s) ORDER BY id FOR NO KEY UPDATE
 )
+UPDATE accounts_account AS a
+SET needs_recompute_since = COALESCE(a.needs_recompute_since, %(now)s), recompute_version = a.recompute_version + 1
+FROM target WHERE a.id = target.id
+"""
 
 
 def _fetch(sql: str, params: list) -> list[tuple]:
@@ -52,10 +59,12 @@ def accounts_mark_for_recompute(*, tenant: Tenant, account_ids: set[int]) -> Non
     """Mark the accounts as needing a recompute, durably, in the caller's transaction."""
     if not account_ids:
         return
+    now = timezone.now()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(MARK, [timezone.now(), tenant.pk, sorted(account_ids)])
+            cursor.execute(MARK, {"tenant": tenant.pk, "ids": sorted(account_ids), "now": now})
         return
-    Account.objects.for_tenant(tenant).filter(pk__in=account_ids, needs_recompute_since=None).update(
-        needs_recompute_since=timezone.now()
+    Account.objects.for_tenant(tenant).filter(pk__in=account_ids).update(
+        needs_recompute_since=Coalesce("needs_recompute_since", Value(now)),
+        recompute_version=F("recompute_version") + 1,
     )

@@ -1,9 +1,9 @@
 """Recomputing health scores for a chunk of one tenant's accounts.
 
 Idempotent (same inputs, same score; a history row only when the score or band moves, or on a
-new day) and safe to run concurrently: each run claims its accounts with ``FOR UPDATE SKIP
-LOCKED``, so two workers never score one account at once; a skipped account stays marked and
-the next sweep takes it.
+new day) and safe to run concurrently: each run claims its accounts (``claims.py``), so two
+workers never score one account at once; a skipped account stays marked and the next sweep
+takes it.
 """
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ from django.db import transaction
 from django.db.models import JSONField, Value
 from django.utils import timezone
 
-from accounts.models import Account, Tenant
+from accounts.models import Tenant
 from indicators import engine
 from indicators.models import HealthScore, HealthScoreHistory
+from indicators.scoring.claims import accounts_claim, marks_clear
 from indicators.scoring.load import inputs_load, tenant_facts
 from indicators.scoring.results import result_to_json
 from indicators.scoring.scorecards import scorecards_for_accounts
@@ -37,21 +38,16 @@ def accounts_recompute(*, tenant: Tenant, account_ids, as_of: datetime | None = 
 
 
 def _recompute_chunk(tenant: Tenant, ids: list[int], as_of: datetime, facts) -> int:
-    started = timezone.now()
     with transaction.atomic():
-        claimed = list(
-            Account.objects.for_tenant(tenant).filter(pk__in=ids).order_by("pk")
-            .select_for_update(skip_locked=True, of=("self",)).values_list("pk", flat=True)
-        )  # fmt: skip
-        if not claimed:
+        versions = accounts_claim(tenant=tenant, account_ids=ids)
+        if not versions:
             return 0
+        claimed = list(versions)
         inputs = inputs_load(tenant=tenant, account_ids=claimed, as_of=as_of, facts=facts)
         scorecards = scorecards_for_accounts(tenant=tenant, account_ids=claimed)
         evaluations = {pk: engine.evaluate_account(inputs[pk], scorecard=scorecards[pk]) for pk in inputs}
         scores_store(tenant=tenant, evaluations=evaluations, as_of=as_of)
-        Account.objects.for_tenant(tenant).filter(pk__in=claimed, needs_recompute_since__lte=started).update(
-            needs_recompute_since=None
-        )
+        marks_clear(tenant=tenant, claimed=versions)
     return len(claimed)
 
 

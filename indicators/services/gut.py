@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.models import Account, Membership, Tenant, User
 from accounts.roles import Role
 from csplatform.tasks import enqueue_on_commit
+from indicators.ingest.lookups import accounts_mark_for_recompute
 from indicators.models import GutLevelChoice, GutRead
 
 
@@ -56,7 +57,5 @@ def gut_read_rescore(*, tenant: Tenant, account: Account) -> None:
     """Mark the account for the durable sweep and recompute it after commit (its final score moves)."""
     from indicators.tasks import recompute_accounts
 
-    Account.objects.for_tenant(tenant).filter(pk=account.pk, needs_recompute_since=None).update(
-        needs_recompute_since=timezone.now()
-    )
+    accounts_mark_for_recompute(tenant=tenant, account_ids={account.pk})
     enqueue_on_commit(recompute_accounts, tenant_id=tenant.pk, account_ids=[account.pk])

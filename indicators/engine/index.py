@@ -73,11 +73,12 @@ class AccountIndex:
                 if offset < 30:
                     for key, count in row.by_feature.items():
                         features[key] += count
-        self.usage_masks = masks = defaultdict(int)
+        self.usage_masks = masks = defaultdict(int, inputs.contact_usage or {})
         for row in inputs.contact_days:
             if row.usage_events and (offset := today - row.day.toordinal()) >= 0:
                 masks[row.contact_id] |= 1 << offset
         self._contact_days = inputs.contact_days  # grouped by contact only if contacts are evaluated
+        self._masks_only = inputs.contact_usage is not None
 
     def offset(self, moment: datetime) -> int:
         """Days back from as_of's UTC day to ``moment``'s (0: the same day)."""
@@ -204,6 +205,8 @@ class AccountIndex:
 
     def contact_rows(self, contact_id: int) -> list:
         """(offset, rollup) pairs of one contact's usage days."""
+        if self._masks_only:
+            raise ValueError("Contact-level indicators need contact_days, not contact_usage masks.")
         if self._rows is None:
             today, self._rows = self.today.toordinal(), defaultdict(list)
             for row in self._contact_days:

@@ -164,6 +164,9 @@ class AccountInputs:
     contacts: tuple[ContactFacts, ...] = ()
     days: tuple[DayRollup, ...] = ()
     contact_days: tuple[ContactDayRollup, ...] = ()
+    # Instead of ``contact_days``, when only the account is scored: each contact's usage days as a bit mask
+    # over day offsets back from as_of's UTC day (bit d: usage on day d). Contact-level indicators need the rows.
+    contact_usage: Mapping[int, int] | None = None
     events: tuple[EventRecord, ...] = ()  # usage events are ignored here: rollups carry usage
     rollups_since: date | None = None
     events_since: datetime | None = None

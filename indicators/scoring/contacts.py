@@ -127,7 +127,7 @@ def contacts_health(
     """Every contact of each account (another tenant's account ids are simply absent), key people first."""
     as_of = as_of or timezone.now()
     thresholds = adoption_thresholds(tenant)
-    inputs = inputs_load(tenant=tenant, account_ids=account_ids, as_of=as_of)
+    inputs = inputs_load(tenant=tenant, account_ids=account_ids, as_of=as_of, contact_days=True)
     contacts = defaultdict(list)
     for contact in Contact.objects.for_tenant(tenant).filter(account_id__in=list(inputs)):
         contacts[contact.account_id].append(contact)

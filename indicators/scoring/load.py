@@ -6,11 +6,13 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 
 import msgspec
+from django.db import connection
 from django.db.models import TextField
 from django.db.models.functions import Cast
 
 from accounts.models import Account, Contact, Tenant
 from indicators import engine
+from indicators.ingest.rollups import utc_day
 from indicators.models import AccountDay, ContactDay, Event, EventType, Feature, GutRead, Product
 from indicators.scoring.surveys_source import survey_answers_load
 
@@ -27,8 +29,14 @@ def inputs_load(
     as_of: datetime,
     history_from: datetime | None = None,
     facts: engine.TenantFacts | None = None,
+    contact_days: bool = False,
 ) -> dict[int, engine.AccountInputs]:
-    """Inputs for each account at ``as_of``; ``history_from`` loads further back (for back-filled history)."""
+    """Inputs for each account at ``as_of``; ``history_from`` loads further back (for back-filled history).
+
+    Contacts' activity comes as one usage mask per contact, aggregated by the database (all the account's
+    score reads), unless ``contact_days`` asks for their daily rows (contact-level indicators) or
+    ``history_from`` asks for a period (the masks count days back from ``as_of`` only).
+    """
     start = history_from or as_of
     rollups_since = (start - timedelta(days=engine.ROLLUP_DAYS)).date()
     events_since = start - timedelta(days=engine.EVENT_DAYS)
@@ -60,15 +68,21 @@ def inputs_load(
             engine.DayRollup(day=day, events=n, usage_events=usage, active_users=active,
                              by_feature=decode(by_feature), by_type=decode(by_type))
         )  # fmt: skip
+    rows_wanted = contact_days or history_from is not None
     contact_days = defaultdict(list)
-    for account_id, contact_id, day, usage, by_feature in (
-        ContactDay.objects.for_tenant(tenant).filter(account_id__in=account_ids, day__gte=rollups_since).values_list(
-            "account_id", "contact_id", "day", "usage_events", _text("by_feature")
-        )
-    ):  # fmt: skip
-        contact_days[account_id].append(
-            engine.ContactDayRollup(contact_id=contact_id, day=day, usage_events=usage, by_feature=decode(by_feature))
-        )
+    contact_usage = defaultdict(dict) if not rows_wanted else None
+    if rows_wanted:
+        for account_id, contact_id, day, usage, by_feature in (
+            ContactDay.objects.for_tenant(tenant).filter(account_id__in=account_ids, day__gte=rollups_since)
+            .values_list("account_id", "contact_id", "day", "usage_events", _text("by_feature"))
+        ):  # fmt: skip
+            contact_days[account_id].append(
+                engine.ContactDayRollup(contact_id=contact_id, day=day, usage_events=usage,
+                                        by_feature=decode(by_feature))
+            )  # fmt: skip
+    else:
+        for account_id, contact_id, mask in contact_usage_masks(tenant, account_ids, rollups_since, as_of):
+            contact_usage[account_id][contact_id] = mask
     events = defaultdict(list)
     recent = Event.objects.for_tenant(tenant).filter(account_id__in=account_ids, occurred_at__gte=events_since)
     for account_id, type_, name, at, contact_id, properties in recent.exclude(type=EventType.USAGE).values_list(
@@ -98,6 +112,7 @@ def inputs_load(
             contacts=tuple(contacts[a.pk]),
             days=tuple(days[a.pk]),
             contact_days=tuple(contact_days[a.pk]),
+            contact_usage=None if contact_usage is None else contact_usage[a.pk],
             events=tuple(events[a.pk]),
             rollups_since=rollups_since,
             events_since=events_since,
@@ -106,6 +121,33 @@ def inputs_load(
         )
         for a in accounts
     }
+
+
+CONTACT_USAGE_MASKS = """
+SELECT account_id, contact_id, bit_or(1::bigint << (%(today)s::date - day))
+FROM indicators_contactday
+WHERE tenant_id = %(tenant)s AND account_id = ANY(%(ids)s) AND day BETWEEN %(since)s AND %(today)s AND usage_events > 0
+GROUP BY account_id, contact_id
+"""
+
+
+def contact_usage_masks(tenant: Tenant, account_ids: list[int], since, as_of: datetime) -> list[tuple[int, int, int]]:
+    """(account id, contact id, mask): bit d set when the contact used the product d days before as_of's UTC day."""
+    today = utc_day(as_of)
+    if connection.vendor == "postgresql":
+        # One row per contact instead of one per contact-day: the database folds the days into a bigint
+        # (ROLLUP_DAYS keeps every offset below 63).
+        with connection.cursor() as cursor:
+            params = {"tenant": tenant.pk, "ids": list(account_ids), "since": since, "today": today}
+            cursor.execute(CONTACT_USAGE_MASKS, params)
+            return cursor.fetchall()
+    masks: dict[tuple[int, int], int] = defaultdict(int)
+    rows = ContactDay.objects.for_tenant(tenant).filter(
+        account_id__in=account_ids, day__gte=since, day__lte=today, usage_events__gt=0
+    )
+    for account_id, contact_id, day in rows.values_list("account_id", "contact_id", "day"):
+        masks[account_id, contact_id] |= 1 << (today - day).days
+    return [(a, c, m) for (a, c), m in masks.items()]
 
 
 def _text(field: str) -> Cast:

@@ -1,0 +1,38 @@
+"""The account's score reads contacts' usage as one mask per contact: the same figures as their daily rows."""
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from indicators import engine
+from indicators.engine.index import build_index
+from indicators.scoring.load import inputs_load
+from tests.factories import AccountFactory, ContactFactory
+from tests.indicators.test_recompute import seed_usage
+
+pytestmark = pytest.mark.django_db
+
+
+def test_usage_masks_give_the_scores_the_daily_rows_give(world_a):
+    now = datetime.now(UTC)
+    account = AccountFactory(tenant=world_a.tenant, licenses=12, lifecycle_stage="mature")
+    contacts = ContactFactory.create_batch(6, account=account)
+    # Usage thinning out over 70 days: some contacts on some days only, and days older than the window.
+    seed_usage(world_a.tenant, account, contacts, 70, lambda d: (d * 7) % 6 + 1 if d % 3 else 0, now)
+    for as_of in (now, now - timedelta(days=9, hours=5)):
+        masks = inputs_load(tenant=world_a.tenant, account_ids=[account.pk], as_of=as_of)[account.pk]
+        rows = inputs_load(tenant=world_a.tenant, account_ids=[account.pk], as_of=as_of, contact_days=True)[account.pk]
+        assert masks.contact_days == () and masks.contact_usage and rows.contact_usage is None
+        assert build_index(masks).usage_masks == build_index(rows).usage_masks
+        assert engine.evaluate_account(masks).values == engine.evaluate_account(rows).values
+
+
+def test_contact_level_indicators_refuse_masks(world_a):
+    account = AccountFactory(tenant=world_a.tenant)
+    seed_usage(world_a.tenant, account, ContactFactory.create_batch(2, account=account), 5, lambda d: 2,
+               datetime.now(UTC))  # fmt: skip
+    inputs = inputs_load(tenant=world_a.tenant, account_ids=[account.pk], as_of=datetime.now(UTC))[account.pk]
+    with pytest.raises(ValueError, match="contact_days"):
+        engine.evaluate_account(inputs, with_contacts=True)
+    assert engine.evaluate_account(replace(inputs, contact_usage=None), with_contacts=True).contacts

@@ -58,15 +58,18 @@ def inputs_load(
                 is_advocate=advocate, reports_to_id=reports_to_id, first_seen_at=first, last_seen_at=last,
             )
         )  # fmt: skip
+    # Feature counts are read over the last 30 days only (of each moment of a back-filled period); counts by
+    # event type are not read by any indicator, so neither travels for the days nobody reads.
+    features_from = rollups_since if history_from is not None else utc_day(as_of) - timedelta(days=29)
     days = defaultdict(list)
-    for account_id, day, n, usage, active, by_feature, by_type in (
+    for account_id, day, n, usage, active, by_feature in (
         AccountDay.objects.for_tenant(tenant).filter(account_id__in=account_ids, day__gte=rollups_since).values_list(
-            "account_id", "day", "events", "usage_events", "active_users", _text("by_feature"), _text("by_type")
+            "account_id", "day", "events", "usage_events", "active_users", _text("by_feature")
         )
     ):  # fmt: skip
         days[account_id].append(
             engine.DayRollup(day=day, events=n, usage_events=usage, active_users=active,
-                             by_feature=decode(by_feature), by_type=decode(by_type))
+                             by_feature=decode(by_feature) if day >= features_from else {})
         )  # fmt: skip
     rows_wanted = contact_days or history_from is not None
     contact_days = defaultdict(list)

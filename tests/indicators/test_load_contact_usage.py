@@ -1,4 +1,4 @@
-"""The account's score reads contacts' usage as one mask per contact: the same figures as their daily rows."""
+"""The account's score loads only what it reads (a usage mask per contact, recent feature counts): same figures."""
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -26,6 +26,9 @@ def test_usage_masks_give_the_scores_the_daily_rows_give(world_a):
         assert masks.contact_days == () and masks.contact_usage and rows.contact_usage is None
         assert build_index(masks).usage_masks == build_index(rows).usage_masks
         assert engine.evaluate_account(masks).values == engine.evaluate_account(rows).values
+        # A period's load keeps every day's feature counts; the scores at its last moment are the same.
+        period = inputs_load(tenant=world_a.tenant, account_ids=[account.pk], as_of=as_of, history_from=as_of)
+        assert engine.evaluate_account(period[account.pk]).values == engine.evaluate_account(masks).values
 
 
 def test_contact_level_indicators_refuse_masks(world_a):

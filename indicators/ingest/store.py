@@ -63,8 +63,9 @@ def events_store(*, tenant: Tenant, events: list[NewEvent], received_at: datetim
         if e.account_id is not None
     ]
     touched = rollups_add(tenant=tenant, facts=facts)
-    accounts_mark_for_recompute(tenant=tenant, account_ids=touched)
     contacts_seen(tenant=tenant, events=inserted)
+    # Last: the mark locks the account rows until the commit, and concurrent batches for them wait on it.
+    accounts_mark_for_recompute(tenant=tenant, account_ids=touched)
     return Stored(inserted=inserted, duplicates=len(events) - len(inserted), touched_account_ids=touched)
 
 

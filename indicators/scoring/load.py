@@ -72,14 +72,14 @@ def inputs_load(
                              by_feature=decode(by_feature) if day >= features_from else {})
         )  # fmt: skip
     rows_wanted = contact_days or history_from is not None
-    contact_days = defaultdict(list)
-    contact_usage = defaultdict(dict) if not rows_wanted else None
+    contact_rows = defaultdict(list)
+    contact_usage = None if rows_wanted else defaultdict(dict)
     if rows_wanted:
         for account_id, contact_id, day, usage, by_feature in (
             ContactDay.objects.for_tenant(tenant).filter(account_id__in=account_ids, day__gte=rollups_since)
             .values_list("account_id", "contact_id", "day", "usage_events", _text("by_feature"))
         ):  # fmt: skip
-            contact_days[account_id].append(
+            contact_rows[account_id].append(
                 engine.ContactDayRollup(contact_id=contact_id, day=day, usage_events=usage,
                                         by_feature=decode(by_feature))
             )  # fmt: skip
@@ -114,7 +114,7 @@ def inputs_load(
             tenant=facts,
             contacts=tuple(contacts[a.pk]),
             days=tuple(days[a.pk]),
-            contact_days=tuple(contact_days[a.pk]),
+            contact_days=tuple(contact_rows[a.pk]),
             contact_usage=None if contact_usage is None else contact_usage[a.pk],
             events=tuple(events[a.pk]),
             rollups_since=rollups_since,

@@ -13,8 +13,11 @@ from django.db.models import DateField, DateTimeField, JSONField
 CHUNK = 500  # rows per statement: keeps the parameter count modest
 
 
-def insert_rows(model, rows: list[dict], *, conflict: list[str], update: bool, returning: str | None = None) -> list:
-    """Insert ``rows`` (column -> value); on a ``conflict`` either skip the row or overwrite its other columns.
+def insert_rows(
+    model, rows: list[dict], *, conflict: list[str] | None, update: bool = False, returning: str | None = None
+) -> list:
+    """Insert ``rows`` (column -> value); on a ``conflict`` either skip the row or overwrite its other columns
+    (``conflict=None``: a plain insert).
 
     Returns the ``returning`` column of the rows written, when asked.
     """
@@ -25,18 +28,22 @@ def insert_rows(model, rows: list[dict], *, conflict: list[str], update: bool, r
     is_pg = connection.vendor == "postgresql"
     row_sql = "(" + ", ".join("%s::jsonb" if is_pg and isinstance(f, JSONField) else "%s" for f in fields) + ")"
     columns = [f.column for f in fields]
-    if update:
-        action = "DO UPDATE SET " + ", ".join(f"{c} = EXCLUDED.{c}" for c in columns if c not in conflict)
+    quoted = {c: connection.ops.quote_name(c) for c in columns}  # "values" is a keyword in SQLite
+    if conflict is None:
+        action = ""
+    elif update:
+        action = f"ON CONFLICT ({', '.join(conflict)}) DO UPDATE SET "
+        action += ", ".join(f"{quoted[c]} = EXCLUDED.{quoted[c]}" for c in columns if c not in conflict)
     else:
-        action = "DO NOTHING"
+        action = f"ON CONFLICT ({', '.join(conflict)}) DO NOTHING"
     tail = f" RETURNING {returning}" if returning else ""
     written = []
     for start in range(0, len(rows), CHUNK):
         chunk = rows[start : start + CHUNK]
         params = [_db_value(f, row[c]) for row in chunk for f, c in zip(fields, columns, strict=True)]
         sql = (
-            f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) VALUES {', '.join([row_sql] * len(chunk))} "
-            f"ON CONFLICT ({', '.join(conflict)}) {action}{tail}"
+            f"INSERT INTO {model._meta.db_table} ({', '.join(quoted.values())}) "
+            f"VALUES {', '.join([row_sql] * len(chunk))} {action}{tail}"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, params)

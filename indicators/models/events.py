@@ -84,7 +84,14 @@ class ContactDay(TenantOwned):
 
     class Meta(TenantOwned.Meta):
         constraints = [models.UniqueConstraint(fields=["tenant", "contact", "day"], name="contactday_unique")]
-        indexes = [models.Index(fields=["tenant", "account", "day"], name="contactday_tenant_account_day")]
+        # Covering: an account's contact usage masks are read from the index alone (an index-only scan),
+        # not from one heap page per contact-day (bench/recompute.py: 10x faster).
+        indexes = [
+            models.Index(
+                fields=["tenant", "account", "day"], name="contactday_tenant_account_day",
+                include=["contact", "usage_events"],
+            )
+        ]  # fmt: skip
 
 
 class IngestionError(TenantOwned):

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import msgspec
 from django.db import connection
-from django.db.models import TextField
+from django.db.models import Case, TextField, Value, When
 from django.db.models.functions import Cast
 
 from accounts.models import Account, Contact, Tenant
@@ -41,7 +41,7 @@ def inputs_load(
     rollups_since = (start - timedelta(days=engine.ROLLUP_DAYS)).date()
     events_since = start - timedelta(days=engine.EVENT_DAYS)
     facts = facts or tenant_facts(tenant)
-    accounts = Account.objects.for_tenant(tenant).filter(pk__in=account_ids)
+    accounts = Account.objects.for_tenant(tenant).filter(pk__in=account_ids).values_list("pk", *ACCOUNT_FACTS)
     # Rows come as tuples of the columns the engine reads, JSON as text decoded by msgspec: building model
     # instances and Django's per-row JSON converters cost far more than the queries (bench/recompute.py).
     decode = msgspec.json.decode
@@ -64,13 +64,13 @@ def inputs_load(
     days = defaultdict(list)
     for account_id, day, n, usage, active, by_feature in (
         AccountDay.objects.for_tenant(tenant).filter(account_id__in=account_ids, day__gte=rollups_since).values_list(
-            "account_id", "day", "events", "usage_events", "active_users", _text("by_feature")
+            "account_id", "day", "events", "usage_events", "active_users",
+            Case(When(day__gte=features_from, then=_text("by_feature")), default=Value("{}"), output_field=TextField()),
         )
     ):  # fmt: skip
         days[account_id].append(
-            engine.DayRollup(day=day, events=n, usage_events=usage, active_users=active,
-                             by_feature=decode(by_feature) if day >= features_from else {})
-        )  # fmt: skip
+            engine.DayRollup(day=day, events=n, usage_events=usage, active_users=active, by_feature=decode(by_feature))
+        )
     rows_wanted = contact_days or history_from is not None
     contact_rows = defaultdict(list)
     contact_usage = None if rows_wanted else defaultdict(dict)
@@ -99,31 +99,29 @@ def inputs_load(
     survey_since = start - timedelta(days=engine.SURVEY_DAYS)
     surveys = survey_answers_load(tenant=tenant, account_ids=account_ids, since=survey_since)
     return {
-        a.pk: engine.AccountInputs(
+        pk: engine.AccountInputs(
             as_of=as_of,
-            account=engine.AccountFacts(
-                licenses=a.licenses,
-                lifecycle_stage=a.lifecycle_stage,
-                onboarding_started_on=a.onboarding_started_on,
-                onboarding_completed_on=a.onboarding_completed_on,
-                objectives_documented=a.objectives_documented,
-                contract_start_on=a.contract_start_on,
-                renewal_on=a.renewal_on,
-                executive_sponsor_id=a.executive_sponsor_id,
-            ),
+            account=engine.AccountFacts(**dict(zip(ACCOUNT_FACTS, row, strict=True))),
             tenant=facts,
-            contacts=tuple(contacts[a.pk]),
-            days=tuple(days[a.pk]),
-            contact_days=tuple(contact_rows[a.pk]),
-            contact_usage=None if contact_usage is None else contact_usage[a.pk],
-            events=tuple(events[a.pk]),
+            contacts=tuple(contacts[pk]),
+            days=tuple(days[pk]),
+            contact_days=tuple(contact_rows[pk]),
+            contact_usage=None if contact_usage is None else contact_usage[pk],
+            events=tuple(events[pk]),
             rollups_since=rollups_since,
             events_since=events_since,
-            gut=gut.get(a.pk),
-            surveys=surveys[a.pk],
+            gut=gut.get(pk),
+            surveys=surveys[pk],
         )
-        for a in accounts
+        for pk, *row in accounts
     }
+
+
+# The Account columns the engine reads, named as AccountFacts' fields.
+ACCOUNT_FACTS = (
+    "licenses", "lifecycle_stage", "onboarding_started_on", "onboarding_completed_on", "objectives_documented",
+    "contract_start_on", "renewal_on", "executive_sponsor_id",
+)  # fmt: skip
 
 
 CONTACT_USAGE_MASKS = """

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import JSONField, Value
 from django.utils import timezone
 
 from accounts.models import Tenant
 from indicators import engine
+from indicators.ingest.sql import insert_rows
 from indicators.models import HealthScore, HealthScoreHistory
 from indicators.scoring.claims import accounts_claim, marks_clear
 from indicators.scoring.load import inputs_load, tenant_facts
@@ -24,7 +24,7 @@ from indicators.scoring.results import result_to_json
 from indicators.scoring.scorecards import scorecards_for_accounts
 from indicators.scoring.signals import scores_stored
 
-CHUNK = 200
+CHUNK = 500  # accounts per transaction: fixed costs per chunk (queries, scorecards, alert rules) amortise
 
 
 def accounts_recompute(*, tenant: Tenant, account_ids, as_of: datetime | None = None) -> int:
@@ -66,49 +66,39 @@ def scores_store(*, tenant: Tenant, evaluations: dict[int, engine.AccountEvaluat
     """Upsert current scores, append history where the score moved (or a day passed), update trends."""
     # Only what the comparison reads: decoding every stored result and values JSON would cost more than the query.
     previous_rows = HealthScore.objects.for_tenant(tenant).filter(account_id__in=evaluations)
-    current = {h.account_id: h for h in previous_rows.only("account_id", "score", "band", "scorecard", "history_at")}
+    current = {a: (s, b, c, h) for a, s, b, c, h in previous_rows.values_list(
+        "account_id", "score", "band", "scorecard", "history_at"
+    )}  # fmt: skip
     past = _scores_at(tenant, list(evaluations), [as_of - timedelta(days=7), as_of - timedelta(days=30)])
     rows, history, changes = [], [], {}
     for account_id, evaluation in evaluations.items():
         result = evaluation.score
         final = round(result.final, 2) if result.final is not None else None
-        previous = current.get(account_id)
-        moved = previous is None or previous.score != final or previous.band != (result.band or "")
-        moved = moved or previous.scorecard != result.scorecard  # history names every scorecard version used
-        new_day = previous is None or previous.history_at is None or previous.history_at.date() < as_of.date()
+        before_score, before_band, before_scorecard, history_at = current.get(account_id, (None, "", None, None))
+        # History names every scorecard version used, so a new version writes a row too.
+        moved = (before_score, before_band, before_scorecard) != (final, result.band or "", result.scorecard)
+        moved = moved or account_id not in current
+        new_day = history_at is None or history_at.date() < as_of.date()
         fields = {
-            "score": final, "computed": result.computed, "gut": result.gut, "band": result.band or "",
-            "coverage": result.coverage, "scorecard": result.scorecard, "result": _json(result_to_json(result)),
+            "tenant_id": tenant.pk, "account_id": account_id, "score": final, "computed": result.computed,
+            "gut": result.gut, "band": result.band or "", "coverage": result.coverage, "scorecard": result.scorecard,
+            "result": result_to_json(result),
         }  # fmt: skip
         changes[account_id] = ScoreChange(
-            before_score=previous.score if previous else None, before_band=previous.band if previous else "",
-            score=final, band=fields["band"], evaluation=evaluation,
-        )  # fmt: skip
-        history_at = previous.history_at if previous else None
+            before_score=before_score, before_band=before_band, score=final, band=fields["band"], evaluation=evaluation
+        )
         if moved or new_day:
-            history.append(HealthScoreHistory(tenant=tenant, account_id=account_id, at=as_of, **fields))
+            history.append({**fields, "at": as_of})
             history_at = as_of
         week, month = past.get(account_id, (None, None))
-        rows.append(
-            HealthScore(
-                tenant=tenant, account_id=account_id, values=_json(dict(evaluation.values)), computed_at=as_of,
-                history_at=history_at, change_7d=_change(final, week), change_30d=_change(final, month), **fields,
-            )
-        )  # fmt: skip
-    HealthScore.objects.for_tenant(tenant).bulk_create(
-        rows,
-        update_conflicts=True,
-        unique_fields=["account"],
-        update_fields=[f.name for f in HealthScore._meta.concrete_fields if f.name not in {"id", "tenant", "account"}],
-    )
-    HealthScoreHistory.objects.for_tenant(tenant).bulk_create(history)
+        rows.append({
+            **fields, "values": dict(evaluation.values), "computed_at": as_of, "history_at": history_at,
+            "change_7d": _change(final, week), "change_30d": _change(final, month),
+        })  # fmt: skip
+    # One multi-row statement each, JSON encoded by msgspec: the ORM's bulk path cost more than the database work.
+    insert_rows(HealthScore, rows, conflict=["account_id"], update=True)
+    insert_rows(HealthScoreHistory, history, conflict=None)
     scores_stored.send(sender=HealthScore, tenant=tenant, as_of=as_of, changes=changes)
-
-
-def _json(value: dict) -> Value:
-    # As an expression, so Django writes the rows as plain VALUES instead of UNNEST arrays: with client-side
-    # binding, psycopg quotes every JSON element of such an array in Python, which cost more than the database work.
-    return Value(value, output_field=JSONField())
 
 
 def _change(now: float | None, then: float | None) -> float | None:

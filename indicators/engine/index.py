@@ -65,6 +65,12 @@ class AccountIndex:
         self.daily_active = active = [0] * horizon
         self.daily_usage = usage = [0] * horizon
         self.features_30 = features = defaultdict(int)
+        if inputs.activity is not None:
+            folded = inputs.activity
+            for daily, given in ((active, folded.active_users), (usage, folded.usage_events)):
+                n = min(len(given), horizon)
+                daily[:n] = given[:n]
+            features.update(folded.features_30)
         for row in inputs.days:
             offset = today - row.day.toordinal()
             if 0 <= offset < horizon:

@@ -7,7 +7,7 @@ Anything dated after ``as_of`` is ignored, so an old point in time can be recomp
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -92,6 +92,18 @@ class DayRollup:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class DailyActivity:
+    """An account's daily rollups already summed by day offset back from as_of's UTC day (offset 0: that day).
+
+    What the index would fold from ``days`` itself, for a loader that folds the rows as it reads them.
+    """
+
+    active_users: Sequence[int] = ()  # [offset] -> distinct contacts with usage that day
+    usage_events: Sequence[int] = ()  # [offset] -> usage events that day
+    features_30: Mapping[str, int] = field(default_factory=dict)  # usage by feature over offsets 0..29
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ContactDayRollup:
     """One contact's activity on one UTC day (``ContactDay``)."""
 
@@ -163,6 +175,7 @@ class AccountInputs:
     tenant: TenantFacts = field(default_factory=TenantFacts)
     contacts: tuple[ContactFacts, ...] = ()
     days: tuple[DayRollup, ...] = ()
+    activity: DailyActivity | None = None  # instead of ``days``, when only ``as_of`` is evaluated
     contact_days: tuple[ContactDayRollup, ...] = ()
     # Instead of ``contact_days``, when only the account is scored: each contact's usage days as a bit mask
     # over day offsets back from as_of's UTC day (bit d: usage on day d). Contact-level indicators need the rows.

@@ -58,20 +58,8 @@ def inputs_load(
                 is_advocate=advocate, reports_to_id=reports_to_id, first_seen_at=first, last_seen_at=last,
             )
         )  # fmt: skip
-    # Feature counts are read over the last 30 days only (of each moment of a back-filled period); counts by
-    # event type are not read by any indicator, so neither travels for the days nobody reads.
-    features_from = rollups_since if history_from is not None else utc_day(as_of) - timedelta(days=29)
-    days = defaultdict(list)
-    for account_id, day, n, usage, active, by_feature in (
-        AccountDay.objects.for_tenant(tenant).filter(account_id__in=account_ids, day__gte=rollups_since).values_list(
-            "account_id", "day", "events", "usage_events", "active_users",
-            Case(When(day__gte=features_from, then=_text("by_feature")), default=Value("{}"), output_field=TextField()),
-        )
-    ):  # fmt: skip
-        days[account_id].append(
-            engine.DayRollup(day=day, events=n, usage_events=usage, active_users=active, by_feature=decode(by_feature))
-        )
     rows_wanted = contact_days or history_from is not None
+    days, activity = _account_days_load(tenant, account_ids, rollups_since, as_of, folded=not rows_wanted)
     contact_rows = defaultdict(list)
     contact_usage = None if rows_wanted else defaultdict(dict)
     if rows_wanted:
@@ -105,6 +93,7 @@ def inputs_load(
             tenant=facts,
             contacts=tuple(contacts[pk]),
             days=tuple(days[pk]),
+            activity=activity.get(pk),
             contact_days=tuple(contact_rows[pk]),
             contact_usage=None if contact_usage is None else contact_usage[pk],
             events=tuple(events[pk]),
@@ -122,6 +111,46 @@ ACCOUNT_FACTS = (
     "licenses", "lifecycle_stage", "onboarding_started_on", "onboarding_completed_on", "objectives_documented",
     "contract_start_on", "renewal_on", "executive_sponsor_id",
 )  # fmt: skip
+
+
+def _account_days_load(tenant: Tenant, account_ids: list[int], since, as_of: datetime, *, folded: bool):
+    """The accounts' daily rollups since ``since``: as rows ({account: [DayRollup]}, {}), or, when ``folded``,
+    summed by day offset back from as_of's day as they are read ({}, {account: DailyActivity}).
+
+    Feature counts are read over the last 30 days only (of each moment of a back-filled period); counts by
+    event type are not read by any indicator, so neither travels for the days nobody reads.
+    """
+    today = utc_day(as_of)
+    features_from = today - timedelta(days=29) if folded else since
+    decode = msgspec.json.decode
+    rows = AccountDay.objects.for_tenant(tenant).filter(account_id__in=account_ids, day__gte=since).values_list(
+        "account_id", "day", "events", "usage_events", "active_users",
+        Case(When(day__gte=features_from, then=_text("by_feature")), default=Value("{}"), output_field=TextField()),
+    )  # fmt: skip
+    days, activity = defaultdict(list), {}
+    if not folded:
+        for account_id, day, n, usage, active, by_feature in rows:
+            rollup = engine.DayRollup(day=day, events=n, usage_events=usage, active_users=active,
+                                      by_feature=decode(by_feature))  # fmt: skip
+            days[account_id].append(rollup)
+        return days, activity
+    # Folding here skips a DayRollup per row and the index's own pass over them: most of a score's load.
+    horizon, ordinal = (today - since).days + 1, today.toordinal()
+    sums = defaultdict(lambda: ([0] * horizon, [0] * horizon, defaultdict(int)))
+    for account_id, day, _, usage, active, by_feature in rows:
+        offset = ordinal - day.toordinal()
+        if 0 <= offset < horizon:
+            active_users, usage_events, features = sums[account_id]
+            active_users[offset] += active
+            usage_events[offset] += usage
+            if offset < 30 and len(by_feature) > 2:
+                for key, count in decode(by_feature).items():
+                    features[key] += count
+    for account_id, (active_users, usage_events, features) in sums.items():
+        activity[account_id] = engine.DailyActivity(
+            active_users=active_users, usage_events=usage_events, features_30=features
+        )
+    return days, activity
 
 
 CONTACT_USAGE_MASKS = """

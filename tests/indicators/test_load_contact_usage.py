@@ -1,4 +1,5 @@
-"""The account's score loads only what it reads (a usage mask per contact, recent feature counts): same figures."""
+"""The account's score loads only what it reads (a usage mask per contact, daily figures folded by day, recent
+feature counts): same figures as the daily rows give."""
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -24,7 +25,11 @@ def test_usage_masks_give_the_scores_the_daily_rows_give(world_a):
         masks = inputs_load(tenant=world_a.tenant, account_ids=[account.pk], as_of=as_of)[account.pk]
         rows = inputs_load(tenant=world_a.tenant, account_ids=[account.pk], as_of=as_of, contact_days=True)[account.pk]
         assert masks.contact_days == () and masks.contact_usage and rows.contact_usage is None
-        assert build_index(masks).usage_masks == build_index(rows).usage_masks
+        assert masks.days == () and masks.activity is not None and rows.days and rows.activity is None
+        folded, unfolded = build_index(masks), build_index(rows)
+        assert folded.usage_masks == unfolded.usage_masks
+        assert (folded.daily_active, folded.daily_usage) == (unfolded.daily_active, unfolded.daily_usage)
+        assert folded.features_30 == unfolded.features_30 and folded.features_30
         assert engine.evaluate_account(masks).values == engine.evaluate_account(rows).values
         # A period's load keeps every day's feature counts; the scores at its last moment are the same.
         period = inputs_load(tenant=world_a.tenant, account_ids=[account.pk], as_of=as_of, history_from=as_of)

@@ -1,4 +1,4 @@
-"""One multi-row ``INSERT ... ON CONFLICT`` for the ingestion hot path, on PostgreSQL and SQLite.
+"""One multi-row ``INSERT ... ON CONFLICT`` for hot paths (ingestion, scores), on PostgreSQL and SQLite.
 
 The ORM's bulk machinery prepares every value through several layers; for a few hundred small
 rows that costs more than the database work, so the hot path writes its rows here instead.
@@ -10,7 +10,7 @@ import msgspec
 from django.db import connection
 from django.db.models import DateField, DateTimeField, JSONField
 
-CHUNK = 500  # rows per statement: keeps the parameter count modest
+CHUNK = 500  # rows per statement on SQLite: keeps the parameter count modest
 
 
 def insert_rows(
@@ -25,31 +25,37 @@ def insert_rows(
         return []
     by_column = {f.column: f for f in model._meta.concrete_fields}
     fields = [by_column[column] for column in rows[0]]
-    is_pg = connection.vendor == "postgresql"
-    row_sql = "(" + ", ".join("%s::jsonb" if is_pg and isinstance(f, JSONField) else "%s" for f in fields) + ")"
-    columns = [f.column for f in fields]
-    quoted = {c: connection.ops.quote_name(c) for c in columns}  # "values" is a keyword in SQLite
+    quoted = {f.column: connection.ops.quote_name(f.column) for f in fields}  # "values" is a keyword in SQLite
+    columns = ", ".join(quoted.values())
     if conflict is None:
         action = ""
     elif update:
-        action = f"ON CONFLICT ({', '.join(conflict)}) DO UPDATE SET "
-        action += ", ".join(f"{quoted[c]} = EXCLUDED.{quoted[c]}" for c in columns if c not in conflict)
+        action = f" ON CONFLICT ({', '.join(conflict)}) DO UPDATE SET "
+        action += ", ".join(f"{q} = EXCLUDED.{q}" for c, q in quoted.items() if c not in conflict)
     else:
-        action = f"ON CONFLICT ({', '.join(conflict)}) DO NOTHING"
-    tail = f" RETURNING {returning}" if returning else ""
+        action = f" ON CONFLICT ({', '.join(conflict)}) DO NOTHING"
+    tail = f"{action} RETURNING {returning}" if returning else action
+    table = model._meta.db_table
+    if connection.vendor == "postgresql":
+        # Every row in one JSON parameter: psycopg binds parameters client-side and re-parses a statement
+        # with thousands of placeholders on every call, which cost more than the database work.
+        types = ", ".join(f"{quoted[f.column]} {f.db_type(connection)}" for f in fields)
+        sql = f"INSERT INTO {table} ({columns}) SELECT {columns} FROM json_to_recordset(%s::json) AS r({types}){tail}"
+        return _execute(sql, [msgspec.json.encode(rows).decode()], returning)
+    row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
     written = []
     for start in range(0, len(rows), CHUNK):
         chunk = rows[start : start + CHUNK]
-        params = [_db_value(f, row[c]) for row in chunk for f, c in zip(fields, columns, strict=True)]
-        sql = (
-            f"INSERT INTO {model._meta.db_table} ({', '.join(quoted.values())}) "
-            f"VALUES {', '.join([row_sql] * len(chunk))} {action}{tail}"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            if returning:
-                written += [r[0] for r in cursor.fetchall()]
+        params = [_db_value(f, row[f.column]) for row in chunk for f in fields]
+        sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([row_sql] * len(chunk))}{tail}"
+        written += _execute(sql, params, returning)
     return written
+
+
+def _execute(sql: str, params: list, returning: str | None) -> list:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [r[0] for r in cursor.fetchall()] if returning else []
 
 
 def _db_value(field, value):

@@ -35,6 +35,9 @@ class HealthScore(ScoreFields, TenantOwned):
     history_at = models.DateTimeField(null=True, help_text="When the last history row was written.")
     change_7d = models.FloatField(null=True)
     change_30d = models.FloatField(null=True)
+    # A fingerprint of what this row says (result, values, trend): a recompute that reproduces it only moves
+    # computed_at, instead of rewriting kilobytes of JSON and every index entry.
+    digest = models.BigIntegerField(null=True, editable=False)
 
     class Meta(TenantOwned.Meta):
         indexes = [

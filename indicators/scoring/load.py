@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import msgspec
 from django.db import connection
-from django.db.models import Case, TextField, Value, When
+from django.db.models import Case, DateTimeField, F, TextField, Value, When
 from django.db.models.functions import Cast
 
 from accounts.models import Account, Contact, Tenant
@@ -45,11 +45,15 @@ def inputs_load(
     # Rows come as tuples of the columns the engine reads, JSON as text decoded by msgspec: building model
     # instances and Django's per-row JSON converters cost far more than the queries (bench/recompute.py).
     decode = msgspec.json.decode
+    rows_wanted = contact_days or history_from is not None
+    # Only contact-level indicators read last_seen_at; not loading it halves the datetimes Django's
+    # (pure-Python) timestamptz loader parses for the account's score.
+    last_seen = Value(None, output_field=DateTimeField()) if not contact_days else F("last_seen_at")
     contacts = defaultdict(list)
     for account_id, pk, executive, decision_maker, champion, advocate, reports_to_id, first, last in (
         Contact.objects.for_tenant(tenant).filter(account_id__in=account_ids).values_list(
             "account_id", "pk", "is_executive", "is_decision_maker", "is_champion", "is_advocate", "reports_to_id",
-            "first_seen_at", "last_seen_at",
+            "first_seen_at", last_seen,
         )
     ):  # fmt: skip
         contacts[account_id].append(
@@ -58,7 +62,6 @@ def inputs_load(
                 is_advocate=advocate, reports_to_id=reports_to_id, first_seen_at=first, last_seen_at=last,
             )
         )  # fmt: skip
-    rows_wanted = contact_days or history_from is not None
     days, activity = _account_days_load(tenant, account_ids, rollups_since, as_of, folded=not rows_wanted)
     contact_rows = defaultdict(list)
     contact_usage = None if rows_wanted else defaultdict(dict)

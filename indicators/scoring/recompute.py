@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from hashlib import blake2b
 
+import msgspec
 from django.db import transaction
 from django.utils import timezone
 
@@ -66,15 +68,17 @@ def scores_store(*, tenant: Tenant, evaluations: dict[int, engine.AccountEvaluat
     """Upsert current scores, append history where the score moved (or a day passed), update trends."""
     # Only what the comparison reads: decoding every stored result and values JSON would cost more than the query.
     previous_rows = HealthScore.objects.for_tenant(tenant).filter(account_id__in=evaluations)
-    current = {a: (s, b, c, h) for a, s, b, c, h in previous_rows.values_list(
-        "account_id", "score", "band", "scorecard", "history_at"
+    current = {row[0]: row[1:] for row in previous_rows.values_list(
+        "account_id", "score", "band", "scorecard", "history_at", "digest"
     )}  # fmt: skip
     past = _scores_at(tenant, list(evaluations), [as_of - timedelta(days=7), as_of - timedelta(days=30)])
-    rows, history, changes = [], [], {}
+    rows, unchanged, history, changes = [], [], [], {}
     for account_id, evaluation in evaluations.items():
         result = evaluation.score
         final = round(result.final, 2) if result.final is not None else None
-        before_score, before_band, before_scorecard, history_at = current.get(account_id, (None, "", None, None))
+        before_score, before_band, before_scorecard, history_at, digest = current.get(
+            account_id, (None, "", None, None, None)
+        )
         # History names every scorecard version used, so a new version writes a row too.
         moved = (before_score, before_band, before_scorecard) != (final, result.band or "", result.scorecard)
         moved = moved or account_id not in current
@@ -91,14 +95,26 @@ def scores_store(*, tenant: Tenant, evaluations: dict[int, engine.AccountEvaluat
             history.append({**fields, "at": as_of})
             history_at = as_of
         week, month = past.get(account_id, (None, None))
-        rows.append({
-            **fields, "values": dict(evaluation.values), "computed_at": as_of, "history_at": history_at,
+        row = {
+            **fields, "values": dict(evaluation.values), "history_at": history_at,
             "change_7d": _change(final, week), "change_30d": _change(final, month),
-        })  # fmt: skip
+        }  # fmt: skip
+        row["digest"] = _digest(row)
+        if row["digest"] == digest:
+            unchanged.append(account_id)
+        else:
+            rows.append({**row, "computed_at": as_of})
     # One multi-row statement each, JSON encoded by msgspec: the ORM's bulk path cost more than the database work.
     insert_rows(HealthScore, rows, conflict=["account_id"], update=True)
+    if unchanged:
+        HealthScore.objects.for_tenant(tenant).filter(account_id__in=unchanged).update(computed_at=as_of)
     insert_rows(HealthScoreHistory, history, conflict=None)
     scores_stored.send(sender=HealthScore, tenant=tenant, as_of=as_of, changes=changes)
+
+
+def _digest(row: dict) -> int:
+    """64 bits of a hash of the row's content, as a signed bigint."""
+    return int.from_bytes(blake2b(msgspec.json.encode(row), digest_size=8).digest(), "big", signed=True)
 
 
 def _change(now: float | None, then: float | None) -> float | None:

@@ -3,7 +3,8 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Account
 from indicators.ingest.store import NewEvent, events_store
@@ -75,3 +76,29 @@ def test_a_tenant_recompute_never_touches_another_tenants_accounts(world_a, worl
     theirs = AccountFactory(tenant=world_b.tenant)
     assert accounts_recompute(tenant=world_a.tenant, account_ids=[theirs.pk]) == 0
     assert not HealthScore.unscoped.exists()
+
+
+def test_a_recompute_that_reproduces_the_score_only_moves_computed_at(world_a):
+    now = datetime.now(UTC).replace(hour=12)  # the recompute 5 minutes later is on the same day
+    account = AccountFactory(tenant=world_a.tenant, licenses=10, lifecycle_stage="mature")
+    contacts = ContactFactory.create_batch(4, account=account)
+    seed_usage(world_a.tenant, account, contacts, 20, lambda d: 4, now)
+    scores = HealthScore.objects.for_tenant(world_a.tenant)
+    accounts_recompute(tenant=world_a.tenant, account_ids=[account.pk], as_of=now)
+    first = scores.get(account=account)
+    assert first.digest is not None
+    later = now + timedelta(minutes=5)
+    with CaptureQueriesContext(connection) as captured:
+        accounts_recompute(tenant=world_a.tenant, account_ids=[account.pk], as_of=later)
+    statements = [q["sql"].replace('"', "") for q in captured.captured_queries]
+    assert not any(sql.startswith(("INSERT INTO indicators_healthscore ", "INSERT INTO indicators_healthscorehistory "))
+                   for sql in statements)  # fmt: skip
+    assert any(sql.startswith("UPDATE indicators_healthscore SET computed_at") for sql in statements)
+    again = scores.get(account=account)
+    assert again.computed_at == later and again.digest == first.digest
+    assert (again.score, again.result, again.values) == (first.score, first.result, first.values)
+    # New usage changes what the row says: the whole row is written, with a new digest.
+    seed_usage(world_a.tenant, account, ContactFactory.create_batch(3, account=account), 1, lambda d: 3, now)
+    accounts_recompute(tenant=world_a.tenant, account_ids=[account.pk], as_of=later)
+    changed = scores.get(account=account)
+    assert changed.digest != first.digest and changed.values["mau"] == 7 and changed.values != first.values

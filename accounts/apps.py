@@ -6,4 +6,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "Tenant and customers"
 
     def ready(self):
-        from accounts import signals  # noqa: F401
+        from accounts import lookups, signals  # noqa: F401

@@ -170,7 +170,7 @@ def _open_alerts(tenant: Tenant, account_ids, keys):
     return (
         Alert.objects.for_tenant(tenant)
         .select_for_update(of=("self",))
-        .filter(account_id__in=account_ids, key__in=keys)
+        .filter(account_id__one_of=account_ids, key__in=keys)
         .exclude(status=AlertStatus.CLOSED)
     )
 

@@ -50,7 +50,7 @@ def rules_evaluate(*, tenant: Tenant, states: Mapping[int, AccountState], as_of:
     accounts = {
         pk: (renewal_on, csm)
         for pk, renewal_on, csm in Account.objects.for_tenant(tenant)
-        .filter(pk__in=ids)
+        .filter(pk__one_of=ids)
         .values_list("pk", "renewal_on", "csm_owner_id")
     }
     by_kind = {kind: [r for r in rules if r.kind == kind] for kind in RuleKind.values}
@@ -88,7 +88,7 @@ def rules_evaluate_current(*, tenant: Tenant, as_of: datetime | None = None, acc
         return 0, 0
     scores = HealthScore.objects.for_tenant(tenant).order_by("account_id")
     if account_ids is not None:
-        scores = scores.filter(account_id__in=list(account_ids))
+        scores = scores.filter(account_id__one_of=list(account_ids))
     opened = refired = 0
     last = 0
     while True:
@@ -137,7 +137,7 @@ def _score_peaks(tenant: Tenant, ids: list[int], as_of: datetime, windows: list[
         return {}
     rows = (
         HealthScoreHistory.objects.for_tenant(tenant)
-        .filter(account_id__in=ids, at__gte=as_of - timedelta(days=max(windows) + 1), at__lte=as_of)
+        .filter(account_id__one_of=ids, at__gte=as_of - timedelta(days=max(windows) + 1), at__lte=as_of)
         .exclude(score=None)
         .order_by("account_id", "at")
         .values_list("account_id", "at", "score")
@@ -164,7 +164,7 @@ def _latest_detractor_answers(tenant: Tenant, ids: list[int], as_of: datetime,
         return {}
     rows = (
         Event.objects.for_tenant(tenant)
-        .filter(account_id__in=ids, type=NPS_EVENT[0], name=NPS_EVENT[1])
+        .filter(account_id__one_of=ids, type=NPS_EVENT[0], name=NPS_EVENT[1])
         .filter(occurred_at__gte=as_of - timedelta(days=max(windows)), occurred_at__lte=as_of)
         .order_by("account_id", "-occurred_at", "-pk")
         .values_list("account_id", "occurred_at", "properties", "contact__name", "contact__email")

@@ -53,7 +53,7 @@ def accounts_claim(*, tenant: Tenant, account_ids: list[int]) -> dict[int, int]:
             cursor.execute(CLAIM, {"tenant": tenant.pk, "ids": list(account_ids)})
             return dict(cursor.fetchall())
     # SQLite has a single writer: recomputes there never run side by side.
-    rows = Account.objects.for_tenant(tenant).filter(pk__in=account_ids).order_by("pk")
+    rows = Account.objects.for_tenant(tenant).filter(pk__one_of=account_ids).order_by("pk")
     return dict(rows.values_list("pk", "recompute_version"))
 
 

@@ -41,7 +41,7 @@ def inputs_load(
     rollups_since = (start - timedelta(days=engine.ROLLUP_DAYS)).date()
     events_since = start - timedelta(days=engine.EVENT_DAYS)
     facts = facts or tenant_facts(tenant)
-    accounts = Account.objects.for_tenant(tenant).filter(pk__in=account_ids).values_list("pk", *ACCOUNT_FACTS)
+    accounts = Account.objects.for_tenant(tenant).filter(pk__one_of=account_ids).values_list("pk", *ACCOUNT_FACTS)
     # Rows come as tuples of the columns the engine reads, JSON as text decoded by msgspec: building model
     # instances and Django's per-row JSON converters cost far more than the queries (bench/recompute.py).
     decode = msgspec.json.decode
@@ -51,7 +51,7 @@ def inputs_load(
     last_seen = Value(None, output_field=DateTimeField()) if not contact_days else F("last_seen_at")
     contacts = defaultdict(list)
     for account_id, pk, executive, decision_maker, champion, advocate, reports_to_id, first, last in (
-        Contact.objects.for_tenant(tenant).filter(account_id__in=account_ids).values_list(
+        Contact.objects.for_tenant(tenant).filter(account_id__one_of=account_ids).values_list(
             "account_id", "pk", "is_executive", "is_decision_maker", "is_champion", "is_advocate", "reports_to_id",
             "first_seen_at", last_seen,
         )
@@ -67,7 +67,7 @@ def inputs_load(
     contact_usage = None if rows_wanted else defaultdict(dict)
     if rows_wanted:
         for account_id, contact_id, day, usage, by_feature in (
-            ContactDay.objects.for_tenant(tenant).filter(account_id__in=account_ids, day__gte=rollups_since)
+            ContactDay.objects.for_tenant(tenant).filter(account_id__one_of=account_ids, day__gte=rollups_since)
             .values_list("account_id", "contact_id", "day", "usage_events", _text("by_feature"))
         ):  # fmt: skip
             contact_rows[account_id].append(
@@ -78,7 +78,7 @@ def inputs_load(
         for account_id, contact_id, mask in contact_usage_masks(tenant, account_ids, rollups_since, as_of):
             contact_usage[account_id][contact_id] = mask
     events = defaultdict(list)
-    recent = Event.objects.for_tenant(tenant).filter(account_id__in=account_ids, occurred_at__gte=events_since)
+    recent = Event.objects.for_tenant(tenant).filter(account_id__one_of=account_ids, occurred_at__gte=events_since)
     for account_id, type_, name, at, contact_id, properties in recent.exclude(type=EventType.USAGE).values_list(
         "account_id", "type", "name", "occurred_at", "contact_id", _text("properties")
     ):
@@ -126,7 +126,7 @@ def _account_days_load(tenant: Tenant, account_ids: list[int], since, as_of: dat
     today = utc_day(as_of)
     features_from = today - timedelta(days=29) if folded else since
     decode = msgspec.json.decode
-    rows = AccountDay.objects.for_tenant(tenant).filter(account_id__in=account_ids, day__gte=since).values_list(
+    rows = AccountDay.objects.for_tenant(tenant).filter(account_id__one_of=account_ids, day__gte=since).values_list(
         "account_id", "day", "events", "usage_events", "active_users",
         Case(When(day__gte=features_from, then=_text("by_feature")), default=Value("{}"), output_field=TextField()),
     )  # fmt: skip
@@ -176,7 +176,7 @@ def contact_usage_masks(tenant: Tenant, account_ids: list[int], since, as_of: da
             return cursor.fetchall()
     masks: dict[tuple[int, int], int] = defaultdict(int)
     rows = ContactDay.objects.for_tenant(tenant).filter(
-        account_id__in=account_ids, day__gte=since, day__lte=today, usage_events__gt=0
+        account_id__one_of=account_ids, day__gte=since, day__lte=today, usage_events__gt=0
     )
     for account_id, contact_id, day in rows.values_list("account_id", "contact_id", "day"):
         masks[account_id, contact_id] |= 1 << (today - day).days
@@ -191,7 +191,7 @@ def _text(field: str) -> Cast:
 def gut_reads_load(*, tenant: Tenant, account_ids: list[int], as_of: datetime) -> dict[int, engine.GutRead]:
     """Each account's latest gut read set by ``as_of`` (one query); the engine ignores it once expired."""
     latest: dict[int, engine.GutRead] = {}
-    reads = GutRead.objects.for_tenant(tenant).filter(account_id__in=account_ids, set_at__lte=as_of)
+    reads = GutRead.objects.for_tenant(tenant).filter(account_id__one_of=account_ids, set_at__lte=as_of)
     # Newest first, so the first read seen for an account is its current one: a newer read replaces an older one.
     for account_id, level, note, expires_at, set_at in reads.order_by("account_id", "-set_at", "-pk").values_list(
         "account_id", "level", "note", "expires_at", "set_at"

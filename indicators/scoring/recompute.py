@@ -67,7 +67,7 @@ class ScoreChange:
 def scores_store(*, tenant: Tenant, evaluations: dict[int, engine.AccountEvaluation], as_of: datetime) -> None:
     """Upsert current scores, append history where the score moved (or a day passed), update trends."""
     # Only what the comparison reads: decoding every stored result and values JSON would cost more than the query.
-    previous_rows = HealthScore.objects.for_tenant(tenant).filter(account_id__in=evaluations)
+    previous_rows = HealthScore.objects.for_tenant(tenant).filter(account_id__one_of=evaluations)
     current = {row[0]: row[1:] for row in previous_rows.values_list(
         "account_id", "score", "band", "scorecard", "history_at", "digest"
     )}  # fmt: skip
@@ -107,7 +107,7 @@ def scores_store(*, tenant: Tenant, evaluations: dict[int, engine.AccountEvaluat
     # One multi-row statement each, JSON encoded by msgspec: the ORM's bulk path cost more than the database work.
     insert_rows(HealthScore, rows, conflict=["account_id"], update=True)
     if unchanged:
-        HealthScore.objects.for_tenant(tenant).filter(account_id__in=unchanged).update(computed_at=as_of)
+        HealthScore.objects.for_tenant(tenant).filter(account_id__one_of=unchanged).update(computed_at=as_of)
     insert_rows(HealthScoreHistory, history, conflict=None)
     scores_stored.send(sender=HealthScore, tenant=tenant, as_of=as_of, changes=changes)
 
@@ -126,7 +126,7 @@ def _scores_at(tenant: Tenant, account_ids: list[int], moments: list[datetime]) 
     earliest = min(moments) - timedelta(days=30)
     rows = (
         HealthScoreHistory.objects.for_tenant(tenant)
-        .filter(account_id__in=account_ids, at__gte=earliest, at__lte=max(moments))
+        .filter(account_id__one_of=account_ids, at__gte=earliest, at__lte=max(moments))
         .order_by("account_id", "at")
         .values_list("account_id", "at", "score")
     )

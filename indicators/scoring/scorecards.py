@@ -98,7 +98,7 @@ def tenant_scorecards(tenant: Tenant) -> TenantScorecards:
 def scorecards_for_accounts(*, tenant: Tenant, account_ids: Iterable[int]) -> dict[int, engine.Scorecard]:
     """Each account's engine scorecard: two queries, whatever the number of accounts."""
     chosen = tenant_scorecards(tenant)
-    rows = Account.objects.for_tenant(tenant).filter(pk__in=list(account_ids))
+    rows = Account.objects.for_tenant(tenant).filter(pk__one_of=list(account_ids))
     return {
         pk: chosen.pick(segment, stage) for pk, segment, stage in rows.values_list("pk", "segment", "lifecycle_stage")
     }

@@ -22,7 +22,7 @@ def survey_answers_load(*, tenant: Tenant, account_ids: list[int], since: dateti
     """
     rows = (
         Event.objects.for_tenant(tenant)
-        .filter(account_id__in=account_ids, type=EventType.SURVEY)
+        .filter(account_id__one_of=account_ids, type=EventType.SURVEY)
         .filter(Q(occurred_at__gte=since) | Q(properties__kind=engine.SurveyKind.ONBOARDING))
         .order_by("pk")
         .values_list("account_id", "contact_id", "occurred_at", "properties")

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Contact, Tenant
-from indicators.ingest.lookups import accounts_mark_for_recompute
+from indicators.ingest.lookups import MARK_TARGET, MARK_UPDATE, accounts_mark_for_recompute
 from indicators.ingest.rollups import EventFact, rollups_add
 from indicators.ingest.sql import insert_rows
 from indicators.models import Event, EventType, Feature
@@ -63,26 +63,46 @@ def events_store(*, tenant: Tenant, events: list[NewEvent], received_at: datetim
         if e.account_id is not None
     ]
     touched = rollups_add(tenant=tenant, facts=facts)
-    contacts_seen(tenant=tenant, events=inserted)
     # Last: the mark locks the account rows until the commit, and concurrent batches for them wait on it.
-    accounts_mark_for_recompute(tenant=tenant, account_ids=touched)
+    contacts_seen_and_accounts_marked(tenant=tenant, events=inserted, account_ids=touched)
     return Stored(inserted=inserted, duplicates=len(events) - len(inserted), touched_account_ids=touched)
 
 
-def contacts_seen(*, tenant: Tenant, events: list[NewEvent]) -> None:
-    """Move the contacts' first and last seen times to cover the product usage just stored."""
+def contacts_seen_and_accounts_marked(*, tenant: Tenant, events: list[NewEvent], account_ids: set[int]) -> None:
+    """``contacts_seen`` and ``accounts_mark_for_recompute``; on PostgreSQL in one statement (one round trip)."""
+    spans = _usage_spans(events)
+    if connection.vendor != "postgresql" or not spans or not account_ids:
+        contacts_seen(tenant=tenant, events=events)
+        accounts_mark_for_recompute(tenant=tenant, account_ids=account_ids)
+        return
+    params = {"tenant": tenant.pk, "spans": _spans_json(spans), "ids": sorted(account_ids), "now": timezone.now()}
+    with connection.cursor() as cursor:
+        cursor.execute(CONTACTS_SEEN_AND_MARK, params)
+
+
+def _usage_spans(events: list[NewEvent]) -> dict[int, tuple[datetime, datetime]]:
+    """{contact id: (first, last) time} of the product usage among ``events``."""
     spans: dict[int, tuple[datetime, datetime]] = {}
     for event in events:
         if event.contact_id and event.type == EventType.USAGE:
             first, last = spans.get(event.contact_id, (event.occurred_at, event.occurred_at))
             spans[event.contact_id] = (min(first, event.occurred_at), max(last, event.occurred_at))
+    return spans
+
+
+def _spans_json(spans: dict[int, tuple[datetime, datetime]]) -> str:
+    return _json([{"id": pk, "first_at": first, "last_at": last} for pk, (first, last) in sorted(spans.items())])
+
+
+def contacts_seen(*, tenant: Tenant, events: list[NewEvent]) -> None:
+    """Move the contacts' first and last seen times to cover the product usage just stored."""
+    spans = _usage_spans(events)
     if not spans:
         return
     if connection.vendor == "postgresql":
         # One UPDATE of only the rows whose span grows: no read, and no row lock on the others.
-        seen = [{"id": pk, "first_at": first, "last_at": last} for pk, (first, last) in sorted(spans.items())]
         with connection.cursor() as cursor:
-            cursor.execute(CONTACTS_SEEN, {"tenant": tenant.pk, "spans": _json(seen)})
+            cursor.execute(CONTACTS_SEEN, {"tenant": tenant.pk, "spans": _spans_json(spans)})
         return
     changed = []
     for contact in Contact.objects.for_tenant(tenant).filter(pk__in=spans).only("first_seen_at", "last_seen_at"):
@@ -102,6 +122,8 @@ FROM json_to_recordset(%(spans)s::json) AS s(id bigint, first_at timestamptz, la
 WHERE c.tenant_id = %(tenant)s AND c.id = s.id
   AND (c.first_seen_at IS NULL OR c.first_seen_at > s.first_at OR c.last_seen_at IS NULL OR c.last_seen_at < s.last_at)
 """
+# A data-modifying CTE runs to completion even though nothing reads it: both updates, one statement.
+CONTACTS_SEEN_AND_MARK = f"WITH seen AS ({CONTACTS_SEEN}), {MARK_TARGET}{MARK_UPDATE}"
 
 
 def features_register(*, tenant: Tenant, keys: set[str]) -> dict[str, str]:

@@ -52,9 +52,12 @@ def events_store(*, tenant: Tenant, events: list[NewEvent], received_at: datetim
     # Insert in message-id order: concurrent requests carrying the same ids then take their
     # index locks in one order and cannot deadlock each other.
     unique = sorted(first_seen.values(), key=lambda e: e.message_id)
-    inserted_ids = _insert(tenant, unique, received_at) if unique else set()
-    inserted = [e for e in unique if e.message_id in inserted_ids]
-    features = features_register(tenant=tenant, keys={e.name for e in inserted if e.type == EventType.USAGE})
+    counted_as = _insert(tenant, unique, received_at) if unique else {}
+    inserted = [e for e in unique if e.message_id in counted_as]
+    # The insert already told the feature each known name counts for; only new names are registered.
+    features = {e.name: counted_as[e.message_id] for e in inserted if counted_as[e.message_id]}
+    usage_names = {e.name for e in inserted if e.type == EventType.USAGE}
+    features.update(features_register(tenant=tenant, keys=usage_names - set(features)))
     facts = [
         EventFact(
             e.account_id, e.contact_id, e.occurred_at, e.type, features.get(e.name) if e.type == "usage" else None
@@ -147,24 +150,31 @@ def _counted_as(tenant: Tenant, keys: set[str]) -> dict[str, str]:
     return {key: merged_into or key for key, merged_into in rows}
 
 
-def _insert(tenant: Tenant, events: list[NewEvent], received_at: datetime) -> set[str]:
-    """One INSERT ... ON CONFLICT DO NOTHING RETURNING: the message ids actually stored."""
+def _insert(tenant: Tenant, events: list[NewEvent], received_at: datetime) -> dict[str, str | None]:
+    """One INSERT ... ON CONFLICT DO NOTHING: {message id stored: the feature key its usage counts for}.
+
+    The key is None for other types, for names not registered yet, and on databases other than PostgreSQL.
+    """
     if connection.vendor == "postgresql":
         # The rows travel as one JSON document: a short, constant statement (its parse is cached
         # by the driver) with one parameter, instead of a VALUES list of 12 parameters a row.
         with connection.cursor() as cursor:
             cursor.execute(INSERT_EVENTS, {"tenant": tenant.pk, "received_at": received_at, "events": _json(events)})
-            return {row[0] for row in cursor.fetchall()}
+            return dict(cursor.fetchall())
     rows = [
         {"tenant_id": tenant.pk, "account_id": e.account_id, "contact_id": e.contact_id, "user_id": e.user_id,
          "anonymous_id": e.anonymous_id, "type": e.type, "name": e.name, "occurred_at": e.occurred_at,
          "received_at": received_at, "properties": e.properties, "source": e.source, "message_id": e.message_id}
         for e in events
     ]  # fmt: skip
-    return set(insert_rows(Event, rows, conflict=["tenant_id", "message_id"], update=False, returning="message_id"))
+    stored = insert_rows(Event, rows, conflict=["tenant_id", "message_id"], update=False, returning="message_id")
+    return dict.fromkeys(stored)
 
 
+# With each message id stored, the feature key its usage counts for (after merges): the lookup
+# rides on the insert's round trip.
 INSERT_EVENTS = """
+WITH inserted AS (
 INSERT INTO indicators_event (tenant_id, account_id, contact_id, user_id, anonymous_id, type, name, occurred_at,
   received_at, properties, source, message_id)
 SELECT %(tenant)s, account_id, contact_id, user_id, anonymous_id, type, name, occurred_at, %(received_at)s,
@@ -172,7 +182,12 @@ SELECT %(tenant)s, account_id, contact_id, user_id, anonymous_id, type, name, oc
 FROM json_to_recordset(%(events)s::json) AS t(account_id bigint, contact_id bigint, user_id text, anonymous_id text,
   type text, name text, occurred_at timestamptz, properties jsonb, source text, message_id text)
 ON CONFLICT (tenant_id, message_id) DO NOTHING
-RETURNING message_id
+RETURNING message_id, type, name
+)
+SELECT i.message_id, COALESCE(merged.key, f.key)
+FROM inserted AS i
+LEFT JOIN indicators_feature AS f ON i.type = 'usage' AND f.tenant_id = %(tenant)s AND f.key = i.name
+LEFT JOIN indicators_feature AS merged ON merged.id = f.merged_into_id
 """
 
 

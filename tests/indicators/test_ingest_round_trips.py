@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import Account, Contact
 from indicators.ingest.lookups import identities_ids
 from indicators.ingest.store import NewEvent, events_store
-from indicators.models import Feature
+from indicators.models import AccountDay, Feature
 from tests.conftest import require_service
 from tests.factories import AccountFactory, ContactFactory, TenantFactory
 
@@ -63,10 +63,28 @@ def test_storing_moves_first_and_last_seen_and_marks_every_account_once(people):
     assert since[accounts[1].pk] == AT - timedelta(days=1)  # a mark keeps its first time
 
 
-def test_a_batch_of_known_people_is_stored_in_four_statements(people):
+def test_usage_counts_for_the_feature_a_name_was_merged_into_and_new_names_register(people):
+    tenant, accounts, contacts = people
+    features = Feature.objects.for_tenant(tenant)
+    target = features.create(tenant=tenant, key="Reporting", name="Reporting")
+    features.filter(key="Report").update(merged_into=target)
+    events = [usage("m1", contacts[0], AT), usage("m2", contacts[0], AT),
+              NewEvent(message_id="m3", type="usage", name="Brand new", occurred_at=AT, source="test",
+                       account_id=accounts[0].pk, contact_id=contacts[0].pk),
+              NewEvent(message_id="m4", type="support", name="Report", occurred_at=AT, source="test",
+                       account_id=accounts[0].pk)]  # fmt: skip
+    with transaction.atomic():
+        events_store(tenant=tenant, events=events)
+    day = AccountDay.objects.for_tenant(tenant).get(account=accounts[0])
+    assert day.by_feature == {"Reporting": 2, "Brand new": 1}
+    assert day.by_type == {"usage": 3, "support": 1}
+    assert features.filter(key="Brand new", merged_into=None).exists()
+
+
+def test_a_batch_of_known_people_is_stored_in_three_statements(people):
     require_service(connection.vendor == "postgresql", "PostgreSQL")
     tenant, _, contacts = people
     with transaction.atomic(), CaptureQueriesContext(connection) as queries:
         events_store(tenant=tenant, events=[usage(f"m{i}", contacts[i % 2], AT) for i in range(10)])
-    # insert events, map feature names, add rollups, first/last seen + recompute marks
-    assert len(queries) == 4, [q["sql"][:60] for q in queries]
+    # insert events (and map their feature names), add rollups, first/last seen + recompute marks
+    assert len(queries) == 3, [q["sql"][:60] for q in queries]

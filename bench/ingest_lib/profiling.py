@@ -39,6 +39,7 @@ STEPS = [
     ("          deltas_apply (PostgreSQL increments)", "indicators/ingest/rollups_postgresql.py", "deltas_apply"),
     ("        accounts_mark_for_recompute", "indicators/ingest/lookups.py", "accounts_mark_for_recompute"),
     ("        contacts_seen (first/last seen)", "indicators/ingest/store.py", "contacts_seen"),
+    ("        seen + marks (one statement)", "indicators/ingest/store.py", "contacts_seen_and_accounts_marked"),
     ("      _seen (first/last seen)", "indicators/ingest/segment.py", "_seen"),  # its name in older versions
     ("      commit", "django/db/backends/base/base.py", "commit"),
     ("    enqueue_recompute (Redis)", "indicators/recompute_queue.py", "enqueue_recompute"),

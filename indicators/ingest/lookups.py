@@ -18,13 +18,24 @@ ACCOUNT_IDS = "SELECT external_id, id FROM accounts_account WHERE tenant_id = %s
 CONTACT_IDS = "SELECT external_id, id, account_id FROM accounts_contact WHERE tenant_id = %s AND external_id = ANY(%s)"
 # Rows are locked in id order, so two ingesting transactions marking overlapping accounts cannot deadlock.
 # The mark keeps its first time (the durable sweep's age) and bumps the version a recompute's clear checks.
-MARK = """
-WITH target AS (
+# In two parts, so a caller can put its own CTEs before them (one statement, one round trip).
+MARK_TARGET = """target AS (
   SELECT id FROM accounts_account WHERE tenant_id = %(tenant)s AND id = ANY(%(ids)s) ORDER BY id FOR NO KEY UPDATE
-)
+)"""
+MARK_UPDATE = """
 UPDATE accounts_account AS a
 SET needs_recompute_since = COALESCE(a.needs_recompute_since, %(now)s), recompute_version = a.recompute_version + 1
 FROM target WHERE a.id = target.id
+"""
+MARK = f"WITH {MARK_TARGET}{MARK_UPDATE}"
+# The accounts and the contacts of a batch, by external id, in one round trip: ('account', external id, id,
+# NULL) and ('contact', external id, id, account id) rows.
+IDENTITIES = """
+SELECT 'account', external_id, id, NULL::bigint FROM accounts_account
+WHERE tenant_id = %(tenant)s AND external_id = ANY(%(accounts)s)
+UNION ALL
+SELECT 'contact', external_id, id, account_id FROM accounts_contact
+WHERE tenant_id = %(tenant)s AND external_id = ANY(%(contacts)s)
 """
 
 
@@ -43,6 +54,27 @@ def account_ids(*, tenant: Tenant, external_ids: set[str]) -> dict[str, int]:
     return dict(
         Account.objects.for_tenant(tenant).filter(external_id__in=external_ids).values_list("external_id", "pk")
     )
+
+
+def identities_ids(
+    *, tenant: Tenant, account_external_ids: set[str], contact_external_ids: set[str]
+) -> tuple[dict[str, int], list[tuple[str, int, int | None]]]:
+    """``account_ids`` and ``contact_ids`` at once: on PostgreSQL in one statement."""
+    if connection.vendor != "postgresql" or not account_external_ids or not contact_external_ids:
+        return (
+            account_ids(tenant=tenant, external_ids=account_external_ids),
+            contact_ids(tenant=tenant, external_ids=contact_external_ids),
+        )
+    params = {"tenant": tenant.pk, "accounts": sorted(account_external_ids), "contacts": sorted(contact_external_ids)}
+    accounts, contacts = {}, []
+    with connection.cursor() as cursor:
+        cursor.execute(IDENTITIES, params)
+        for kind, external_id, pk, account_id in cursor.fetchall():
+            if kind == "account":
+                accounts[external_id] = pk
+            else:
+                contacts.append((external_id, pk, account_id))
+    return accounts, contacts
 
 
 def contact_ids(*, tenant: Tenant, external_ids: set[str]) -> list[tuple[str, int, int | None]]:

@@ -9,7 +9,7 @@ from functools import partial
 from django.db import IntegrityError, transaction
 
 from accounts.models import Account, Contact, Tenant
-from indicators.ingest.lookups import account_ids, contact_ids
+from indicators.ingest.lookups import identities_ids
 from indicators.ingest.messages import Record, Rejection
 from indicators.ingest.retry import with_deadlock_retry
 from indicators.ingest.store import NewEvent, events_attribute, events_store
@@ -55,10 +55,12 @@ class Identities:
             r.context_group_id for r in records if r.context_group_id
         }
         user_ids = {r.user_id for r in records if r.user_id}
-        self.accounts: dict[str, int] = account_ids(tenant=tenant, external_ids=group_ids)
+        accounts, contacts = identities_ids(
+            tenant=tenant, account_external_ids=group_ids, contact_external_ids=user_ids
+        )
+        self.accounts: dict[str, int] = accounts
         self.contacts: dict[str, ContactRef] = {
-            external_id: ContactRef(pk, account_id)
-            for external_id, pk, account_id in contact_ids(tenant=tenant, external_ids=user_ids)
+            external_id: ContactRef(pk, account_id) for external_id, pk, account_id in contacts
         }
         changing_accounts = {r.group_id for r in records if r.type == "group"} & set(self.accounts)
         changing_contacts = {r.user_id for r in records if r.type in ("identify", "group")} & set(self.contacts)

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Contact, Tenant
-from indicators.ingest.lookups import accounts_mark_for_recompute
+from indicators.ingest.lookups import MARK_TARGET, MARK_UPDATE, accounts_mark_for_recompute
 from indicators.ingest.rollups import EventFact, rollups_add
 from indicators.ingest.sql import insert_rows
 from indicators.models import Event, EventType, Feature
@@ -52,9 +52,12 @@ def events_store(*, tenant: Tenant, events: list[NewEvent], received_at: datetim
     # Insert in message-id order: concurrent requests carrying the same ids then take their
     # index locks in one order and cannot deadlock each other.
     unique = sorted(first_seen.values(), key=lambda e: e.message_id)
-    inserted_ids = _insert(tenant, unique, received_at) if unique else set()
-    inserted = [e for e in unique if e.message_id in inserted_ids]
-    features = features_register(tenant=tenant, keys={e.name for e in inserted if e.type == EventType.USAGE})
+    counted_as = _insert(tenant, unique, received_at) if unique else {}
+    inserted = [e for e in unique if e.message_id in counted_as]
+    # The insert already told the feature each known name counts for; only new names are registered.
+    features = {e.name: counted_as[e.message_id] for e in inserted if counted_as[e.message_id]}
+    usage_names = {e.name for e in inserted if e.type == EventType.USAGE}
+    features.update(features_register(tenant=tenant, keys=usage_names - set(features)))
     facts = [
         EventFact(
             e.account_id, e.contact_id, e.occurred_at, e.type, features.get(e.name) if e.type == "usage" else None
@@ -63,26 +66,46 @@ def events_store(*, tenant: Tenant, events: list[NewEvent], received_at: datetim
         if e.account_id is not None
     ]
     touched = rollups_add(tenant=tenant, facts=facts)
-    contacts_seen(tenant=tenant, events=inserted)
     # Last: the mark locks the account rows until the commit, and concurrent batches for them wait on it.
-    accounts_mark_for_recompute(tenant=tenant, account_ids=touched)
+    contacts_seen_and_accounts_marked(tenant=tenant, events=inserted, account_ids=touched)
     return Stored(inserted=inserted, duplicates=len(events) - len(inserted), touched_account_ids=touched)
 
 
-def contacts_seen(*, tenant: Tenant, events: list[NewEvent]) -> None:
-    """Move the contacts' first and last seen times to cover the product usage just stored."""
+def contacts_seen_and_accounts_marked(*, tenant: Tenant, events: list[NewEvent], account_ids: set[int]) -> None:
+    """``contacts_seen`` and ``accounts_mark_for_recompute``; on PostgreSQL in one statement (one round trip)."""
+    spans = _usage_spans(events)
+    if connection.vendor != "postgresql" or not spans or not account_ids:
+        contacts_seen(tenant=tenant, events=events)
+        accounts_mark_for_recompute(tenant=tenant, account_ids=account_ids)
+        return
+    params = {"tenant": tenant.pk, "spans": _spans_json(spans), "ids": sorted(account_ids), "now": timezone.now()}
+    with connection.cursor() as cursor:
+        cursor.execute(CONTACTS_SEEN_AND_MARK, params)
+
+
+def _usage_spans(events: list[NewEvent]) -> dict[int, tuple[datetime, datetime]]:
+    """{contact id: (first, last) time} of the product usage among ``events``."""
     spans: dict[int, tuple[datetime, datetime]] = {}
     for event in events:
         if event.contact_id and event.type == EventType.USAGE:
             first, last = spans.get(event.contact_id, (event.occurred_at, event.occurred_at))
             spans[event.contact_id] = (min(first, event.occurred_at), max(last, event.occurred_at))
+    return spans
+
+
+def _spans_json(spans: dict[int, tuple[datetime, datetime]]) -> str:
+    return _json([{"id": pk, "first_at": first, "last_at": last} for pk, (first, last) in sorted(spans.items())])
+
+
+def contacts_seen(*, tenant: Tenant, events: list[NewEvent]) -> None:
+    """Move the contacts' first and last seen times to cover the product usage just stored."""
+    spans = _usage_spans(events)
     if not spans:
         return
     if connection.vendor == "postgresql":
         # One UPDATE of only the rows whose span grows: no read, and no row lock on the others.
-        seen = [{"id": pk, "first_at": first, "last_at": last} for pk, (first, last) in sorted(spans.items())]
         with connection.cursor() as cursor:
-            cursor.execute(CONTACTS_SEEN, {"tenant": tenant.pk, "spans": _json(seen)})
+            cursor.execute(CONTACTS_SEEN, {"tenant": tenant.pk, "spans": _spans_json(spans)})
         return
     changed = []
     for contact in Contact.objects.for_tenant(tenant).filter(pk__in=spans).only("first_seen_at", "last_seen_at"):
@@ -102,6 +125,8 @@ FROM json_to_recordset(%(spans)s::json) AS s(id bigint, first_at timestamptz, la
 WHERE c.tenant_id = %(tenant)s AND c.id = s.id
   AND (c.first_seen_at IS NULL OR c.first_seen_at > s.first_at OR c.last_seen_at IS NULL OR c.last_seen_at < s.last_at)
 """
+# A data-modifying CTE runs to completion even though nothing reads it: both updates, one statement.
+CONTACTS_SEEN_AND_MARK = f"WITH seen AS ({CONTACTS_SEEN}), {MARK_TARGET}{MARK_UPDATE}"
 
 
 def features_register(*, tenant: Tenant, keys: set[str]) -> dict[str, str]:
@@ -125,24 +150,31 @@ def _counted_as(tenant: Tenant, keys: set[str]) -> dict[str, str]:
     return {key: merged_into or key for key, merged_into in rows}
 
 
-def _insert(tenant: Tenant, events: list[NewEvent], received_at: datetime) -> set[str]:
-    """One INSERT ... ON CONFLICT DO NOTHING RETURNING: the message ids actually stored."""
+def _insert(tenant: Tenant, events: list[NewEvent], received_at: datetime) -> dict[str, str | None]:
+    """One INSERT ... ON CONFLICT DO NOTHING: {message id stored: the feature key its usage counts for}.
+
+    The key is None for other types, for names not registered yet, and on databases other than PostgreSQL.
+    """
     if connection.vendor == "postgresql":
         # The rows travel as one JSON document: a short, constant statement (its parse is cached
         # by the driver) with one parameter, instead of a VALUES list of 12 parameters a row.
         with connection.cursor() as cursor:
             cursor.execute(INSERT_EVENTS, {"tenant": tenant.pk, "received_at": received_at, "events": _json(events)})
-            return {row[0] for row in cursor.fetchall()}
+            return dict(cursor.fetchall())
     rows = [
         {"tenant_id": tenant.pk, "account_id": e.account_id, "contact_id": e.contact_id, "user_id": e.user_id,
          "anonymous_id": e.anonymous_id, "type": e.type, "name": e.name, "occurred_at": e.occurred_at,
          "received_at": received_at, "properties": e.properties, "source": e.source, "message_id": e.message_id}
         for e in events
     ]  # fmt: skip
-    return set(insert_rows(Event, rows, conflict=["tenant_id", "message_id"], update=False, returning="message_id"))
+    stored = insert_rows(Event, rows, conflict=["tenant_id", "message_id"], update=False, returning="message_id")
+    return dict.fromkeys(stored)
 
 
+# With each message id stored, the feature key its usage counts for (after merges): the lookup
+# rides on the insert's round trip.
 INSERT_EVENTS = """
+WITH inserted AS (
 INSERT INTO indicators_event (tenant_id, account_id, contact_id, user_id, anonymous_id, type, name, occurred_at,
   received_at, properties, source, message_id)
 SELECT %(tenant)s, account_id, contact_id, user_id, anonymous_id, type, name, occurred_at, %(received_at)s,
@@ -150,7 +182,12 @@ SELECT %(tenant)s, account_id, contact_id, user_id, anonymous_id, type, name, oc
 FROM json_to_recordset(%(events)s::json) AS t(account_id bigint, contact_id bigint, user_id text, anonymous_id text,
   type text, name text, occurred_at timestamptz, properties jsonb, source text, message_id text)
 ON CONFLICT (tenant_id, message_id) DO NOTHING
-RETURNING message_id
+RETURNING message_id, type, name
+)
+SELECT i.message_id, COALESCE(merged.key, f.key)
+FROM inserted AS i
+LEFT JOIN indicators_feature AS f ON i.type = 'usage' AND f.tenant_id = %(tenant)s AND f.key = i.name
+LEFT JOIN indicators_feature AS merged ON merged.id = f.merged_into_id
 """
 
 

@@ -5,6 +5,17 @@ from django.db import models
 from accounts.tenancy import TenantOwned
 
 
+def tenant_without_own_index():
+    """The tenant foreign key, minus the single-column index Django gives every foreign key.
+
+    For the hot, write-heavy tables below, whose unique constraint already leads with the tenant:
+    that index serves every lookup by tenant, and one index fewer is less work on every row written.
+    """
+    return models.ForeignKey(
+        "accounts.Tenant", on_delete=models.CASCADE, related_name="+", editable=False, db_index=False
+    )
+
+
 class EventType(models.TextChoices):
     USAGE = "usage", "Usage"
     SUPPORT = "support", "Support"
@@ -23,6 +34,7 @@ class Event(TenantOwned):
     once), and ``occurred_at`` is the natural key for range partitioning by time.
     """
 
+    tenant = tenant_without_own_index()  # (tenant, message_id) leads with it
     account = models.ForeignKey("accounts.Account", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     contact = models.ForeignKey("accounts.Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     user_id = models.CharField(max_length=191, blank=True, help_text="The sender's user id (Segment userId).")
@@ -56,8 +68,13 @@ class Event(TenantOwned):
 
 
 class AccountDay(TenantOwned):
-    """One account's activity on one day (UTC), kept current in the ingesting transaction."""
+    """One account's activity on one day (UTC), kept current in the ingesting transaction.
 
+    Its rows are updated in place all day long: the table is stored with free space in each page
+    (fillfactor 70, migration 0006) so an update can stay on its page (a HOT update, no index write).
+    """
+
+    tenant = tenant_without_own_index()  # (tenant, account, day) leads with it
     account = models.ForeignKey("accounts.Account", on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
     events = models.PositiveIntegerField(default=0)
@@ -72,8 +89,9 @@ class AccountDay(TenantOwned):
 
 
 class ContactDay(TenantOwned):
-    """One contact's activity on one day (UTC)."""
+    """One contact's activity on one day (UTC); stored with free space in each page, as AccountDay."""
 
+    tenant = tenant_without_own_index()  # (tenant, contact, day) leads with it
     contact = models.ForeignKey("accounts.Contact", on_delete=models.CASCADE, related_name="+")
     account = models.ForeignKey("accounts.Account", null=True, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()

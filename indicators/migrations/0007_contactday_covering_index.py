@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0005_account_recompute_version'),
-        ('indicators', '0005_event_nonusage_index'),
+        ('indicators', '0006_hot_tables_storage'),
     ]
 
     operations = [

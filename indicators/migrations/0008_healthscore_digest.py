@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('indicators', '0006_contactday_covering_index'),
+        ('indicators', '0007_contactday_covering_index'),
     ]
 
     operations = [

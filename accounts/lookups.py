@@ -14,6 +14,12 @@ from django.db.models import Field, ForeignObject
 from django.db.models.lookups import In
 
 
+def id_array(ids) -> str:
+    """Ids as a PostgreSQL array literal, for an ``%s::bigint[]`` parameter: psycopg's list dumper is
+    pure Python and took a quarter of a millisecond for a chunk of 500 ids."""
+    return "{" + ",".join(str(int(i)) for i in ids) + "}"
+
+
 @Field.register_lookup
 @ForeignObject.register_lookup  # relations keep a lookup table of their own
 class OneOf(In):
@@ -26,4 +32,4 @@ class OneOf(In):
         if not self.rhs:
             raise EmptyResultSet
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s::bigint[])", (*lhs_params, self.rhs)
+        return f"{lhs} = ANY(%s::bigint[])", (*lhs_params, id_array(self.rhs))

@@ -23,11 +23,13 @@ from operator import or_
 from django.db import connection
 from django.db.models import Q
 
+from accounts.lookups import id_array
 from accounts.models import Account, Tenant
 
 CLAIM = """
 WITH mine AS MATERIALIZED (
-  SELECT id, recompute_version FROM accounts_account WHERE tenant_id = %(tenant)s AND id = ANY(%(ids)s) ORDER BY id
+  SELECT id, recompute_version FROM accounts_account
+  WHERE tenant_id = %(tenant)s AND id = ANY(%(ids)s::bigint[]) ORDER BY id
 )
 SELECT id, recompute_version FROM mine WHERE pg_try_advisory_xact_lock(id)
 """
@@ -50,7 +52,7 @@ def accounts_claim(*, tenant: Tenant, account_ids: list[int]) -> dict[int, int]:
     """
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(CLAIM, {"tenant": tenant.pk, "ids": list(account_ids)})
+            cursor.execute(CLAIM, {"tenant": tenant.pk, "ids": id_array(account_ids)})
             return dict(cursor.fetchall())
     # SQLite has a single writer: recomputes there never run side by side.
     rows = Account.objects.for_tenant(tenant).filter(pk__one_of=account_ids).order_by("pk")
@@ -64,7 +66,8 @@ def marks_clear(*, tenant: Tenant, claimed: dict[int, int]) -> None:
     ids = sorted(claimed)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(CLEAR, {"tenant": tenant.pk, "ids": ids, "versions": [claimed[i] for i in ids]})
+            params = {"tenant": tenant.pk, "ids": id_array(ids), "versions": id_array(claimed[i] for i in ids)}
+            cursor.execute(CLEAR, params)
         return
     unchanged = reduce(or_, (Q(pk=pk, recompute_version=claimed[pk]) for pk in ids))
     Account.objects.for_tenant(tenant).filter(unchanged).update(needs_recompute_since=None)

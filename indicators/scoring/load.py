@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.models import Case, DateTimeField, F, TextField, Value, When
 from django.db.models.functions import Cast
 
+from accounts.lookups import id_array
 from accounts.models import Account, Contact, Tenant
 from indicators import engine
 from indicators.ingest.rollups import utc_day
@@ -124,6 +125,8 @@ def _account_days_load(tenant: Tenant, account_ids: list[int], since, as_of: dat
     event type are not read by any indicator, so neither travels for the days nobody reads.
     """
     today = utc_day(as_of)
+    if folded and connection.vendor == "postgresql":
+        return defaultdict(list), _daily_activity_postgresql(tenant, account_ids, since, today)
     features_from = today - timedelta(days=29) if folded else since
     decode = msgspec.json.decode
     rows = AccountDay.objects.for_tenant(tenant).filter(account_id__one_of=account_ids, day__gte=since).values_list(
@@ -156,10 +159,42 @@ def _account_days_load(tenant: Tenant, account_ids: list[int], since, as_of: dat
     return days, activity
 
 
+DAILY_ACTIVITY = """
+SELECT account_id, array_agg(%(today)s::date - day), array_agg(active_users), array_agg(usage_events),
+       json_agg(by_feature) FILTER (WHERE day > %(today)s::date - 30 AND by_feature <> '{}'::jsonb)::text
+FROM indicators_accountday
+WHERE tenant_id = %(tenant)s AND account_id = ANY(%(ids)s::bigint[]) AND day BETWEEN %(since)s AND %(today)s
+GROUP BY account_id
+"""
+
+
+def _daily_activity_postgresql(tenant: Tenant, account_ids: list[int], since, today) -> dict[int, engine.DailyActivity]:
+    """The folded daily activity, one row per account: the database groups the days into arrays, which cost
+    far less to fetch than a row per day (the loop over those rows was most of a score's Python time)."""
+    horizon = (today - since).days + 1
+    params = {"tenant": tenant.pk, "ids": id_array(account_ids), "since": since, "today": today}
+    with connection.cursor() as cursor:
+        cursor.execute(DAILY_ACTIVITY, params)
+        rows = cursor.fetchall()
+    decode, activity = msgspec.json.decode, {}
+    for account_id, offsets, active, usage, features_by_day in rows:
+        active_users, usage_events, features = [0] * horizon, [0] * horizon, defaultdict(int)
+        for offset, users, events in zip(offsets, active, usage, strict=True):
+            active_users[offset], usage_events[offset] = users, events  # one row per account and day
+        for day_features in decode(features_by_day) if features_by_day else ():
+            for key, count in day_features.items():
+                features[key] += count
+        activity[account_id] = engine.DailyActivity(
+            active_users=active_users, usage_events=usage_events, features_30=features
+        )
+    return activity
+
+
 CONTACT_USAGE_MASKS = """
 SELECT account_id, contact_id, bit_or(1::bigint << (%(today)s::date - day))
 FROM indicators_contactday
-WHERE tenant_id = %(tenant)s AND account_id = ANY(%(ids)s) AND day BETWEEN %(since)s AND %(today)s AND usage_events > 0
+WHERE tenant_id = %(tenant)s AND account_id = ANY(%(ids)s::bigint[]) AND day BETWEEN %(since)s AND %(today)s
+  AND usage_events > 0
 GROUP BY account_id, contact_id
 """
 
@@ -171,7 +206,7 @@ def contact_usage_masks(tenant: Tenant, account_ids: list[int], since, as_of: da
         # One row per contact instead of one per contact-day: the database folds the days into a bigint
         # (ROLLUP_DAYS keeps every offset below 63).
         with connection.cursor() as cursor:
-            params = {"tenant": tenant.pk, "ids": list(account_ids), "since": since, "today": today}
+            params = {"tenant": tenant.pk, "ids": id_array(account_ids), "since": since, "today": today}
             cursor.execute(CONTACT_USAGE_MASKS, params)
             return cursor.fetchall()
     masks: dict[tuple[int, int], int] = defaultdict(int)

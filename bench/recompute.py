@@ -19,8 +19,9 @@ One run, on its own database (``csplatform_bench_recompute``; dropped at the end
 3. Recompute in this process (what one worker process does): ``accounts_recompute`` over every
    account, first scores (inserting scores and history), then again (updating them); accounts/s,
    queries per chunk of accounts, and the ratio to the baseline.
-4. The same first pass through a real Celery worker (solo pool: one process), fed one task per
-   chunk as the sweeps publish them: accounts/s from the first task sent to the last score stored.
+4. The same first pass through a real Celery worker (solo pool: one process), fed tasks of
+   ``TASK_ACCOUNTS`` accounts as the sweeps publish them: accounts/s from the first task sent to the
+   last score stored.
 5. Growth: one account's recompute, alternating between an account with ``--days`` of history and
    one with ten times as much (events, rollups, score history); median of ``--growth-runs`` each.
 6. With ``--profile``: a recompute of ``--profile-accounts`` accounts under cProfile, top functions.
@@ -149,10 +150,10 @@ def in_process(args: argparse.Namespace, scored: data.Scored, sql_rate: float) -
 def through_worker(args: argparse.Namespace, scored: data.Scored, env: dict, tmp: Path, sql_rate: float) -> float:
     from django.db import connection
 
-    from indicators.scoring.recompute import CHUNK
+    from indicators.scoring.recompute import TASK_ACCOUNTS
     from indicators.tasks import recompute_accounts
 
-    section("First scores through a real Celery worker (solo pool: one process), one task per chunk")
+    section(f"First scores through a real Celery worker (solo pool: one process), tasks of {TASK_ACCOUNTS} accounts")
     data.scores_reset(args.database_url, scored.tenant_id, scored.growth, days=args.days)
     worker = CeleryWorker(repo=REPO, env=env, log_path=tmp / "worker.log", beat=False)
     worker.start()
@@ -161,9 +162,9 @@ def through_worker(args: argparse.Namespace, scored: data.Scored, env: dict, tmp
         ids = scored.population.account_pks
         cpu_before = worker.cpu_seconds()
         started = time.perf_counter()
-        for start in range(0, len(ids), CHUNK):
+        for start in range(0, len(ids), TASK_ACCOUNTS):
             recompute_accounts.apply_async(
-                kwargs={"tenant_id": scored.tenant_id, "account_ids": ids[start : start + CHUNK]}
+                kwargs={"tenant_id": scored.tenant_id, "account_ids": ids[start : start + TASK_ACCOUNTS]}
             )
         with connection.cursor() as cursor:
             while True:

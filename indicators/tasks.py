@@ -25,9 +25,9 @@ def _publish(tenant_id: int, account_ids: list[int]) -> None:
 
 @shared_task(name="indicators.rescore_scorecard", ignore_result=True)
 def rescore_scorecard(*, tenant_id: int, scorecard_id: int, **kwargs) -> int:
-    """After a scorecard changed: its accounts (now and before), one recompute task per chunk."""
+    """After a scorecard changed: its accounts (now and before), one recompute task per TASK_ACCOUNTS of them."""
     from indicators.models import Scorecard
-    from indicators.scoring.recompute import CHUNK
+    from indicators.scoring.recompute import TASK_ACCOUNTS
     from indicators.scoring.scorecards import scorecard_rescore_targets
 
     tenant = Tenant.objects.filter(pk=tenant_id).first()
@@ -35,8 +35,8 @@ def rescore_scorecard(*, tenant_id: int, scorecard_id: int, **kwargs) -> int:
     if scorecard is None:
         return 0
     ids = scorecard_rescore_targets(tenant=tenant, scorecard=scorecard)
-    for start in range(0, len(ids), CHUNK):
-        _publish(tenant_id, ids[start : start + CHUNK])
+    for start in range(0, len(ids), TASK_ACCOUNTS):
+        _publish(tenant_id, ids[start : start + TASK_ACCOUNTS])
     return len(ids)
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Account
 from indicators.recompute_queue import drain_dirty
-from indicators.scoring.recompute import CHUNK
+from indicators.scoring.recompute import TASK_ACCOUNTS
 
 # Marks older than this are swept from the database; younger ones are still in flight via Redis.
 DURABLE_GRACE = timedelta(seconds=30)
@@ -26,7 +26,7 @@ def chunks_by_tenant(pairs) -> list[tuple[int, list[int]]]:
     work = []
     for tenant_id, ids in sorted(by_tenant.items()):
         ordered = sorted(ids)
-        work += [(tenant_id, ordered[i : i + CHUNK]) for i in range(0, len(ordered), CHUNK)]
+        work += [(tenant_id, ordered[i : i + TASK_ACCOUNTS]) for i in range(0, len(ordered), TASK_ACCOUNTS)]
     return work
 
 

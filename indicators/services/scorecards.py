@@ -19,7 +19,7 @@ from csplatform.tasks import enqueue_on_commit
 from indicators import engine
 from indicators.models import Scorecard, ScorecardMeasure, ScorecardVersion
 from indicators.scoring.definition import DefinitionError, definition_from_engine, scorecard_from_definition
-from indicators.scoring.recompute import CHUNK
+from indicators.scoring.recompute import TASK_ACCOUNTS
 from indicators.scoring.scorecards import scorecard_rescore_targets
 
 DEFAULT_KEY = "default"
@@ -147,8 +147,8 @@ def scorecard_delete(*, tenant: Tenant, scorecard: Scorecard) -> int:
     scorecard.delete()
     from indicators.tasks import recompute_accounts
 
-    for start in range(0, len(targets), CHUNK):
-        enqueue_on_commit(recompute_accounts, tenant_id=tenant.pk, account_ids=targets[start : start + CHUNK])
+    for start in range(0, len(targets), TASK_ACCOUNTS):
+        enqueue_on_commit(recompute_accounts, tenant_id=tenant.pk, account_ids=targets[start : start + TASK_ACCOUNTS])
     return len(targets)
 
 

@@ -5,7 +5,7 @@ from tqdm import tqdm
 
 from accounts.models import Account, Tenant
 from indicators.scoring.backfill import history_backfill
-from indicators.scoring.recompute import CHUNK, accounts_recompute
+from indicators.scoring.recompute import TASK_ACCOUNTS, accounts_recompute
 
 
 class Command(BaseCommand):
@@ -30,6 +30,6 @@ class Command(BaseCommand):
                         tenant=t, account_ids=ids, days=backfill_days, step_days=step_days, progress=bar.update
                     )
                 else:
-                    for start in range(0, len(ids), CHUNK):
-                        bar.update(accounts_recompute(tenant=t, account_ids=ids[start : start + CHUNK]))
+                    for start in range(0, len(ids), TASK_ACCOUNTS):
+                        bar.update(accounts_recompute(tenant=t, account_ids=ids[start : start + TASK_ACCOUNTS]))
             self.stdout.write(f"{t.slug}: {len(ids)} accounts scored.")

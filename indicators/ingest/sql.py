@@ -40,7 +40,11 @@ def insert_rows(
         # Every row in one JSON parameter: psycopg binds parameters client-side and re-parses a statement
         # with thousands of placeholders on every call, which cost more than the database work.
         types = ", ".join(f"{quoted[f.column]} {f.db_type(connection)}" for f in fields)
-        sql = f"INSERT INTO {table} ({columns}) SELECT {columns} FROM json_to_recordset(%s::json) AS r({types}){tail}"
+        # With JSON columns, jsonb_to_recordset: the document is parsed once, where json_to_recordset would
+        # parse each nested value again from its text (a third of a chunk of scores' insert time).
+        kind = "jsonb" if any(isinstance(f, JSONField) for f in fields) else "json"
+        source = f"{kind}_to_recordset(%s::{kind}) AS r({types})"
+        sql = f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {source}{tail}"
         return _execute(sql, [msgspec.json.encode(rows).decode()], returning)
     row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
     written = []

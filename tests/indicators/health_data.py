@@ -13,12 +13,17 @@ _ids = count()
 
 
 def usage_on(account, contact, days_ago, now) -> list[NewEvent]:
-    """One usage event on each of ``days_ago`` (days back from ``now``)."""
+    """One usage event on each of ``days_ago`` (days back from ``now``), an hour earlier in that UTC day."""
     return [
         NewEvent(message_id=f"u-{next(_ids)}", type="usage", name="Report Exported", source="api",
-                 occurred_at=now - timedelta(days=d, hours=1), account_id=account.pk, contact_id=contact.pk)
+                 occurred_at=_hour_before(now - timedelta(days=d)), account_id=account.pk, contact_id=contact.pk)
         for d in days_ago
     ]  # fmt: skip
+
+
+def _hour_before(moment):
+    """An hour before ``moment``, but not before its day's midnight: the suite may run just after one."""
+    return max(moment - timedelta(hours=1), moment.replace(hour=0, minute=0, second=0, microsecond=0))
 
 
 def event(account, contact, type_, name, when, **properties) -> NewEvent:

@@ -150,7 +150,7 @@ def in_process(args: argparse.Namespace, scored: data.Scored, sql_rate: float) -
 
 @contextmanager
 def _counted_on_new_connections(queries: Queries):
-    """Count the statements of connections opened meanwhile, too: the loads run ahead on a second one."""
+    """Count the statements of connections opened meanwhile, too: chunks load and store on their own."""
     from django.db.backends.signals import connection_created
 
     def wrap(sender, connection, **kwargs):

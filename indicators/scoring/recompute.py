@@ -3,8 +3,9 @@
 Idempotent (same inputs, same score; a history row only when the score or band moves, or on a
 new day) and safe to run concurrently: each run claims its accounts (``claims.py``), so two
 workers never score one account at once; a skipped account stays marked and the next sweep
-takes it. A chunk's inputs are loaded before its claim, while the chunk before is scored
-(``ahead.py``); the claim then finds any account marked since its load and loads it again.
+takes it. A chunk's inputs are loaded and scored before its claim, while the chunks around it are
+loaded and stored (``pipeline.py``); the claim then finds any account marked since its load and
+loads and scores it again.
 """
 
 from __future__ import annotations
@@ -22,16 +23,16 @@ from accounts.models import Account, Tenant
 from indicators import engine
 from indicators.ingest.sql import insert_rows
 from indicators.models import HealthScore, HealthScoreHistory
-from indicators.scoring.ahead import loaded_ahead
 from indicators.scoring.claims import accounts_claim, marks_clear
 from indicators.scoring.load import inputs_load, tenant_facts
+from indicators.scoring.pipeline import pipelined
 from indicators.scoring.results import result_to_json
 from indicators.scoring.scorecards import scorecards_for_accounts
 from indicators.scoring.signals import scores_stored
 
 CHUNK = 500  # accounts per transaction: fixed costs per chunk (queries, scorecards, alert rules) amortise
 # Accounts per recompute task (and per call that reports progress): several chunks, so that each chunk's
-# inputs are loaded while the one before is scored (``ahead.py``).
+# inputs are loaded, and the one before stored, while a chunk is scored (``pipeline.py``).
 TASK_ACCOUNTS = 4 * CHUNK
 
 
@@ -41,7 +42,7 @@ def accounts_recompute(*, tenant: Tenant, account_ids, as_of: datetime | None = 
     facts = tenant_facts(tenant)
     chunks = [ids[start : start + CHUNK] for start in range(0, len(ids), CHUNK)]
     load = partial(_chunk_load, tenant, facts=facts, as_of=as_of)
-    return sum(_chunk_score(tenant, loaded, facts) for loaded in loaded_ahead(load, chunks))
+    return sum(pipelined(chunks, load=load, work=_chunk_evaluate, store=partial(_chunk_store, tenant, facts=facts)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,21 +64,34 @@ def _chunk_load(tenant: Tenant, ids: list[int], *, facts, as_of: datetime | None
     return LoadedChunk(as_of, versions, inputs, scorecards_for_accounts(tenant=tenant, account_ids=list(inputs)))
 
 
-def _chunk_score(tenant: Tenant, loaded: LoadedChunk, facts) -> int:
+@dataclass(frozen=True, slots=True)
+class EvaluatedChunk:
+    loaded: LoadedChunk
+    evaluations: dict[int, engine.AccountEvaluation]
+
+
+def _chunk_evaluate(loaded: LoadedChunk) -> EvaluatedChunk:
+    """The engine's work alone: no database."""
+    evaluations = {
+        pk: engine.evaluate_account(inputs, scorecard=loaded.scorecards[pk]) for pk, inputs in loaded.inputs.items()
+    }
+    return EvaluatedChunk(loaded, evaluations)
+
+
+def _chunk_store(tenant: Tenant, evaluated: EvaluatedChunk, facts) -> int:
+    """Claim the chunk's accounts and store their scores, in one transaction; return how many were stored."""
+    loaded = evaluated.loaded
     with transaction.atomic():
         claimed = accounts_claim(tenant=tenant, account_ids=list(loaded.versions))
         if not claimed:
             return 0
-        # Loaded before the claim (perhaps ahead, on another connection): an account marked since then has
-        # a new version and is loaded again, now that it is ours; the others' inputs are still current.
+        # Loaded before the claim (perhaps on another connection): an account marked since then has a new
+        # version and is loaded and scored again, now that it is ours; the others' inputs are still current.
         moved = [pk for pk, version in claimed.items() if loaded.versions[pk] != version or pk not in loaded.inputs]
-        inputs, scorecards = loaded.inputs, loaded.scorecards
+        evaluations = {pk: evaluated.evaluations[pk] for pk in claimed if pk in evaluated.evaluations}
         if moved:
-            again = _chunk_load(tenant, moved, facts=facts, as_of=loaded.as_of)
-            inputs, scorecards = {**inputs, **again.inputs}, {**scorecards, **again.scorecards}
-        evaluations = {
-            pk: engine.evaluate_account(inputs[pk], scorecard=scorecards[pk]) for pk in claimed if pk in inputs
-        }
+            again = _chunk_evaluate(_chunk_load(tenant, moved, facts=facts, as_of=loaded.as_of))
+            evaluations.update(again.evaluations)
         scores_store(tenant=tenant, evaluations=evaluations, as_of=loaded.as_of)
         marks_clear(tenant=tenant, claimed=claimed)
     return len(evaluations)

@@ -99,6 +99,9 @@ def set_up(args: argparse.Namespace, env: dict) -> data.Scored:
     import django
 
     django.setup()
+    from csplatform.heap import heap_settle
+
+    heap_settle()  # as a worker process does once loaded (csplatform/celery.py)
     line("database", dbname, f"migrated in {db.migrate():.1f} s" + (" (reused)" if reuse else ""))
     if reuse:
         scored = data.reload(args.database_url, population)

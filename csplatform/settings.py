@@ -86,6 +86,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Concurrent web + in-process work on a laptop: wait for the write lock instead of failing.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+else:
+    # Parameters travel beside the statement instead of being quoted into its text in Python: the hot
+    # paths send a JSON document of hundreds of rows per statement (bench/ingest.py, bench/recompute.py).
+    # Statements are not prepared (Django's default, safe behind PgBouncer): a generic plan for the
+    # chunk loaders' ``= ANY(ids)`` scans was measured 30 x slower than the planned-each-time one.
+    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = env.bool(
+        "DATABASE_SERVER_SIDE_BINDING", default=True
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -167,7 +167,6 @@ def _counted_on_new_connections(queries: Queries):
 
 
 def through_worker(args: argparse.Namespace, scored: data.Scored, env: dict, tmp: Path, sql_rate: float) -> float:
-
     from indicators.scoring.recompute import TASK_ACCOUNTS
     from indicators.tasks import recompute_accounts
 
@@ -184,7 +183,7 @@ def through_worker(args: argparse.Namespace, scored: data.Scored, env: dict, tmp
             kwargs={"tenant_id": scored.tenant_id, "account_ids": list(scored.growth.values())}
         )
         _scores_await(worker, scored.tenant_id, len(scored.growth))
-        line("  warm-up task (2 accounts, not measured)", f"{time.perf_counter() - started:.2f} s")
+        line(f"  warm-up task ({len(scored.growth)} accounts, not measured)", f"{time.perf_counter() - started:.2f} s")
         ids = scored.population.account_pks
         cpu_before = worker.cpu_seconds()
         started = time.perf_counter()

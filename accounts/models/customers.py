@@ -129,6 +129,10 @@ class Contact(TenantOwned):
     adoption_stage = models.CharField(max_length=20, choices=AdoptionStage.choices, default=AdoptionStage.INVITED)
     first_seen_at = models.DateTimeField(null=True, blank=True)
     last_seen_at = models.DateTimeField(null=True, blank=True)
+    # The contact's recent days of product usage, kept current by ingestion (indicators/ingest/usage_days.py):
+    # bit d is set when it used the product d days before usage_days_to, its last day of usage (UTC).
+    usage_days = models.BigIntegerField(default=0, editable=False)
+    usage_days_to = models.DateField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -13,6 +13,7 @@ import psycopg
 from psycopg import sql
 
 from bench.ingest_lib.data import COLUMNS, FEATURES, Event, Population, Traffic, copy_line
+from indicators.ingest import usage_days
 
 EVENTS = "indicators_event"
 COPY_EVENTS = f"COPY {EVENTS} ({', '.join(COLUMNS)}) FROM STDIN"
@@ -184,10 +185,12 @@ WHERE c.id = s.contact_id
 
 
 def backfill(database_url: str, tenant_id: int) -> None:
-    """What ingesting the preloaded events would have left behind: daily rollups, contacts' first/last seen."""
+    """What ingesting the preloaded events would have left behind: daily rollups, contacts' first/last seen
+    and usage masks."""
     with psycopg.connect(database_url) as conn:
         for statement in (ACCOUNT_DAYS, CONTACT_DAYS, CONTACTS_SEEN):
             conn.execute(statement, {"tenant": tenant_id})
+        conn.execute(usage_days.FILL_FROM_ROLLUPS)
 
 
 def settle(database_url: str) -> None:

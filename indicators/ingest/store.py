@@ -16,8 +16,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Contact, Tenant
+from indicators.ingest import usage_days
 from indicators.ingest.lookups import MARK_TARGET, MARK_UPDATE, accounts_mark_for_recompute
-from indicators.ingest.rollups import EventFact, rollups_add
+from indicators.ingest.rollups import EventFact, rollups_add, utc_day
 from indicators.ingest.sql import insert_rows
 from indicators.models import Event, EventType, Feature
 
@@ -73,57 +74,92 @@ def events_store(*, tenant: Tenant, events: list[NewEvent], received_at: datetim
 
 def contacts_seen_and_accounts_marked(*, tenant: Tenant, events: list[NewEvent], account_ids: set[int]) -> None:
     """``contacts_seen`` and ``accounts_mark_for_recompute``; on PostgreSQL in one statement (one round trip)."""
-    spans = _usage_spans(events)
-    if connection.vendor != "postgresql" or not spans or not account_ids:
-        contacts_seen(tenant=tenant, events=events)
+    usage = usage_of(events)
+    seen = usage_seen(usage)
+    if connection.vendor != "postgresql" or not seen or not account_ids:
+        contacts_seen(tenant=tenant, usage=usage)
         accounts_mark_for_recompute(tenant=tenant, account_ids=account_ids)
         return
-    params = {"tenant": tenant.pk, "spans": _spans_json(spans), "ids": sorted(account_ids), "now": timezone.now()}
+    params = {"tenant": tenant.pk, "seen": _seen_json(seen), "ids": sorted(account_ids), "now": timezone.now()}
     with connection.cursor() as cursor:
         cursor.execute(CONTACTS_SEEN_AND_MARK, params)
 
 
-def _usage_spans(events: list[NewEvent]) -> dict[int, tuple[datetime, datetime]]:
-    """{contact id: (first, last) time} of the product usage among ``events``."""
-    spans: dict[int, tuple[datetime, datetime]] = {}
-    for event in events:
-        if event.contact_id and event.type == EventType.USAGE:
-            first, last = spans.get(event.contact_id, (event.occurred_at, event.occurred_at))
-            spans[event.contact_id] = (min(first, event.occurred_at), max(last, event.occurred_at))
-    return spans
+@dataclass
+class Seen:
+    """A contact's product usage in one batch."""
+
+    first_at: datetime
+    last_at: datetime
+    days: set = field(default_factory=set)
 
 
-def _spans_json(spans: dict[int, tuple[datetime, datetime]]) -> str:
-    return _json([{"id": pk, "first_at": first, "last_at": last} for pk, (first, last) in sorted(spans.items())])
+def usage_of(events: list[NewEvent]) -> list[tuple[int, datetime]]:
+    """(contact id, time) of the product usage among ``events`` that has a contact."""
+    return [(e.contact_id, e.occurred_at) for e in events if e.contact_id and e.type == EventType.USAGE]
 
 
-def contacts_seen(*, tenant: Tenant, events: list[NewEvent]) -> None:
-    """Move the contacts' first and last seen times to cover the product usage just stored."""
-    spans = _usage_spans(events)
-    if not spans:
+def usage_seen(usage: list[tuple[int, datetime]]) -> dict[int, Seen]:
+    """{contact id: its usage}."""
+    seen: dict[int, Seen] = {}
+    for contact_id, at in usage:
+        found = seen.get(contact_id)
+        if found is None:
+            found = seen[contact_id] = Seen(at, at)
+        found.first_at, found.last_at = min(found.first_at, at), max(found.last_at, at)
+        found.days.add(utc_day(at))
+    return seen
+
+
+def _seen_json(seen: dict[int, Seen]) -> str:
+    rows = []
+    for pk, usage in sorted(seen.items()):
+        mask, to = usage_days.mask_of(usage.days)
+        rows.append({"id": pk, "first_at": usage.first_at, "last_at": usage.last_at, "days": mask, "days_to": to})
+    return _json(rows)
+
+
+def contacts_seen(*, tenant: Tenant, usage: list[tuple[int, datetime]]) -> None:
+    """Move the contacts' first and last seen times, and add the days of ``usage`` (contact id, time) just stored."""
+    seen = usage_seen(usage)
+    if not seen:
         return
     if connection.vendor == "postgresql":
-        # One UPDATE of only the rows whose span grows: no read, and no row lock on the others.
+        # One UPDATE of only the rows that change: no read, and no row lock on the others.
         with connection.cursor() as cursor:
-            cursor.execute(CONTACTS_SEEN, {"tenant": tenant.pk, "spans": _spans_json(spans)})
+            cursor.execute(CONTACTS_SEEN, {"tenant": tenant.pk, "seen": _seen_json(seen)})
         return
+    contacts_seen_portable(tenant=tenant, seen=seen)
+
+
+def contacts_seen_portable(*, tenant: Tenant, seen: dict[int, Seen]) -> None:
+    """``contacts_seen`` on any database: read, merge, write back (SQLite has a single writer)."""
     changed = []
-    for contact in Contact.objects.for_tenant(tenant).filter(pk__in=spans).only("first_seen_at", "last_seen_at"):
-        first, last = spans[contact.pk]
-        if contact.first_seen_at is None or first < contact.first_seen_at or last > (contact.last_seen_at or last):
-            contact.first_seen_at = min(first, contact.first_seen_at or first)
-            contact.last_seen_at = max(last, contact.last_seen_at or last)
+    fields = ["first_seen_at", "last_seen_at", "usage_days", "usage_days_to"]
+    for contact in Contact.objects.for_tenant(tenant).filter(pk__in=seen).only(*fields):
+        usage = seen[contact.pk]
+        before = [getattr(contact, f) for f in fields]
+        contact.first_seen_at = min(usage.first_at, contact.first_seen_at or usage.first_at)
+        contact.last_seen_at = max(usage.last_at, contact.last_seen_at or usage.last_at)
+        contact.usage_days, contact.usage_days_to = usage_days.mask_merged(
+            contact.usage_days, contact.usage_days_to, *usage_days.mask_of(usage.days)
+        )
+        if [getattr(contact, f) for f in fields] != before:
             changed.append(contact)
     if changed:
-        Contact.objects.for_tenant(tenant).bulk_update(changed, ["first_seen_at", "last_seen_at"])
+        Contact.objects.for_tenant(tenant).bulk_update(changed, fields)
 
 
-CONTACTS_SEEN = """
+_DAYS = usage_days.sql_merged("c.usage_days", "c.usage_days_to", "s.days", "s.days_to")
+CONTACTS_SEEN = f"""
 UPDATE accounts_contact AS c
-SET first_seen_at = LEAST(c.first_seen_at, s.first_at), last_seen_at = GREATEST(c.last_seen_at, s.last_at)
-FROM json_to_recordset(%(spans)s::json) AS s(id bigint, first_at timestamptz, last_at timestamptz)
+SET first_seen_at = LEAST(c.first_seen_at, s.first_at), last_seen_at = GREATEST(c.last_seen_at, s.last_at),
+  usage_days = {_DAYS}, usage_days_to = GREATEST(c.usage_days_to, s.days_to)
+FROM json_to_recordset(%(seen)s::json)
+  AS s(id bigint, first_at timestamptz, last_at timestamptz, days bigint, days_to date)
 WHERE c.tenant_id = %(tenant)s AND c.id = s.id
-  AND (c.first_seen_at IS NULL OR c.first_seen_at > s.first_at OR c.last_seen_at IS NULL OR c.last_seen_at < s.last_at)
+  AND (c.first_seen_at IS NULL OR c.first_seen_at > s.first_at OR c.last_seen_at IS NULL OR c.last_seen_at < s.last_at
+       OR c.usage_days_to IS DISTINCT FROM GREATEST(c.usage_days_to, s.days_to) OR c.usage_days <> {_DAYS})
 """
 # A data-modifying CTE runs to completion even though nothing reads it: both updates, one statement.
 CONTACTS_SEEN_AND_MARK = f"WITH seen AS ({CONTACTS_SEEN}), {MARK_TARGET}{MARK_UPDATE}"
@@ -210,4 +246,6 @@ def events_attribute(*, tenant: Tenant, user_id: str, account_id: int, contact_i
         for _, at, t, name in rows
     ]
     accounts_mark_for_recompute(tenant=tenant, account_ids=rollups_add(tenant=tenant, facts=facts))
+    if contact_id is not None:  # idempotent: usage the contact already counts (all but an alias's) changes nothing
+        contacts_seen(tenant=tenant, usage=[(contact_id, at) for _, at, t, _ in rows if t == EventType.USAGE])
     return len(rows)

@@ -13,6 +13,7 @@ from django.db.models.functions import Cast
 from accounts.lookups import id_array
 from accounts.models import Account, Contact, Tenant
 from indicators import engine
+from indicators.ingest import usage_days
 from indicators.ingest.rollups import utc_day
 from indicators.models import AccountDay, ContactDay, Event, EventType, Feature, GutRead, Product
 from indicators.scoring.surveys_source import survey_answers_load
@@ -34,9 +35,10 @@ def inputs_load(
 ) -> dict[int, engine.AccountInputs]:
     """Inputs for each account at ``as_of``; ``history_from`` loads further back (for back-filled history).
 
-    Contacts' activity comes as one usage mask per contact, aggregated by the database (all the account's
-    score reads), unless ``contact_days`` asks for their daily rows (contact-level indicators) or
-    ``history_from`` asks for a period (the masks count days back from ``as_of`` only).
+    Contacts' activity comes as one usage mask per contact (all the account's score reads), as kept on the
+    contact by ingestion, or for an ``as_of`` long past aggregated from the daily rollups by the database;
+    unless ``contact_days`` asks for their daily rows (contact-level indicators) or ``history_from`` asks
+    for a period (the masks count days back from ``as_of`` only).
     """
     start = history_from or as_of
     rollups_since = (start - timedelta(days=engine.ROLLUP_DAYS)).date()
@@ -51,12 +53,20 @@ def inputs_load(
     # (pure-Python) timestamptz loader parses for the account's score.
     last_seen = Value(None, output_field=DateTimeField()) if not contact_days else F("last_seen_at")
     contacts = defaultdict(list)
-    for account_id, pk, executive, decision_maker, champion, advocate, reports_to_id, first, last in (
+    today, usage_window = utc_day(as_of), (utc_day(as_of) - rollups_since).days + 1
+    # The usage masks kept on the contacts, seen from as_of (unless one of them can't tell: as_of long past).
+    contact_usage, masks_stale = None if rows_wanted else defaultdict(dict), False
+    for account_id, pk, executive, decision_maker, champion, advocate, reports_to_id, first, last, mask, mask_to in (
         Contact.objects.for_tenant(tenant).filter(account_id__one_of=account_ids).values_list(
             "account_id", "pk", "is_executive", "is_decision_maker", "is_champion", "is_advocate", "reports_to_id",
-            "first_seen_at", last_seen,
+            "first_seen_at", last_seen, "usage_days", "usage_days_to",
         )
     ):  # fmt: skip
+        if contact_usage is not None:
+            seen = usage_days.mask_on(mask, mask_to, today, usage_window)
+            masks_stale |= seen is None
+            if seen:
+                contact_usage[account_id][pk] = seen
         contacts[account_id].append(
             engine.ContactFacts(
                 id=pk, is_executive=executive, is_decision_maker=decision_maker, is_champion=champion,
@@ -65,7 +75,6 @@ def inputs_load(
         )  # fmt: skip
     days, activity = _account_days_load(tenant, account_ids, rollups_since, as_of, folded=not rows_wanted)
     contact_rows = defaultdict(list)
-    contact_usage = None if rows_wanted else defaultdict(dict)
     if rows_wanted:
         for account_id, contact_id, day, usage, by_feature in (
             ContactDay.objects.for_tenant(tenant).filter(account_id__one_of=account_ids, day__gte=rollups_since)
@@ -75,7 +84,8 @@ def inputs_load(
                 engine.ContactDayRollup(contact_id=contact_id, day=day, usage_events=usage,
                                         by_feature=decode(by_feature))
             )  # fmt: skip
-    else:
+    elif masks_stale:
+        contact_usage = defaultdict(dict)
         for account_id, contact_id, mask in contact_usage_masks(tenant, account_ids, rollups_since, as_of):
             contact_usage[account_id][contact_id] = mask
     events = defaultdict(list)

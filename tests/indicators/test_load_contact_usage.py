@@ -5,6 +5,8 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from indicators import engine
 from indicators.engine.index import build_index
@@ -44,3 +46,15 @@ def test_contact_level_indicators_refuse_masks(world_a):
     with pytest.raises(ValueError, match="contact_days"):
         engine.evaluate_account(inputs, with_contacts=True)
     assert engine.evaluate_account(replace(inputs, contact_usage=None), with_contacts=True).contacts
+
+
+def test_a_score_now_reads_the_masks_kept_on_the_contacts_and_one_long_past_the_rollups(world_a):
+    now = datetime.now(UTC)
+    account = AccountFactory(tenant=world_a.tenant)
+    seed_usage(world_a.tenant, account, ContactFactory.create_batch(3, account=account), 20, lambda d: d % 4,
+               now)  # fmt: skip
+    for as_of, reads_rollups in ((now, False), (now - timedelta(days=1), False), (now - timedelta(days=5), True)):
+        with CaptureQueriesContext(connection) as captured:
+            inputs = inputs_load(tenant=world_a.tenant, account_ids=[account.pk], as_of=as_of)[account.pk]
+        assert any("indicators_contactday" in q["sql"] for q in captured.captured_queries) is reads_rollups
+        assert inputs.contact_usage and all(inputs.contact_usage.values())

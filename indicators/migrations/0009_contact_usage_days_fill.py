@@ -11,13 +11,13 @@ def fill(apps, schema_editor):
         return
     Contact, ContactDay = apps.get_model("accounts", "Contact"), apps.get_model("indicators", "ContactDay")
     days = {}
-    for contact_id, day in ContactDay.objects.filter(usage_events__gt=0).values_list("contact_id", "day"):
+    for contact_id, day in ContactDay._default_manager.filter(usage_events__gt=0).values_list("contact_id", "day"):
         days.setdefault(contact_id, set()).add(day)
     changed = []
-    for contact in Contact.objects.filter(pk__in=days).only("pk"):
+    for contact in Contact._default_manager.filter(pk__in=days).only("pk"):
         contact.usage_days, contact.usage_days_to = mask_of(days[contact.pk])
         changed.append(contact)
-    Contact.objects.bulk_update(changed, ["usage_days", "usage_days_to"], batch_size=500)
+    Contact._default_manager.bulk_update(changed, ["usage_days", "usage_days_to"], batch_size=500)
 
 
 class Migration(migrations.Migration):

@@ -32,8 +32,10 @@ from indicators.scoring.signals import scores_stored
 
 CHUNK = 500  # accounts per transaction: fixed costs per chunk (queries, scorecards, alert rules) amortise
 # Accounts per recompute task (and per call that reports progress): several chunks, so that each chunk's
-# inputs are loaded, and the one before stored, while a chunk is scored (``pipeline.py``).
-TASK_ACCOUNTS = 4 * CHUNK
+# inputs are loaded, and the one before stored, while a chunk is scored (``pipeline.py``). A task's first
+# load and last store overlap nothing: over 8 chunks rather than 4 that costs less (bench/recompute.py,
+# one worker: about 2,000 -> 2,500 accounts/s).
+TASK_ACCOUNTS = 8 * CHUNK
 
 
 def accounts_recompute(*, tenant: Tenant, account_ids, as_of: datetime | None = None) -> int:

@@ -2,8 +2,11 @@
 
 import random
 from datetime import UTC, date, datetime, timedelta
+from importlib import import_module
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
 from django.db import connection, transaction
 from hypothesis import given
 from hypothesis import strategies as st
@@ -110,3 +113,25 @@ def test_the_portable_path_leaves_the_masks_the_postgresql_path_leaves():
             for c in Contact.objects.for_tenant(tenant).order_by("external_id")
         ])  # fmt: skip
     assert results[0] == results[1] and results[0][0][2]
+
+
+@pytest.mark.django_db
+def test_the_migration_fills_every_contact_s_mask_from_its_rollups():
+    fill = import_module("indicators.migrations.0009_contact_usage_days_fill").fill
+    tenant = TenantFactory()
+    account = AccountFactory(tenant=tenant)
+    contacts = ContactFactory.create_batch(3, account=account)
+    now = datetime(2026, 5, 20, 12, tzinfo=UTC)
+    with transaction.atomic():
+        events_store(
+            tenant=tenant,
+            events=[usage(f"m{i}", account, contacts[i % 2], now - timedelta(days=i % 70)) for i in range(120)],
+        )
+    kept = {c.pk: (c.usage_days, c.usage_days_to) for c in Contact.objects.for_tenant(tenant)}
+    Contact.objects.for_tenant(tenant).update(usage_days=0, usage_days_to=None)
+    # What the migration's RunPython is given, minus the schema editor's own transaction (SQLite can't open
+    # one inside the test's).
+    editor = SimpleNamespace(connection=connection, execute=lambda sql: connection.cursor().execute(sql))
+    fill(apps, editor)
+    assert {c.pk: (c.usage_days, c.usage_days_to) for c in Contact.objects.for_tenant(tenant)} == kept
+    assert kept[contacts[0].pk][0] and kept[contacts[2].pk] == (0, None)

@@ -74,10 +74,9 @@ def events_store(*, tenant: Tenant, events: list[NewEvent], received_at: datetim
 
 def contacts_seen_and_accounts_marked(*, tenant: Tenant, events: list[NewEvent], account_ids: set[int]) -> None:
     """``contacts_seen`` and ``accounts_mark_for_recompute``; on PostgreSQL in one statement (one round trip)."""
-    usage = usage_of(events)
-    seen = usage_seen(usage)
+    seen = usage_seen(usage_of(events))
     if connection.vendor != "postgresql" or not seen or not account_ids:
-        contacts_seen(tenant=tenant, usage=usage)
+        contacts_seen(tenant=tenant, seen=seen)
         accounts_mark_for_recompute(tenant=tenant, account_ids=account_ids)
         return
     params = {"tenant": tenant.pk, "seen": _seen_json(seen), "ids": sorted(account_ids), "now": timezone.now()}
@@ -119,9 +118,8 @@ def _seen_json(seen: dict[int, Seen]) -> str:
     return _json(rows)
 
 
-def contacts_seen(*, tenant: Tenant, usage: list[tuple[int, datetime]]) -> None:
-    """Move the contacts' first and last seen times, and add the days of ``usage`` (contact id, time) just stored."""
-    seen = usage_seen(usage)
+def contacts_seen(*, tenant: Tenant, seen: dict[int, Seen]) -> None:
+    """Move the contacts' first and last seen times, and add the days of the usage just stored (``usage_seen``)."""
     if not seen:
         return
     if connection.vendor == "postgresql":
@@ -247,5 +245,7 @@ def events_attribute(*, tenant: Tenant, user_id: str, account_id: int, contact_i
     ]
     accounts_mark_for_recompute(tenant=tenant, account_ids=rollups_add(tenant=tenant, facts=facts))
     if contact_id is not None:  # idempotent: usage the contact already counts (all but an alias's) changes nothing
-        contacts_seen(tenant=tenant, usage=[(contact_id, at) for _, at, t, _ in rows if t == EventType.USAGE])
+        contacts_seen(
+            tenant=tenant, seen=usage_seen([(contact_id, at) for _, at, t, _ in rows if t == EventType.USAGE])
+        )
     return len(rows)

@@ -184,8 +184,7 @@ def through_worker(args: argparse.Namespace, scored: data.Scored, env: dict, tmp
         )
         _scores_await(worker, scored.tenant_id, len(scored.growth))
         line(f"  warm-up task ({len(scored.growth)} accounts, not measured)", f"{time.perf_counter() - started:.2f} s")
-        warmed = set(scored.growth.values())
-        ids = [pk for pk in scored.population.account_pks if pk not in warmed]
+        ids = scored.population.account_pks
         cpu_before = worker.cpu_seconds()
         started = time.perf_counter()
         for start in range(0, len(ids), TASK_ACCOUNTS):

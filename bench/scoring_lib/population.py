@@ -93,6 +93,8 @@ def build(database_url: str, population: Population, *, events: int, days: float
     started = time.perf_counter()
     db.settle(database_url)
     say("VACUUM ANALYZE, CHECKPOINT", "done", f"{time.perf_counter() - started:.0f} s")
+    # The growth accounts came last; leave them out, as ``reload`` does, so both list the same accounts.
+    del population.account_pks[-len(growth) :], population.contact_pks[-len(growth) :]
     return Scored(tenant_id, population, {e: growth[e] for e in GROWTH_EXTERNAL_IDS}, events + growth_events + touches)
 
 

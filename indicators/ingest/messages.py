@@ -59,21 +59,33 @@ def _text(value) -> str:
     return "" if value is None else str(value)
 
 
-def event_time(message: Message, *, received_at: datetime, batch_sent_at: datetime | None) -> datetime:
-    """Segment's skew correction: timestamp = receivedAt - (sentAt - originalTimestamp).
+def _id(value, name: str) -> str:
+    """An id from a free-form place (``context``): text or a number, as text."""
+    if value is not None and (isinstance(value, bool) or not isinstance(value, str | int)):
+        raise ValueError(f"{name} must be text or a number")
+    return _text(value)
 
-    The sender's own clock is trusted only for the interval between the event and the send, so
-    a device with a wrong clock still lands at the right time, and a back-fill with old
-    timestamps keeps them.
+
+def event_time(message: Message, *, received_at: datetime, batch_sent_at: datetime | None) -> datetime:
+    """When the message happened, as Segment computes ``timestamp``.
+
+    A ``timestamp`` the sender set is honoured as it is (server libraries set it; a back-fill sets
+    old ones). Otherwise the device's ``originalTimestamp`` is corrected for its clock's skew:
+    receivedAt - (sentAt - originalTimestamp), trusting the device's clock only for the interval
+    between the event and the send. With neither, the message happened when it was received.
     """
-    client_time = message.timestamp or message.original_timestamp
-    sent_at = message.sent_at or batch_sent_at
-    if client_time is None:
-        return received_at
-    client_time = _aware(client_time)
-    if sent_at is None:
-        return client_time
-    return (received_at - (_aware(sent_at) - client_time)).astimezone(UTC)
+    try:
+        if message.timestamp is not None:
+            return _aware(message.timestamp)
+        if message.original_timestamp is None:
+            return received_at
+        device_time = _aware(message.original_timestamp)
+        sent_at = message.sent_at or batch_sent_at
+        if sent_at is None:
+            return device_time
+        return (received_at - (_aware(sent_at) - device_time)).astimezone(UTC)
+    except OverflowError:  # e.g. year 1 with an offset, or a skew that lands before year 1
+        raise ValueError("timestamp, originalTimestamp or sentAt is out of range") from None
 
 
 def _aware(value: datetime) -> datetime:
@@ -89,6 +101,8 @@ def validate(message: Message, *, received_at: datetime, batch_sent_at: datetime
         if len(value) > MAX_ID_LENGTH:
             raise ValueError(f"{name} is longer than {MAX_ID_LENGTH} characters")
     event = (message.event or "").strip()
+    if message.type == "identify" and not user_id:
+        raise ValueError("userId is required for identify (traits of anonymous users are not kept)")
     if message.type == "track" and not event:
         raise ValueError("event is required for track")
     if len(event) > MAX_NAME_LENGTH:
@@ -99,7 +113,10 @@ def validate(message: Message, *, received_at: datetime, batch_sent_at: datetime
     previous_id = _text(message.previous_id)
     if message.type == "alias" and not (previous_id and user_id):
         raise ValueError("previousId and userId are required for alias")
-    context_group_id = _text(message.context.get("groupId") or (message.context.get("group") or {}).get("id"))
+    group = message.context.get("group")
+    context_group_id = _id(
+        message.context.get("groupId") or (group.get("id") if isinstance(group, dict) else None), "context.groupId"
+    )
     if len(group_id) > MAX_ID_LENGTH or len(context_group_id) > MAX_ID_LENGTH:
         raise ValueError(f"groupId is longer than {MAX_ID_LENGTH} characters")
     occurred_at = event_time(message, received_at=received_at, batch_sent_at=batch_sent_at)
@@ -108,7 +125,10 @@ def validate(message: Message, *, received_at: datetime, batch_sent_at: datetime
     contact = traits.contact_fields(message.traits) if message.type == "identify" else {}
     account = traits.account_fields(message.traits) if message.type == "group" else {}
     if message.type in ("page", "screen"):
-        event = (message.name or message.properties.get("name") or "")[:MAX_NAME_LENGTH]
+        name = message.name or message.properties.get("name") or ""
+        if not isinstance(name, str):
+            raise ValueError("properties.name must be text")
+        event = name.strip()[:MAX_NAME_LENGTH]
     return Record(
         type=message.type,
         message_id=message.message_id or f"csp-{uuid.uuid4()}",
@@ -135,6 +155,10 @@ def decode_message(
         return Rejection(index, _message_id_of(raw), "message contains a NUL character (\\u0000)", raw[:2000])
     try:
         message = message_decoder.decode(raw)
+        if type_ and message.type is None:  # a single endpoint's body may leave out its type, as Segment's does
+            message.type = type_
+        if message.type is None:
+            raise ValueError("type is required: track, identify, group, page, screen or alias")
         if type_ and message.type != type_:
             raise ValueError(f"type must be '{type_}' on this endpoint")
         return validate(message, received_at=received_at, batch_sent_at=batch_sent_at)

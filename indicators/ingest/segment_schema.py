@@ -15,7 +15,8 @@ Id = str | int  # Segment accepts numeric ids; we store them as text
 
 
 class Message(msgspec.Struct, kw_only=True, forbid_unknown_fields=False, rename="camel"):
-    type: Literal["track", "identify", "group", "page", "screen", "alias"]
+    # None only until decoding is done: a single endpoint's body may leave it out (its URL says it).
+    type: Literal["track", "identify", "group", "page", "screen", "alias"] | None = None
     message_id: str | None = None
     user_id: Id | None = None
     anonymous_id: Id | None = None

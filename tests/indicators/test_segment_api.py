@@ -108,7 +108,7 @@ def test_message_ids_are_per_tenant(world_a, world_b, ingest_key):
 def test_clock_skew_is_corrected_like_segment(world_a, ingest_key):
     device_now = datetime(2020, 1, 1, 12, 0, tzinfo=UTC)  # a device whose clock is years behind
     message = {"type": "track", "userId": "u", "event": "Open", "messageId": "s1",
-               "timestamp": iso(device_now - timedelta(minutes=5)), "sentAt": iso(device_now)}  # fmt: skip
+               "originalTimestamp": iso(device_now - timedelta(minutes=5)), "sentAt": iso(device_now)}  # fmt: skip
     post("/v1/track", message, ingest_key)
     event = Event.objects.for_tenant(world_a.tenant).get()
     assert abs((event.received_at - event.occurred_at) - timedelta(minutes=5)) < timedelta(seconds=1)
@@ -140,6 +140,27 @@ def test_a_batch_stores_valid_messages_and_reports_each_rejected_one(world_a, in
     assert reasons[5][0] == "bad5" and "anonymousId" in reasons[5][1]
     assert IngestionError.objects.for_tenant(world_a.tenant).count() == 5
     assert Event.objects.for_tenant(world_a.tenant).count() == 1
+
+
+def test_odd_values_reject_their_message_and_the_rest_is_stored(world_a, ingest_key):
+    batch = {"batch": [
+        {"type": "track", "userId": "u", "event": "Ok", "messageId": "ok", "context": {"group": "not-an-object"}},
+        {"type": "track", "userId": "u", "event": "Odd", "messageId": "odd1", "context": {"groupId": ["g"]}},
+        {"type": "page", "userId": "u", "messageId": "odd2", "properties": {"name": {"en": "Pricing"}}},
+        {"type": "track", "userId": "u", "event": "Odd", "messageId": "odd3", "timestamp": "0001-01-01T00:00:00+01:00"},
+    ]}  # fmt: skip
+    response = post("/v1/batch", batch, ingest_key)
+    assert response.status_code == 200
+    assert [r["messageId"] for r in response.json()["rejected"]] == ["odd1", "odd2", "odd3"]
+    assert list(Event.objects.for_tenant(world_a.tenant).values_list("message_id", flat=True)) == ["ok"]
+
+
+def test_single_endpoints_take_bodies_without_a_type(world_a, ingest_key):
+    assert post("/v1/identify", {"userId": "u", "traits": {"email": "u@example.com"}}, ingest_key).status_code == 200
+    assert post("/v1/group", {"userId": "u", "groupId": "g"}, ingest_key).status_code == 200
+    assert post("/v1/track", {"userId": "u", "event": "Use", "messageId": "t"}, ingest_key).status_code == 200
+    event = Event.objects.for_tenant(world_a.tenant).get()
+    assert (event.account.external_id, event.contact.email) == ("g", "u@example.com")
 
 
 def test_a_batch_with_nothing_valid_is_a_400_with_its_receipt(ingest_key):

@@ -7,13 +7,14 @@ from datetime import datetime
 from functools import partial
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from accounts.models import Account, Contact, Tenant
 from indicators.ingest.lookups import identities_ids
 from indicators.ingest.messages import Record, Rejection
 from indicators.ingest.retry import with_deadlock_retry
 from indicators.ingest.store import NewEvent, events_attribute, events_store
-from indicators.models import EventType, IngestionError
+from indicators.models import Event, EventType, IngestionError
 
 SOURCE = "segment"
 
@@ -155,13 +156,15 @@ def _ingest(tenant: Tenant, records: list[Record], rejected: list[Rejection], re
                     attribute.append(
                         (record.user_id, account_id, people.contact(record.user_id, account_id=account_id))
                     )
-            elif record.type == "alias":
-                _alias(tenant, people, record)
-            else:
+            elif record.type != "alias":
                 events.append(_usage_event(people, record))
         stored = events_store(tenant=tenant, events=events, received_at=received_at)
+        touched = set(stored.touched_account_ids)
         for user_id, account_id, contact in attribute:
-            events_attribute(tenant=tenant, user_id=user_id, account_id=account_id, contact_id=contact.pk)
+            touched |= events_attribute(tenant=tenant, user_id=user_id, account_id=account_id, contact_id=contact.pk)
+        for record in records:  # last, so the batch's own events under the old id follow too
+            if record.type == "alias":
+                touched |= _alias(tenant, people, record)
         if rejected:
             IngestionError.objects.for_tenant(tenant).bulk_create([
                 IngestionError(tenant=tenant, source=SOURCE, message_id=r.message_id, index=r.index,
@@ -173,7 +176,7 @@ def _ingest(tenant: Tenant, records: list[Record], rejected: list[Rejection], re
         accepted=non_events + len(stored.inserted),
         duplicates=stored.duplicates,
         rejected=rejected,
-        touched_account_ids=stored.touched_account_ids,
+        touched_account_ids=touched,
     )
 
 
@@ -200,11 +203,16 @@ def _usage_event(people: Identities, record: Record) -> NewEvent:
     )
 
 
-def _alias(tenant: Tenant, people: Identities, record: Record) -> None:
-    """previousId becomes userId: their pending events follow, and a contact known by the old id is renamed."""
-    from indicators.models import Event
+def _alias(tenant: Tenant, people: Identities, record: Record) -> set[int]:
+    """previousId (an anonymousId or an earlier userId) becomes userId.
 
-    Event.objects.for_tenant(tenant).filter(user_id=record.previous_id, account=None).update(user_id=record.user_id)
+    Its pending events follow, attributed at once when the user already has an account; a contact
+    known by the old id is renamed. Returns the accounts whose rollups changed.
+    """
+    pending = Event.objects.for_tenant(tenant).filter(account=None)
+    pending.filter(Q(user_id=record.previous_id) | Q(user_id="", anonymous_id=record.previous_id)).update(
+        user_id=record.user_id
+    )
     old = Contact.objects.for_tenant(tenant).filter(external_id=record.previous_id).first()
     if (
         old is not None
@@ -214,3 +222,7 @@ def _alias(tenant: Tenant, people: Identities, record: Record) -> None:
         old.external_id = record.user_id
         old.save(update_fields=["external_id", "updated_at"])
         people.contact_renamed(record.user_id, old)
+    contact = people.contacts.get(record.user_id)
+    if contact is None or contact.account_id is None:
+        return set()
+    return events_attribute(tenant=tenant, user_id=record.user_id, account_id=contact.account_id, contact_id=contact.pk)

@@ -229,12 +229,15 @@ def _json(value) -> str:
     return msgspec.json.encode(value).decode()
 
 
-def events_attribute(*, tenant: Tenant, user_id: str, account_id: int, contact_id: int | None) -> int:
-    """Give a user's not-yet-attributed events to the account a later ``group`` call linked them to."""
+def events_attribute(*, tenant: Tenant, user_id: str, account_id: int, contact_id: int | None) -> set[int]:
+    """Give a user's not-yet-attributed events to the account a later ``group`` call linked them to.
+
+    Returns the accounts whose rollups changed (that one, or none).
+    """
     pending = Event.objects.for_tenant(tenant).filter(Q(user_id=user_id) & Q(account=None))
     rows = list(pending.values_list("pk", "occurred_at", "type", "name"))
     if not rows:
-        return 0
+        return set()
     Event.objects.for_tenant(tenant).filter(pk__in=[r[0] for r in rows]).update(
         account_id=account_id, contact_id=contact_id
     )
@@ -243,9 +246,10 @@ def events_attribute(*, tenant: Tenant, user_id: str, account_id: int, contact_i
         EventFact(account_id, contact_id, at, t, features.get(name) if t == "usage" else None)
         for _, at, t, name in rows
     ]
-    accounts_mark_for_recompute(tenant=tenant, account_ids=rollups_add(tenant=tenant, facts=facts))
+    touched = rollups_add(tenant=tenant, facts=facts)
+    accounts_mark_for_recompute(tenant=tenant, account_ids=touched)
     if contact_id is not None:  # idempotent: usage the contact already counts (all but an alias's) changes nothing
         contacts_seen(
             tenant=tenant, seen=usage_seen([(contact_id, at) for _, at, t, _ in rows if t == EventType.USAGE])
         )
-    return len(rows)
+    return touched

@@ -58,8 +58,12 @@ class Event(TenantOwned):
                 name="event_tenant_account_nonusage",
                 condition=~models.Q(type="usage"),
             ),
+            # A user's events waiting for an account (a later group or alias call): by userId, or by
+            # anonymousId when they were sent with no userId.
             models.Index(
-                fields=["tenant", "user_id"], name="event_tenant_unattributed", condition=models.Q(account=None)
+                fields=["tenant", "user_id", "anonymous_id"],
+                name="event_tenant_pending",
+                condition=models.Q(account=None),
             ),
         ]
 

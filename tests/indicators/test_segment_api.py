@@ -244,6 +244,39 @@ def test_alias_moves_pending_events_to_the_new_user_id(world_a, ingest_key):
     assert Event.objects.for_tenant(world_a.tenant).get().account.external_id == "co"
 
 
+def test_alias_from_an_anonymous_id_attributes_its_events_to_the_known_user(world_a, ingest_key):
+    post("/v1/group", {"userId": "real", "groupId": "co"}, ingest_key)
+    post("/v1/track", {"anonymousId": "visitor", "event": "Visit", "messageId": "v1"}, ingest_key)
+    pending = Event.objects.for_tenant(world_a.tenant).get()
+    assert pending.account is None and pending.user_id == ""
+    post("/v1/alias", {"previousId": "visitor", "userId": "real"}, ingest_key)
+    event = Event.objects.for_tenant(world_a.tenant).get()
+    assert (event.user_id, event.account.external_id, event.contact.external_id) == ("real", "co", "real")
+    assert AccountDay.objects.for_tenant(world_a.tenant).get().usage_events == 1
+
+
+def test_alias_in_the_same_batch_takes_the_batch_s_own_events_along(world_a, ingest_key):
+    post("/v1/group", {"userId": "real", "groupId": "co"}, ingest_key)
+    batch = {"batch": [
+        {"type": "alias", "previousId": "visitor", "userId": "real", "messageId": "a1"},
+        {"type": "track", "anonymousId": "visitor", "event": "Signup", "messageId": "t1"},
+    ]}  # fmt: skip
+    assert post("/v1/batch", batch, ingest_key).json()["accepted"] == 2
+    event = Event.objects.for_tenant(world_a.tenant).get()
+    assert (event.user_id, event.account.external_id) == ("real", "co")
+
+
+def test_alias_leaves_other_visitors_and_tenants_alone(world_a, world_b, ingest_key):
+    _, other_key = api_key_create(tenant=world_b.tenant, name="b", scopes=["ingest"])
+    for key in (ingest_key, other_key):
+        post("/v1/track", {"anonymousId": "visitor", "event": "Visit", "messageId": "v1"}, key)
+        post("/v1/track", {"anonymousId": "someone-else", "event": "Visit", "messageId": "v2"}, key)
+    post("/v1/alias", {"previousId": "visitor", "userId": "real"}, ingest_key)
+    moved = dict(Event.objects.for_tenant(world_a.tenant).values_list("message_id", "user_id"))
+    assert moved == {"v1": "real", "v2": ""}
+    assert set(Event.objects.for_tenant(world_b.tenant).values_list("user_id", flat=True)) == {""}
+
+
 def test_active_users_count_each_contact_once_a_day(world_a, ingest_key):
     batch = {"batch": [
         {"type": "track", "userId": user, "event": "Use", "context": {"groupId": "g"}}

@@ -1,0 +1,30 @@
+"""Migrations that replace an index on a busy table (``_index_swap``) work both ways, on either database."""
+
+from importlib import import_module
+
+import pytest
+from django.apps import apps
+from django.db import connection
+
+
+def indexes(table: str) -> dict[str, list[str]]:
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, table)
+    return {name: info["columns"] for name, info in found.items() if info["index"] and not info["unique"]}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_pending_events_index_is_replaced_and_put_back():
+    operation = import_module("indicators.migrations.0012_event_pending_by_anonymous_id").Migration.operations[0]
+    run = operation.database_operations[0]
+    try:
+        with connection.schema_editor(atomic=False) as editor:
+            run.reverse_code(apps, editor)
+        found = indexes("indicators_event")
+        assert found["event_tenant_unattributed"] == ["tenant_id", "user_id"] and "event_tenant_pending" not in found
+    finally:
+        with connection.schema_editor(atomic=False) as editor:
+            run.code(apps, editor)
+    found = indexes("indicators_event")
+    assert found["event_tenant_pending"] == ["tenant_id", "user_id", "anonymous_id"]
+    assert "event_tenant_unattributed" not in found and "event_tenant_pending_next" not in found

@@ -60,3 +60,10 @@ def recompute_all_accounts(**kwargs) -> int:
     for tenant_id, ids in work:
         _publish(tenant_id, ids)
     return len(work)
+
+
+@shared_task(name="indicators.prune_applied_messages", ignore_result=True)
+def prune_applied_messages(**kwargs) -> int:
+    from indicators.ingest.replays import applied_messages_prune
+
+    return applied_messages_prune()

@@ -12,6 +12,7 @@ from django.db.models import Q
 from accounts.models import Account, Contact, Tenant
 from indicators.ingest.lookups import identities_ids
 from indicators.ingest.messages import Record, Rejection
+from indicators.ingest.replays import APPLIED_ONCE, messages_claim
 from indicators.ingest.retry import with_deadlock_retry
 from indicators.ingest.store import NewEvent, events_attribute, events_store
 from indicators.models import Event, EventType, IngestionError
@@ -143,38 +144,47 @@ def segment_ingest(
 
 def _ingest(tenant: Tenant, records: list[Record], rejected: list[Rejection], received_at: datetime) -> Receipt:
     with transaction.atomic():
+        once = {r.message_id: r.type for r in records if r.type in APPLIED_ONCE}
+        fresh = messages_claim(tenant=tenant, messages=once, received_at=received_at)
         people = Identities(tenant, records)
         events: list[NewEvent] = []
         attribute: list[tuple[str, int, ContactRef]] = []
+        aliases: list[Record] = []
+        replayed = 0
         for record in records:
+            if record.type in APPLIED_ONCE:
+                if record.message_id not in fresh:  # applied before, or earlier in this batch
+                    replayed += 1
+                    continue
+                fresh.discard(record.message_id)
             if record.type == "identify":
-                if record.user_id:
-                    people.contact(record.user_id, record.contact_fields)
+                people.contact(record.user_id, record.contact_fields)
             elif record.type == "group":
                 account_id = people.account(record.group_id, record.account_fields)
                 if record.user_id:
                     attribute.append(
                         (record.user_id, account_id, people.contact(record.user_id, account_id=account_id))
                     )
-            elif record.type != "alias":
+            elif record.type == "alias":
+                aliases.append(record)
+            else:
                 events.append(_usage_event(people, record))
         stored = events_store(tenant=tenant, events=events, received_at=received_at)
         touched = set(stored.touched_account_ids)
         for user_id, account_id, contact in attribute:
             touched |= events_attribute(tenant=tenant, user_id=user_id, account_id=account_id, contact_id=contact.pk)
-        for record in records:  # last, so the batch's own events under the old id follow too
-            if record.type == "alias":
-                touched |= _alias(tenant, people, record)
+        for record in aliases:  # last, so the batch's own events under the old id follow too
+            touched |= _alias(tenant, people, record)
         if rejected:
             IngestionError.objects.for_tenant(tenant).bulk_create([
                 IngestionError(tenant=tenant, source=SOURCE, message_id=r.message_id, index=r.index,
                                reason=r.reason[:500], payload=r.payload.decode("utf-8", "replace"))
                 for r in rejected
             ])  # fmt: skip
-    non_events = len(records) - len(events)
+    applied_non_events = len(records) - len(events) - replayed
     return Receipt(
-        accepted=non_events + len(stored.inserted),
-        duplicates=stored.duplicates,
+        accepted=applied_non_events + len(stored.inserted),
+        duplicates=stored.duplicates + replayed,
         rejected=rejected,
         touched_account_ids=touched,
     )

@@ -1,11 +1,12 @@
 from indicators.models.catalogue import Feature, Product
-from indicators.models.events import AccountDay, ContactDay, Event, EventType, IngestionError
+from indicators.models.events import AccountDay, AppliedMessage, ContactDay, Event, EventType, IngestionError
 from indicators.models.gut import GutLevelChoice, GutRead
 from indicators.models.health import Band, HealthScore, HealthScoreHistory
 from indicators.models.scorecards import RuleKind, Scorecard, ScorecardMeasure, ScorecardVersion
 
 __all__ = [
     "AccountDay",
+    "AppliedMessage",
     "Band",
     "ContactDay",
     "Event",

@@ -112,6 +112,24 @@ class ContactDay(TenantOwned):
         indexes = [models.Index(fields=["tenant", "account", "day"], name="contactday_tenant_account_day")]
 
 
+class AppliedMessage(TenantOwned):
+    """The message id of an identify, group or alias call applied lately.
+
+    A replay of one (a client's retry) is then not applied again: an old ``group`` would move a user
+    back to their previous account. Events need no such record, their own rows de-duplicate them.
+    Rows older than ``indicators.ingest.replays.REPLAY_WINDOW`` are pruned daily.
+    """
+
+    tenant = tenant_without_own_index()  # both indexes lead with it
+    message_id = models.CharField(max_length=191)
+    type = models.CharField(max_length=20)
+    received_at = models.DateTimeField()
+
+    class Meta(TenantOwned.Meta):
+        constraints = [models.UniqueConstraint(fields=["tenant", "message_id"], name="appliedmessage_unique")]
+        indexes = [models.Index(fields=["tenant", "received_at"], name="appliedmessage_tenant_time")]
+
+
 class IngestionError(TenantOwned):
     """A rejected message, kept so tenant admins can see what their integrations got wrong."""
 

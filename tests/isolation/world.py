@@ -22,7 +22,7 @@ from django.utils import timezone
 from accounts.models import Account, ApiKey, Contact, Invitation, Membership, Tenant, User
 from accounts.roles import ALL_SCOPES, Role, Scope
 from accounts.services.api_keys import api_key_create
-from indicators.models import AccountDay, ContactDay, Event, EventType, Feature, IngestionError, Product
+from indicators.models import AccountDay, AppliedMessage, ContactDay, Event, EventType, Feature, IngestionError, Product
 from tests.isolation.canaries import CanaryRegistry, fresh, is_text_field
 from tests.isolation.models import all_models, exempt_reason, history_scope, is_historical
 
@@ -265,6 +265,13 @@ def build_contact_day(b: World) -> None:
             last_activity_at=timezone.now(),
         )
     )
+
+
+@builder("indicators.AppliedMessage")
+def build_applied_message(b: World) -> None:
+    # B's applied identify: a call under the same message id in A must still be applied there.
+    fields = canary_fields(b, AppliedMessage)
+    b.add(AppliedMessage.objects.create(tenant=b.tenant, received_at=timezone.now(), **fields))
 
 
 @builder("indicators.IngestionError")

@@ -23,7 +23,7 @@ from accounts.api.throttling import ingest_rate_limit_wait
 from accounts.roles import Scope
 from indicators.ingest.keys import ingest_key_authenticate
 from indicators.ingest.messages import MAX_BATCH_BYTES, RequestRejected, decode_batch, decode_message
-from indicators.ingest.segment import segment_ingest
+from indicators.ingest.segment import request_rejected_log, segment_ingest
 from indicators.ingest.segment_schema import envelope_decoder
 from indicators.recompute_queue import enqueue_recompute
 
@@ -80,16 +80,21 @@ def tracking_view(message_type: str | None):
         try:
             body = _body(request)
             key = ingest_key_authenticate(_write_key(request, body))
-            if key is None:
-                return error(401, "authentication_failed", "Invalid, expired or revoked write key.")
-            if not key.has_scope(Scope.INGEST):
-                return error(403, "permission_denied", "This key lacks the 'ingest' scope.")
+        except RequestRejected as exc:
+            return error(exc.status, exc.code, exc.detail)
+        if key is None:
+            return error(401, "authentication_failed", "Invalid, expired or revoked write key.")
+        if not key.has_scope(Scope.INGEST):
+            return error(403, "permission_denied", "This key lacks the 'ingest' scope.")
+        try:
             if message_type is None:
                 records, rejected, _ = decode_batch(body, received_at=received_at)
             else:
                 result = decode_message(body, index=None, received_at=received_at, type_=message_type)
                 records, rejected = ([result], []) if not hasattr(result, "reason") else ([], [result])
         except RequestRejected as exc:
+            # The tenant is known: its admins see what their integration sent, as for a rejected message.
+            request_rejected_log(tenant=key.tenant, reason=exc.detail, body=body)
             return error(exc.status, exc.code, exc.detail)
         wait = ingest_rate_limit_wait(key, messages=len(records) + len(rejected))
         if wait is not None:

@@ -18,6 +18,7 @@ MAX_BATCH_MESSAGES = 2500
 MAX_ID_LENGTH = 191
 MAX_NAME_LENGTH = 200
 NUL_ESCAPE = b"\\u0000"
+PAYLOAD_KEPT = 2000  # bytes of a rejected message or request kept in the error log
 
 
 class RequestRejected(Exception):
@@ -150,9 +151,9 @@ def decode_message(
     raw: bytes, *, index: int | None, received_at: datetime, batch_sent_at: datetime | None = None, type_: str = ""
 ) -> Record | Rejection:
     if len(raw) > MAX_MESSAGE_BYTES:
-        return Rejection(index, "", f"message is larger than {MAX_MESSAGE_BYTES // 1024} KB", raw[:2000])
+        return Rejection(index, "", f"message is larger than {MAX_MESSAGE_BYTES // 1024} KB", raw[:PAYLOAD_KEPT])
     if NUL_ESCAPE in raw:  # PostgreSQL text and jsonb cannot hold it: the whole batch would fail
-        return Rejection(index, _message_id_of(raw), "message contains a NUL character (\\u0000)", raw[:2000])
+        return Rejection(index, _message_id_of(raw), "message contains a NUL character (\\u0000)", raw[:PAYLOAD_KEPT])
     try:
         message = message_decoder.decode(raw)
         if type_ and message.type is None:  # a single endpoint's body may leave out its type, as Segment's does
@@ -163,7 +164,7 @@ def decode_message(
             raise ValueError(f"type must be '{type_}' on this endpoint")
         return validate(message, received_at=received_at, batch_sent_at=batch_sent_at)
     except (msgspec.ValidationError, msgspec.DecodeError, ValueError) as exc:
-        return Rejection(index, _message_id_of(raw), str(exc), raw[:2000])
+        return Rejection(index, _message_id_of(raw), str(exc), raw[:PAYLOAD_KEPT])
 
 
 def _message_id_of(raw: bytes) -> str:

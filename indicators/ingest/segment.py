@@ -11,7 +11,7 @@ from django.db.models import Q
 
 from accounts.models import Account, Contact, Tenant
 from indicators.ingest.lookups import identities_ids
-from indicators.ingest.messages import Record, Rejection
+from indicators.ingest.messages import PAYLOAD_KEPT, Record, Rejection
 from indicators.ingest.replays import APPLIED_ONCE, messages_claim
 from indicators.ingest.retry import with_deadlock_retry
 from indicators.ingest.store import NewEvent, events_attribute, events_store
@@ -177,9 +177,7 @@ def _ingest(tenant: Tenant, records: list[Record], rejected: list[Rejection], re
             touched |= _alias(tenant, people, record)
         if rejected:
             IngestionError.objects.for_tenant(tenant).bulk_create([
-                IngestionError(tenant=tenant, source=SOURCE, message_id=r.message_id, index=r.index,
-                               reason=r.reason[:500], payload=r.payload.decode("utf-8", "replace"))
-                for r in rejected
+                _error(tenant, r.reason, r.payload, message_id=r.message_id, index=r.index) for r in rejected
             ])  # fmt: skip
     applied_non_events = len(records) - len(events) - replayed
     return Receipt(
@@ -188,6 +186,27 @@ def _ingest(tenant: Tenant, records: list[Record], rejected: list[Rejection], re
         rejected=rejected,
         touched_account_ids=touched,
     )
+
+
+def request_rejected_log(*, tenant: Tenant, reason: str, body: bytes) -> None:
+    """Log a whole request refused after authentication (bad JSON, over a limit) in the error log."""
+    _error(tenant, reason, body[:PAYLOAD_KEPT]).save()
+
+
+def _error(tenant: Tenant, reason: str, payload: bytes, *, message_id: str = "", index: int | None = None):
+    return IngestionError(
+        tenant=tenant,
+        source=SOURCE,
+        message_id=_storable(message_id)[:191],
+        index=index,
+        reason=_storable(reason)[:500],
+        payload=_storable(payload.decode("utf-8", "replace")),
+    )
+
+
+def _storable(text: str) -> str:
+    """``text`` as PostgreSQL can hold it: a NUL character (a message's id may carry one) shown escaped."""
+    return text.replace("\x00", "\\u0000")
 
 
 def _usage_event(people: Identities, record: Record) -> NewEvent:

@@ -184,6 +184,19 @@ def test_bad_requests_say_what_is_wrong(ingest_key, body, status, code):
     assert response.json()["errors"][0]["code"] == code
 
 
+def test_a_refused_request_is_logged_for_the_tenant_s_admins(world_a, world_b, ingest_key):
+    post("/v1/batch", b'{"batch": [', ingest_key)
+    post("/v1/batch", {"batch": [{"type": "track"}] * 2501}, ingest_key)
+    post("/v1/batch", b'{"batch": [', "csp_wrongwrongwr_" + "x" * 43)  # no tenant to log it for
+    logged = IngestionError.objects.for_tenant(world_a.tenant).order_by("pk")
+    assert [e.reason.split(":")[0] for e in logged] == [
+        "Invalid batch",
+        "A batch may hold at most 2500 messages (2501 sent).",
+    ]
+    assert logged[0].payload == '{"batch": [' and logged[0].index is None
+    assert not IngestionError.objects.for_tenant(world_b.tenant).exists()
+
+
 def test_a_message_over_32_kb_is_rejected_by_name(ingest_key):
     big = {"type": "track", "userId": "u", "event": "Big", "messageId": "big", "properties": {"blob": "x" * 33_000}}
     body = post("/v1/batch", {"batch": [big, {"type": "track", "userId": "u", "event": "Small"}]}, ingest_key).json()

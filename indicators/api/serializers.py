@@ -123,7 +123,9 @@ class CommunicationProperties(PropertiesSerializer):
 class ContentProperties(PropertiesSerializer):
     content_id = serializers.CharField(max_length=191, help_text="The tenant's id for the piece of content.")
     title = serializers.CharField(max_length=500, required=False, allow_blank=True)
-    format = serializers.ChoiceField(choices=["webinar", "ebook", "event", "article", "video"], required=False)
+    format = serializers.ChoiceField(
+        choices=["webinar", "ebook", "event", "article", "video", "newsletter", "course"], required=False
+    )
 
 
 class CommercialProperties(PropertiesSerializer):
@@ -147,6 +149,9 @@ class RelationshipProperties(PropertiesSerializer):
 
 class LifecycleProperties(PropertiesSerializer):
     milestone = serializers.CharField(max_length=200, required=False, help_text="Required for onboarding_milestone.")
+    feature = serializers.CharField(
+        max_length=200, required=False, help_text="The feature (its key) through which the customer reached value."
+    )
 
 
 # --- events ----------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from collections import defaultdict
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from itertools import accumulate
 from types import SimpleNamespace
 
@@ -28,6 +29,7 @@ from indicators.models import Event, EventType, Feature, Product
 from indicators.services import demo_events_vocab as v
 
 DAY = timedelta(days=1)
+CENTS = Decimal("0.01")
 CONTENT_IDS = list(v.CONTENT)
 CONTENT_CUM = list(accumulate(v.CONTENT_WEIGHTS[kind] for kind, _, _ in v.CONTENT.values()))
 
@@ -136,6 +138,11 @@ def demo_customers(tenant: Tenant, external_ids, now: datetime) -> list[Customer
             a.onboarding_completed_on, a.contract_start_on, a.renewal_on, a.csm_owner_id, sponsor, tuple(people[a.pk]),
         ))  # fmt: skip
     return customers
+
+
+def _amount(value: float) -> str:
+    """An amount as the events API stores it: a decimal string with cents, exact in JSON."""
+    return str(Decimal(round(value)).quantize(CENTS))
 
 
 def demo_events_plan(customers: list[Customer], *, today: date, days: int = v.DAYS, currency="USD") -> list[NewEvent]:
@@ -315,14 +322,14 @@ class _Plan:
                     break
                 at = _at(anniversary, rng)
                 self.emit(f"{ext}/renewal/{year}", EventType.COMMERCIAL, "renewal", at, c.sponsor,
-                          amount=int(c.arr), **money)  # fmt: skip
+                          amount=_amount(c.arr), **money)  # fmt: skip
         if self.churn:
             at = _at(self.churn, rng)
-            self.emit(f"{ext}/churn", EventType.COMMERCIAL, "churn", at, c.sponsor, amount=int(c.arr), **money)
+            self.emit(f"{ext}/churn", EventType.COMMERCIAL, "churn", at, c.sponsor, amount=_amount(c.arr), **money)
         for name, chances, (low, high) in v.ONE_OFFS:
             if rng.random() < chances.get(self.trend, 0):
                 at = _at((self.churn or today) - rng.randint(low, high) * DAY, rng)
-                amount = int(round(c.arr * rng.uniform(*v.AMOUNT_SHARE[name]), -2))
+                amount = _amount(round(c.arr * rng.uniform(*v.AMOUNT_SHARE[name]), -2))
                 self.emit(f"{ext}/{name}", EventType.COMMERCIAL, name, at, c.sponsor, amount=amount, **money)
         champion = next((p for p in c.people if p.champion), None)
         if self.trend == "declining" and champion and rng.random() < v.CHAMPION_LEAVES:

@@ -4,6 +4,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, timedelta
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -14,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import Account, Tenant
 from accounts.services.demo_data import demo_tenant_seed
+from indicators.api.serializers import EVENT_SERIALIZERS
 from indicators.ingest.store import events_store
 from indicators.models import AccountDay, ContactDay, Event, EventType, Feature, Product
 from indicators.services.demo_events import account_trend, demo_customers, demo_events_plan, demo_events_seed
@@ -104,11 +106,24 @@ class TestASampleOfTheDemoAccounts:
                 case EventType.CONTENT:
                     assert p["content_id"] and p["title"] and p["format"]
                 case EventType.COMMERCIAL:
-                    assert p["amount"] >= 0 and p["currency"] == "USD"
+                    assert Decimal(p["amount"]) >= 0 and p["currency"] == "USD"
                 case EventType.LIFECYCLE:
                     assert p["milestone"]
         directions = set(events(sample, type=EventType.COMMUNICATION).values_list("properties__direction", flat=True))
         assert directions == {"proactive", "reactive"}
+
+    def test_every_non_usage_event_is_one_the_events_api_would_store_as_it_is(self, sample):
+        checked = Counter()
+        for event in events(sample).exclude(type=EventType.USAGE):
+            body = {"type": event.type, "name": event.name, "account": event.account_id,
+                    "occurred_at": event.occurred_at.isoformat(), "properties": event.properties}  # fmt: skip
+            if event.contact_id:
+                body["contact"] = event.contact_id
+            serializer = EVENT_SERIALIZERS[event.type](data=body, context={"tenant": sample.tenant})
+            assert serializer.is_valid(), (event.type, event.name, serializer.errors)
+            assert serializer.validated_data["properties"] == event.properties, (event.type, event.name)
+            checked[event.type] += 1
+        assert set(checked) == set(NAMES)
 
     def test_usage_names_the_catalogue_features_and_core_value_features_are_used(self, sample):
         products = Product.objects.for_tenant(sample.tenant)

@@ -2,8 +2,8 @@
 
 Nothing here asks the database for a full scan: counts are capped by the base paginator, the
 filters have fixed choices (no ``SELECT DISTINCT`` over events, no date hierarchy), the time
-filter and the default order follow the (tenant, occurred_at) index, and a search first tries
-the message id, which is unique per tenant.
+filter and the default order follow the (tenant, occurred_at) index, and a search matches exactly,
+along an index: the message id (unique per tenant), a contact, a feature, a non-usage event's name.
 """
 
 from datetime import timedelta
@@ -13,10 +13,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import format_html
 
-from accounts.admin.base import TenantScopedAdmin
+from accounts.admin.base import TenantScopedAdmin, restrict_to_request_tenant
 from accounts.admin.people import AdminOnlyMixin
+from accounts.models import Contact
 from indicators.admin.base import ReadOnlyAdminMixin, SourceFilter
-from indicators.models import Event, IngestionError
+from indicators.models import Event, EventType, Feature, IngestionError
 
 
 class OccurredWithinFilter(admin.SimpleListFilter):
@@ -39,7 +40,7 @@ class EventAdmin(ReadOnlyAdminMixin, TenantScopedAdmin):
     list_select_related = ("account", "contact")
     list_filter = ("type", SourceFilter, OccurredWithinFilter)
     search_fields = ("message_id", "name", "user_id")
-    search_help_text = "An exact message id, event name or user id."
+    search_help_text = "An exact message id, event name or user id (a contact's external id)."
     raw_id_fields = ("account", "contact")
     ordering = ("-occurred_at", "-id")
     fields = (
@@ -52,15 +53,24 @@ class EventAdmin(ReadOnlyAdminMixin, TenantScopedAdmin):
     )
 
     def get_search_results(self, request, queryset, search_term):
-        # Exact matches only: a contains-search on millions of rows would scan them all. The message
-        # id is tried alone first because (tenant, message_id) is indexed and an OR would defeat it.
+        # Exact matches only, each found along an index: a contains-search, or an OR the planner can't
+        # split into index scans, would read millions of rows. The message id (unique per tenant) is
+        # tried alone first; then what the term names: a contact, a feature, or else a non-usage event.
         term = search_term.strip()
         if not term:
             return queryset, False
         by_message_id = queryset.filter(message_id=term)
         if by_message_id.exists():
             return by_message_id, False
-        return queryset.filter(Q(name=term) | Q(user_id=term)), False
+        pending = Q(account=None, user_id=term)  # events still waiting for an account (partial index)
+        contacts = restrict_to_request_tenant(request, Contact.unscoped.filter(external_id=term))
+        contact_ids = list(contacts.values_list("pk", flat=True)[:100])
+        if contact_ids:
+            return queryset.filter(Q(contact_id__in=contact_ids) | pending), False
+        if restrict_to_request_tenant(request, Feature.unscoped.filter(key=term)).exists():
+            return queryset.filter(Q(name=term) | pending), False
+        # Not a feature: only non-usage events can carry the name, a small part of the table (partial index).
+        return queryset.filter(Q(name=term) & ~Q(type=EventType.USAGE) | pending), False
 
 
 @admin.register(IngestionError)

@@ -116,6 +116,26 @@ def test_event_filters_and_search_stay_inside_the_tenant(client, world_a, two_te
         assert {e.pk for e in response.context["cl"].result_list} == expected, query
 
 
+def test_searching_events_by_user_finds_the_contact_s_events_and_pending_ones(client, world_a, two_tenants):
+    ours, theirs = two_tenants["Ours"], two_tenants["Theirs"]
+    contact = ours["event"].contact
+    waiting = Event.objects.create(tenant=world_a.tenant, type="usage", name="Ours Feature Used", user_id="visitor-9",
+                                   occurred_at=timezone.now(), received_at=timezone.now(), message_id="w1")  # fmt: skip
+    ticket = record(world_a.tenant, ours["account"], "ticket_opened", type="support", properties={"ticket_id": "T1"})
+    admin = session_client(client, world_a.admin)
+    queries = {
+        contact.external_id: {ours["event"].pk},
+        "visitor-9": {waiting.pk},
+        "ticket_opened": {ticket.pk},
+        "Ours Feature Used": {ours["event"].pk, waiting.pk},
+        "no-such-thing": set(),
+        theirs["event"].contact.external_id: set(),  # another tenant's contact names nothing here
+    }
+    for term, expected in queries.items():
+        found = admin.get(EVENTS, {"q": term}).context["cl"].result_list
+        assert {e.pk for e in found} == expected, term
+
+
 def test_the_event_list_runs_a_bounded_number_of_queries(client, world_a, two_tenants):
     account = two_tenants["Ours"]["account"]
     for i in range(30):

@@ -30,8 +30,11 @@ class EventType(models.TextChoices):
 class Event(TenantOwned):
     """Something that happened at a customer.
 
-    Built to grow: every index leads with the tenant, rows are only ever inserted (and attributed
-    once), and ``occurred_at`` is the natural key for range partitioning by time.
+    Built to grow: every index a query reads leads with the tenant, rows are only ever inserted (and
+    attributed once), and ``occurred_at`` is the natural key for range partitioning by time. The
+    two exceptions are the foreign keys' own single-column indexes on ``account`` and ``contact``:
+    deleting an account or a contact looks its events up by that column alone (PostgreSQL's
+    constraint check, and Django's cascade), and without them each such delete would read the table.
     """
 
     tenant = tenant_without_own_index()  # (tenant, message_id) leads with it

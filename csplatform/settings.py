@@ -268,7 +268,7 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-dirty-accounts": {"task": "indicators.sweep_dirty_accounts", "schedule": 1.0},
     "sweep-marked-accounts": {"task": "indicators.sweep_marked_accounts", "schedule": RECOMPUTE_MARKED_SWEEP_SECONDS},
     "recompute-all-accounts": {"task": "indicators.recompute_all_accounts", "schedule": 6 * 3600.0},
-    "prune-applied-messages": {"task": "indicators.prune_applied_messages", "schedule": 24 * 3600.0},
+    "prune-ingestion-records": {"task": "indicators.prune_ingestion_records", "schedule": 24 * 3600.0},
     "sweep-overdue-followups": {"task": "followups.sweep_overdue_followups", "schedule": 300.0},
     "evaluate-alert-rules": {"task": "alerts.evaluate_all_rules", "schedule": 24 * 3600.0},
     "surveys-tick": {"task": "surveys.tick", "schedule": 60.0},

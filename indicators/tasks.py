@@ -62,8 +62,9 @@ def recompute_all_accounts(**kwargs) -> int:
     return len(work)
 
 
-@shared_task(name="indicators.prune_applied_messages", ignore_result=True)
-def prune_applied_messages(**kwargs) -> int:
-    from indicators.ingest.replays import applied_messages_prune
+@shared_task(name="indicators.prune_ingestion_records", ignore_result=True)
+def prune_ingestion_records(**kwargs) -> int:
+    """Daily: the ingestion-error log and applied message ids past their keeping time."""
+    from indicators.ingest.retention import ingestion_records_prune
 
-    return applied_messages_prune()
+    return ingestion_records_prune()

@@ -2,8 +2,8 @@
 
 Nothing here asks the database for a full scan: counts are capped by the base paginator, the
 filters have fixed choices (no ``SELECT DISTINCT`` over events, no date hierarchy), the time
-filter and the default order follow the (tenant, occurred_at) index, and a search matches exactly,
-along an index: the message id (unique per tenant), a contact, a feature, a non-usage event's name.
+filter and the default order follow the (tenant, occurred_at) index, and a search matches exactly
+what the term names: a message id (unique per tenant), a contact, a feature, a non-usage event.
 """
 
 from datetime import timedelta
@@ -53,9 +53,9 @@ class EventAdmin(ReadOnlyAdminMixin, TenantScopedAdmin):
     )
 
     def get_search_results(self, request, queryset, search_term):
-        # Exact matches only, each found along an index: a contains-search, or an OR the planner can't
-        # split into index scans, would read millions of rows. The message id (unique per tenant) is
-        # tried alone first; then what the term names: a contact, a feature, or else a non-usage event.
+        # Exact matches only: a contains-search would read millions of rows. The message id (unique per
+        # tenant) is tried alone first; then what the term names: a contact, a feature, or else a
+        # non-usage event (a partial index over that small share of the table).
         term = search_term.strip()
         if not term:
             return queryset, False
@@ -64,10 +64,13 @@ class EventAdmin(ReadOnlyAdminMixin, TenantScopedAdmin):
             return by_message_id, False
         pending = Q(account=None, user_id=term)  # events still waiting for an account (partial index)
         contacts = restrict_to_request_tenant(request, Contact.unscoped.filter(external_id=term))
-        contact_ids = list(contacts.values_list("pk", flat=True)[:100])
+        contact_ids = list(contacts.values_list("pk", flat=True)[:100])  # one per tenant; a superuser sees all
         if contact_ids:
             return queryset.filter(Q(contact_id__in=contact_ids) | pending), False
         if restrict_to_request_tenant(request, Feature.unscoped.filter(key=term)).exists():
+            # A feature's usage is found walking the time index newest first, which a page of a feature
+            # in use fills quickly (a feature registered but unused reads the tenant's events: no index
+            # by name, as one would be written on every event ingested).
             return queryset.filter(Q(name=term) | pending), False
         # Not a feature: only non-usage events can carry the name, a small part of the table (partial index).
         return queryset.filter(Q(name=term) & ~Q(type=EventType.USAGE) | pending), False

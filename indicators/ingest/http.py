@@ -94,7 +94,9 @@ def tracking_view(message_type: str | None):
                 records, rejected = ([result], []) if not hasattr(result, "reason") else ([], [result])
         except RequestRejected as exc:
             # The tenant is known: its admins see what their integration sent, as for a rejected message.
-            request_rejected_log(tenant=key.tenant, reason=exc.detail, body=body)
+            # Counted against the key's limit first, so a sender of bad requests cannot flood the log.
+            if ingest_rate_limit_wait(key, messages=1) is None:
+                request_rejected_log(tenant=key.tenant, reason=exc.detail, body=body)
             return error(exc.status, exc.code, exc.detail)
         wait = ingest_rate_limit_wait(key, messages=len(records) + len(rejected))
         if wait is not None:

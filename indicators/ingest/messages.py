@@ -46,6 +46,7 @@ class Record:
     context_group_id: str = ""
     contact_fields: dict[str, Any] = field(default_factory=dict)
     account_fields: dict[str, Any] = field(default_factory=dict)
+    generated_id: bool = False  # the sender set no messageId: ours can never be replayed
 
 
 @dataclass(frozen=True)
@@ -60,8 +61,8 @@ def _text(value) -> str:
     return "" if value is None else str(value)
 
 
-def _id(value, name: str) -> str:
-    """An id from a free-form place (``context``): text or a number, as text."""
+def _context_id(value, name: str) -> str:
+    """An id from ``context``, a free-form object: text or a number, as text."""
     if value is not None and (isinstance(value, bool) or not isinstance(value, str | int)):
         raise ValueError(f"{name} must be text or a number")
     return _text(value)
@@ -102,8 +103,6 @@ def validate(message: Message, *, received_at: datetime, batch_sent_at: datetime
         if len(value) > MAX_ID_LENGTH:
             raise ValueError(f"{name} is longer than {MAX_ID_LENGTH} characters")
     event = (message.event or "").strip()
-    if message.type == "identify" and not user_id:
-        raise ValueError("userId is required for identify (traits of anonymous users are not kept)")
     if message.type == "track" and not event:
         raise ValueError("event is required for track")
     if len(event) > MAX_NAME_LENGTH:
@@ -115,7 +114,7 @@ def validate(message: Message, *, received_at: datetime, batch_sent_at: datetime
     if message.type == "alias" and not (previous_id and user_id):
         raise ValueError("previousId and userId are required for alias")
     group = message.context.get("group")
-    context_group_id = _id(
+    context_group_id = _context_id(
         message.context.get("groupId") or (group.get("id") if isinstance(group, dict) else None), "context.groupId"
     )
     if len(group_id) > MAX_ID_LENGTH or len(context_group_id) > MAX_ID_LENGTH:
@@ -133,6 +132,7 @@ def validate(message: Message, *, received_at: datetime, batch_sent_at: datetime
     return Record(
         type=message.type,
         message_id=message.message_id or f"csp-{uuid.uuid4()}",
+        generated_id=not message.message_id,
         user_id=user_id,
         anonymous_id=anonymous_id,
         occurred_at=occurred_at,

@@ -144,21 +144,16 @@ def segment_ingest(
 
 def _ingest(tenant: Tenant, records: list[Record], rejected: list[Rejection], received_at: datetime) -> Receipt:
     with transaction.atomic():
-        once = {r.message_id: r.type for r in records if r.type in APPLIED_ONCE}
-        fresh = messages_claim(tenant=tenant, messages=once, received_at=received_at)
-        people = Identities(tenant, records)
+        applying = _not_replayed(tenant, records, received_at)
+        replayed = len(records) - len(applying)
+        people = Identities(tenant, applying)
         events: list[NewEvent] = []
         attribute: list[tuple[str, int, ContactRef]] = []
         aliases: list[Record] = []
-        replayed = 0
-        for record in records:
-            if record.type in APPLIED_ONCE:
-                if record.message_id not in fresh:  # applied before, or earlier in this batch
-                    replayed += 1
-                    continue
-                fresh.discard(record.message_id)
+        for record in applying:
             if record.type == "identify":
-                people.contact(record.user_id, record.contact_fields)
+                if record.user_id:  # an anonymous visitor's traits are not kept: there is no contact yet
+                    people.contact(record.user_id, record.contact_fields)
             elif record.type == "group":
                 account_id = people.account(record.group_id, record.account_fields)
                 if record.user_id:
@@ -166,6 +161,7 @@ def _ingest(tenant: Tenant, records: list[Record], rejected: list[Rejection], re
                         (record.user_id, account_id, people.contact(record.user_id, account_id=account_id))
                     )
             elif record.type == "alias":
+                _alias_contact(tenant, people, record)  # in order: a later identify of the new id finds it
                 aliases.append(record)
             else:
                 events.append(_usage_event(people, record))
@@ -174,18 +170,32 @@ def _ingest(tenant: Tenant, records: list[Record], rejected: list[Rejection], re
         for user_id, account_id, contact in attribute:
             touched |= events_attribute(tenant=tenant, user_id=user_id, account_id=account_id, contact_id=contact.pk)
         for record in aliases:  # last, so the batch's own events under the old id follow too
-            touched |= _alias(tenant, people, record)
+            touched |= _alias_events(tenant, people, record)
         if rejected:
             IngestionError.objects.for_tenant(tenant).bulk_create([
                 _error(tenant, r.reason, r.payload, message_id=r.message_id, index=r.index) for r in rejected
             ])  # fmt: skip
-    applied_non_events = len(records) - len(events) - replayed
+    applied_non_events = len(applying) - len(events)
     return Receipt(
         accepted=applied_non_events + len(stored.inserted),
         duplicates=stored.duplicates + replayed,
         rejected=rejected,
         touched_account_ids=touched,
     )
+
+
+def _not_replayed(tenant: Tenant, records: list[Record], received_at: datetime) -> list[Record]:
+    """``records`` without the identify, group and alias calls applied before (or earlier in the batch)."""
+    claimable = {r.message_id: r.type for r in records if r.type in APPLIED_ONCE and not r.generated_id}
+    fresh = messages_claim(tenant=tenant, messages=claimable, received_at=received_at)
+    applying = []
+    for record in records:
+        if record.type in APPLIED_ONCE and not record.generated_id:
+            if record.message_id not in fresh:
+                continue
+            fresh.discard(record.message_id)
+        applying.append(record)
+    return applying
 
 
 def request_rejected_log(*, tenant: Tenant, reason: str, body: bytes) -> None:
@@ -232,25 +242,28 @@ def _usage_event(people: Identities, record: Record) -> NewEvent:
     )
 
 
-def _alias(tenant: Tenant, people: Identities, record: Record) -> set[int]:
-    """previousId (an anonymousId or an earlier userId) becomes userId.
+def _alias_contact(tenant: Tenant, people: Identities, record: Record) -> None:
+    """previousId (an anonymousId or an earlier userId) becomes userId: a contact known by the old id
+    is renamed, unless the new id already has one."""
+    old = Contact.objects.for_tenant(tenant).filter(external_id=record.previous_id).first()
+    if old is None or record.user_id in people.contacts:
+        return
+    try:
+        with transaction.atomic():  # a concurrent request may create the new id first: then it stays theirs
+            old.external_id = record.user_id
+            old.save(update_fields=["external_id", "updated_at"])
+    except IntegrityError:
+        return
+    people.contact_renamed(record.user_id, old)
 
-    Its pending events follow, attributed at once when the user already has an account; a contact
-    known by the old id is renamed. Returns the accounts whose rollups changed.
-    """
+
+def _alias_events(tenant: Tenant, people: Identities, record: Record) -> set[int]:
+    """The old id's events still waiting for an account follow it, attributed at once when the user
+    has one. Returns the accounts whose rollups changed."""
     pending = Event.objects.for_tenant(tenant).filter(account=None)
     pending.filter(Q(user_id=record.previous_id) | Q(user_id="", anonymous_id=record.previous_id)).update(
         user_id=record.user_id
     )
-    old = Contact.objects.for_tenant(tenant).filter(external_id=record.previous_id).first()
-    if (
-        old is not None
-        and record.user_id not in people.contacts
-        and not Contact.objects.for_tenant(tenant).filter(external_id=record.user_id).exists()
-    ):
-        old.external_id = record.user_id
-        old.save(update_fields=["external_id", "updated_at"])
-        people.contact_renamed(record.user_id, old)
     contact = people.contacts.get(record.user_id)
     if contact is None or contact.account_id is None:
         return set()

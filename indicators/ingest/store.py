@@ -235,7 +235,9 @@ def events_attribute(*, tenant: Tenant, user_id: str, account_id: int, contact_i
     Returns the accounts whose rollups changed (that one, or none).
     """
     pending = Event.objects.for_tenant(tenant).filter(Q(user_id=user_id) & Q(account=None))
-    rows = list(pending.values_list("pk", "occurred_at", "type", "name"))
+    # Locked, in id order: a concurrent attribution of the same user waits, then finds these rows
+    # attributed (PostgreSQL re-checks the filter after the wait), so no event is counted twice.
+    rows = list(pending.select_for_update().order_by("pk").values_list("pk", "occurred_at", "type", "name"))
     if not rows:
         return set()
     Event.objects.for_tenant(tenant).filter(pk__in=[r[0] for r in rows]).update(

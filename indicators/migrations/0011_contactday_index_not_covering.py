@@ -22,12 +22,4 @@ class Migration(migrations.Migration):
 
     dependencies = [("indicators", "0010_score_results_lz4")]
 
-    operations = [
-        index_swap(
-            "ContactDay",
-            COVERING,
-            PLAIN,
-            old_sql="(tenant_id, account_id, day) INCLUDE (contact_id, usage_events)",
-            new_sql="(tenant_id, account_id, day)",
-        )
-    ]
+    operations = [index_swap("ContactDay", COVERING, PLAIN)]

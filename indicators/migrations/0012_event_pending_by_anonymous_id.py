@@ -18,12 +18,4 @@ class Migration(migrations.Migration):
 
     dependencies = [("indicators", "0011_contactday_index_not_covering")]
 
-    operations = [
-        index_swap(
-            "Event",
-            OLD,
-            NEW,
-            old_sql="(tenant_id, user_id) WHERE account_id IS NULL",
-            new_sql="(tenant_id, user_id, anonymous_id) WHERE account_id IS NULL",
-        )
-    ]
+    operations = [index_swap("Event", OLD, NEW)]

@@ -120,7 +120,7 @@ class AppliedMessage(TenantOwned):
 
     A replay of one (a client's retry) is then not applied again: an old ``group`` would move a user
     back to their previous account. Events need no such record, their own rows de-duplicate them.
-    Rows older than ``indicators.ingest.replays.REPLAY_WINDOW`` are pruned daily.
+    Rows older than ``indicators.ingest.replays.REPLAY_WINDOW`` are pruned daily (``ingest/retention.py``).
     """
 
     tenant = tenant_without_own_index()  # both indexes lead with it
@@ -134,7 +134,7 @@ class AppliedMessage(TenantOwned):
 
 
 class IngestionError(TenantOwned):
-    """A rejected message, kept so tenant admins can see what their integrations got wrong."""
+    """A rejected message, kept 30 days so tenant admins can see what their integrations got wrong."""
 
     received_at = models.DateTimeField(auto_now_add=True)
     source = models.CharField(max_length=40)

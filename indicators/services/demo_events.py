@@ -141,7 +141,7 @@ def demo_customers(tenant: Tenant, external_ids, now: datetime) -> list[Customer
 
 
 def _amount(value: float) -> str:
-    """An amount as the events API stores it: a decimal string with cents, exact in JSON."""
+    """A whole amount written as the events API stores amounts: a decimal string with two places ("1200.00")."""
     return str(Decimal(round(value)).quantize(CENTS))
 
 

@@ -23,8 +23,9 @@ def test_the_pending_events_index_is_replaced_and_put_back():
         found = indexes("indicators_event")
         assert found["event_tenant_unattributed"] == ["tenant_id", "user_id"] and "event_tenant_pending" not in found
     finally:
-        with connection.schema_editor(atomic=False) as editor:
-            run.code(apps, editor)
+        for _ in range(2):  # and again, as after a run that stopped before it was recorded
+            with connection.schema_editor(atomic=False) as editor:
+                run.code(apps, editor)
     found = indexes("indicators_event")
     assert found["event_tenant_pending"] == ["tenant_id", "user_id", "anonymous_id"]
     assert "event_tenant_unattributed" not in found and "event_tenant_pending_next" not in found

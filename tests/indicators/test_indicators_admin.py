@@ -122,6 +122,9 @@ def test_searching_events_by_user_finds_the_contact_s_events_and_pending_ones(cl
     waiting = Event.objects.create(tenant=world_a.tenant, type="usage", name="Ours Feature Used", user_id="visitor-9",
                                    occurred_at=timezone.now(), received_at=timezone.now(), message_id="w1")  # fmt: skip
     ticket = record(world_a.tenant, ours["account"], "ticket_opened", type="support", properties={"ticket_id": "T1"})
+    # Named as B's contact: found by name here, so a contact lookup that strayed into B would miss it.
+    theirs_id = theirs["event"].contact.external_id
+    named = record(world_a.tenant, ours["account"], theirs_id, type="support", properties={"ticket_id": "T2"})
     admin = session_client(client, world_a.admin)
     queries = {
         contact.external_id: {ours["event"].pk},
@@ -129,7 +132,7 @@ def test_searching_events_by_user_finds_the_contact_s_events_and_pending_ones(cl
         "ticket_opened": {ticket.pk},
         "Ours Feature Used": {ours["event"].pk, waiting.pk},
         "no-such-thing": set(),
-        theirs["event"].contact.external_id: set(),  # another tenant's contact names nothing here
+        theirs_id: {named.pk},
     }
     for term, expected in queries.items():
         found = admin.get(EVENTS, {"q": term}).context["cl"].result_list

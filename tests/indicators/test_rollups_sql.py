@@ -2,6 +2,7 @@
 
 import random
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -9,7 +10,7 @@ from django.db import close_old_connections, connection, transaction
 
 from indicators.ingest import rollups_portable, rollups_postgresql
 from indicators.ingest.rollups import EventFact, deltas_of
-from indicators.ingest.store import NewEvent, events_store
+from indicators.ingest.store import NewEvent, events_attribute, events_store
 from indicators.models import AccountDay, ContactDay, Event
 from tests.conftest import require_service
 from tests.factories import AccountFactory, ContactFactory, TenantFactory
@@ -219,3 +220,58 @@ def rollup_updates() -> dict[str, tuple[int, int]]:
         )
         found = {table: (updates, hot) for table, updates, hot in cursor.fetchall()}
     return {table: found.get(table, (0, 0)) for table in ("indicators_accountday", "indicators_contactday")}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_transactions_attributing_one_user_at_once_count_the_events_once():
+    """Both find the user's waiting events; the second waits on the first's row locks and, once it
+    commits, finds them attributed: nothing is added to the rollups twice."""
+    require_postgresql()
+    tenant = TenantFactory()
+    account = AccountFactory(tenant=tenant)
+    contact = ContactFactory(account=account, external_id="u")
+    with transaction.atomic():
+        waiting = NewEvent(message_id="w1", type="usage", name="Report", occurred_at=DAY, source="test", user_id="u")
+        events_store(tenant=tenant, events=[waiting])
+    first_done, results, failures = threading.Event(), {}, []
+
+    def attribute(name: str) -> None:
+        try:
+            with transaction.atomic():
+                results[name] = events_attribute(
+                    tenant=tenant, user_id="u", account_id=account.pk, contact_id=contact.pk
+                )
+                if name == "first":
+                    first_done.set()
+                    _await_a_lock_waiter()  # the second is blocked on this transaction's rows
+        except BaseException as exc:  # reported by the main thread
+            failures.append(exc)
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=attribute, args=("first",))
+    first.start()
+    assert first_done.wait(10)
+    second = threading.Thread(target=attribute, args=("second",))
+    second.start()
+    first.join()
+    second.join()
+    close_old_connections()
+    assert failures == []
+    assert (results["first"], results["second"]) == ({account.pk}, set())
+    assert AccountDay.objects.for_tenant(tenant).get().usage_events == 1
+
+
+def _await_a_lock_waiter(timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")  # else one snapshot for the whole transaction
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.02)
+    raise AssertionError("the second transaction never waited on a lock")

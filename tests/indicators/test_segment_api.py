@@ -197,6 +197,13 @@ def test_a_refused_request_is_logged_for_the_tenant_s_admins(world_a, world_b, i
     assert not IngestionError.objects.for_tenant(world_b.tenant).exists()
 
 
+def test_refused_requests_count_against_the_key_before_they_are_logged(world_a):
+    _, key = api_key_create(tenant=world_a.tenant, name="noisy", scopes=["ingest"], rate_limit_per_minute=2)
+    for _ in range(4):
+        assert post("/v1/batch", b'{"batch": [', key).status_code == 400
+    assert IngestionError.objects.for_tenant(world_a.tenant).count() == 2
+
+
 def test_a_message_over_32_kb_is_rejected_by_name(ingest_key):
     big = {"type": "track", "userId": "u", "event": "Big", "messageId": "big", "properties": {"blob": "x" * 33_000}}
     body = post("/v1/batch", {"batch": [big, {"type": "track", "userId": "u", "event": "Small"}]}, ingest_key).json()
@@ -277,6 +284,23 @@ def test_alias_in_the_same_batch_takes_the_batch_s_own_events_along(world_a, ing
     assert post("/v1/batch", batch, ingest_key).json()["accepted"] == 2
     event = Event.objects.for_tenant(world_a.tenant).get()
     assert (event.user_id, event.account.external_id) == ("real", "co")
+
+
+def test_alias_then_identify_in_one_batch_keeps_one_contact(world_a, ingest_key):
+    post("/v1/group", {"userId": "old-id", "groupId": "co"}, ingest_key)
+    batch = {"batch": [
+        {"type": "alias", "previousId": "old-id", "userId": "new-id"},
+        {"type": "identify", "userId": "new-id", "traits": {"title": "CFO"}},
+    ]}  # fmt: skip
+    assert post("/v1/batch", batch, ingest_key).json()["accepted"] == 2
+    contact = Contact.objects.for_tenant(world_a.tenant).get()
+    assert (contact.external_id, contact.title, contact.account.external_id) == ("new-id", "CFO", "co")
+
+
+def test_an_anonymous_identify_is_accepted_and_keeps_nothing(world_a, ingest_key):
+    response = post("/v1/identify", {"anonymousId": "visitor", "traits": {"email": "v@example.com"}}, ingest_key)
+    assert response.status_code == 200 and response.json()["accepted"] == 1
+    assert not Contact.objects.for_tenant(world_a.tenant).exists()
 
 
 def test_alias_leaves_other_visitors_and_tenants_alone(world_a, world_b, ingest_key):

@@ -64,9 +64,11 @@ def test_a_single_endpoint_body_may_leave_out_its_type():
     assert decode({"userId": "u", "event": "Use"}).reason.startswith("type is required")
 
 
-def test_identify_needs_a_user_id():
-    result = decode({"type": "identify", "anonymousId": "a", "traits": {"email": "a@example.com"}})
-    assert result.reason.startswith("userId is required for identify")
+def test_a_message_without_a_message_id_gets_one_marked_as_ours():
+    ours, theirs = decode({"type": "identify", "userId": "u"}), decode({"type": "identify", "userId": "u",
+                                                                         "messageId": "m"})  # fmt: skip
+    assert ours.message_id.startswith("csp-") and ours.generated_id
+    assert (theirs.message_id, theirs.generated_id) == ("m", False)
 
 
 def test_a_sender_set_timestamp_is_honoured_even_with_sent_at():

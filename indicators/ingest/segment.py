@@ -9,8 +9,8 @@ from functools import partial
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from accounts.models import Account, Contact, Tenant
-from indicators.ingest.lookups import identities_ids
+from accounts.models import Contact, Tenant
+from indicators.ingest.identities import ContactRef, Identities
 from indicators.ingest.messages import PAYLOAD_KEPT, Record, Rejection
 from indicators.ingest.replays import APPLIED_ONCE, messages_claim
 from indicators.ingest.retry import with_deadlock_retry
@@ -34,105 +34,6 @@ class Receipt:
             "duplicates": self.duplicates,
             "rejected": [{"index": r.index, "messageId": r.message_id, "reason": r.reason} for r in self.rejected],
         }
-
-
-@dataclass
-class ContactRef:
-    """What event attribution needs of a contact: its id and its account's."""
-
-    pk: int
-    account_id: int | None
-
-
-class Identities:
-    """The batch's accounts (by groupId) and contacts (by userId), loaded once, created as needed.
-
-    Most messages only need ids, so ids are all that is loaded; the few whose traits may change
-    a row (identify, group) load that row whole, in one query per model.
-    """
-
-    def __init__(self, tenant: Tenant, records: list[Record]):
-        self.tenant = tenant
-        group_ids = {r.group_id for r in records if r.group_id} | {
-            r.context_group_id for r in records if r.context_group_id
-        }
-        user_ids = {r.user_id for r in records if r.user_id}
-        accounts, contacts = identities_ids(
-            tenant=tenant, account_external_ids=group_ids, contact_external_ids=user_ids
-        )
-        self.accounts: dict[str, int] = accounts
-        self.contacts: dict[str, ContactRef] = {
-            external_id: ContactRef(pk, account_id) for external_id, pk, account_id in contacts
-        }
-        changing_accounts = {r.group_id for r in records if r.type == "group"} & set(self.accounts)
-        changing_contacts = {r.user_id for r in records if r.type in ("identify", "group")} & set(self.contacts)
-        self._account_rows: dict[str, Account] = {}
-        self._contact_rows: dict[str, Contact] = {}
-        if changing_accounts:
-            rows = Account.objects.for_tenant(tenant).filter(external_id__in=changing_accounts)
-            self._account_rows = {a.external_id: a for a in rows}
-        if changing_contacts:
-            rows = Contact.objects.for_tenant(tenant).filter(external_id__in=changing_contacts)
-            self._contact_rows = {c.external_id: c for c in rows}
-
-    def account(self, group_id: str, fields: dict | None = None) -> int:
-        """The account's id; created if new, its ``fields`` updated if they differ."""
-        pk = self.accounts.get(group_id)
-        if pk is None:
-            account = _create(Account, self.tenant, external_id=group_id, defaults={"name": group_id, **(fields or {})})
-            self.accounts[group_id] = account.pk
-            self._account_rows[group_id] = account
-            return account.pk
-        if fields:
-            account = self._account_rows.get(group_id) or self._load(Account, self._account_rows, group_id)
-            if any(getattr(account, k) != v for k, v in fields.items()):
-                for key, value in fields.items():
-                    setattr(account, key, value)
-                account.save()
-        return pk
-
-    def contact(
-        self, user_id: str, fields: dict | None = None, account_id: int | None = None, *, move: bool = True
-    ) -> ContactRef:
-        """The contact; created if new (linked to ``account_id``), else its ``fields`` and account updated.
-
-        With ``move=False`` an existing contact only gets ``account_id`` if it has no account yet.
-        """
-        ref = self.contacts.get(user_id)
-        if ref is None:
-            contact = _create(
-                Contact, self.tenant, external_id=user_id, defaults={"account_id": account_id, **(fields or {})}
-            )
-            self._contact_rows[user_id] = contact
-            ref = self.contacts[user_id] = ContactRef(contact.pk, contact.account_id)
-        changes = dict(fields or {})
-        if account_id is not None and ref.account_id != account_id and (move or ref.account_id is None):
-            changes["account_id"] = account_id
-        if changes:
-            contact = self._contact_rows.get(user_id) or self._load(Contact, self._contact_rows, user_id)
-            if any(getattr(contact, k) != v for k, v in changes.items()):
-                for key, value in changes.items():
-                    setattr(contact, key, value)
-                contact.save()
-                ref.account_id = contact.account_id
-        return ref
-
-    def contact_renamed(self, user_id: str, contact: Contact) -> None:
-        self._contact_rows[user_id] = contact
-        self.contacts[user_id] = ContactRef(contact.pk, contact.account_id)
-
-    def _load(self, model, rows: dict, external_id: str):
-        row = rows[external_id] = model.objects.for_tenant(self.tenant).get(external_id=external_id)
-        return row
-
-
-def _create(model, tenant, *, external_id, defaults):
-    """Create by external id; if a concurrent request created it first, use theirs."""
-    try:
-        with transaction.atomic():
-            return model.objects.create(tenant=tenant, external_id=external_id, **defaults)
-    except IntegrityError:
-        return model.objects.for_tenant(tenant).get(external_id=external_id)
 
 
 def segment_ingest(

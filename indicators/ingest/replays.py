@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.utils import timezone
-
 from accounts.models import Tenant
 from indicators.ingest.sql import insert_rows
 from indicators.models import AppliedMessage
@@ -33,12 +31,3 @@ def messages_claim(*, tenant: Tenant, messages: dict[str, str], received_at: dat
         for message_id, type_ in sorted(messages.items())  # one lock order for concurrent batches
     ]
     return set(insert_rows(AppliedMessage, rows, conflict=["tenant_id", "message_id"], returning="message_id"))
-
-
-def applied_messages_prune(*, now: datetime | None = None) -> int:
-    """Forget message ids older than the window, tenant by tenant (each delete uses its index)."""
-    cutoff = (now or timezone.now()) - REPLAY_WINDOW
-    deleted = 0
-    for tenant in Tenant.objects.only("pk"):
-        deleted += AppliedMessage.objects.for_tenant(tenant).filter(received_at__lt=cutoff).delete()[0]
-    return deleted

@@ -12,20 +12,29 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from accounts.models import Tenant
-from indicators.ingest.replays import applied_messages_prune
-from indicators.models import IngestionError
+from indicators.ingest.replays import REPLAY_WINDOW
+from indicators.models import AppliedMessage, IngestionError
 
 ERROR_LOG_KEPT = timedelta(days=30)
 
 
 def ingestion_errors_prune(*, now: datetime | None = None) -> int:
-    """Delete logged rejections older than ``ERROR_LOG_KEPT``, tenant by tenant (along each one's index)."""
-    cutoff = (now or timezone.now()) - ERROR_LOG_KEPT
-    deleted = 0
-    for tenant in Tenant.objects.only("pk"):
-        deleted += IngestionError.objects.for_tenant(tenant).filter(received_at__lt=cutoff).delete()[0]
-    return deleted
+    """Delete logged rejections older than ``ERROR_LOG_KEPT``."""
+    return _received_before(IngestionError, (now or timezone.now()) - ERROR_LOG_KEPT)
+
+
+def applied_messages_prune(*, now: datetime | None = None) -> int:
+    """Forget applied message ids older than the replay window."""
+    return _received_before(AppliedMessage, (now or timezone.now()) - REPLAY_WINDOW)
 
 
 def ingestion_records_prune(*, now: datetime | None = None) -> int:
     return ingestion_errors_prune(now=now) + applied_messages_prune(now=now)
+
+
+def _received_before(model, cutoff: datetime) -> int:
+    """Delete ``model``'s rows received before ``cutoff``, tenant by tenant (each delete uses its index)."""
+    deleted = 0
+    for tenant in Tenant.objects.only("pk"):
+        deleted += model.objects.for_tenant(tenant).filter(received_at__lt=cutoff).delete()[0]
+    return deleted

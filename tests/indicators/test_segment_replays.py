@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from accounts.models import Contact
 from accounts.services.api_keys import api_key_create
-from indicators.ingest.replays import REPLAY_WINDOW, applied_messages_prune
-from indicators.ingest.retention import ingestion_errors_prune
+from indicators.ingest.replays import REPLAY_WINDOW
+from indicators.ingest.retention import applied_messages_prune, ingestion_errors_prune
 from indicators.models import AppliedMessage, IngestionError
 from tests.indicators.test_segment_api import post
 

@@ -70,22 +70,24 @@ class Identities:
             return
         accounts: dict[str, dict] = {}
         for r in records:
-            group_id, fields = (r.group_id, r.account_fields) if r.type == "group" else (r.context_group_id, {})
+            group_id = _group_of(r)
             if group_id and group_id not in self.accounts and group_id not in accounts:
-                accounts[group_id] = {"name": group_id, **fields}
-        if not _created_together(Account, self.tenant, accounts, self._account_rows):
+                accounts[group_id] = {"name": group_id, **(r.account_fields if r.type == "group" else {})}
+        created = _created_together(Account, self.tenant, accounts)
+        if created is None:
             return
-        self.accounts.update({external_id: row.pk for external_id, row in self._account_rows.items()})
+        for row in created:
+            self.accounts[row.external_id], self._account_rows[row.external_id] = row.pk, row
         aliased = {r.user_id for r in records if r.type == "alias"}
         contacts: dict[str, dict] = {}
         for r in records:
             if not r.user_id or r.user_id in aliased or r.user_id in self.contacts or r.user_id in contacts:
                 continue
-            account_id = self.accounts.get(r.group_id if r.type == "group" else r.context_group_id)
-            contacts[r.user_id] = {"account_id": None if r.type == "identify" else account_id, **r.contact_fields}
-        if _created_together(Contact, self.tenant, contacts, self._contact_rows):
-            for external_id, row in self._contact_rows.items():
-                self.contacts.setdefault(external_id, ContactRef(row.pk, row.account_id))
+            account_id = None if r.type == "identify" else self.accounts.get(_group_of(r))
+            contacts[r.user_id] = {"account_id": account_id, **r.contact_fields}
+        for row in _created_together(Contact, self.tenant, contacts) or []:
+            self._contact_rows[row.external_id] = row
+            self.contacts[row.external_id] = ContactRef(row.pk, row.account_id)
 
     def account(self, group_id: str, fields: dict | None = None) -> int:
         """The account's id; created if new, its ``fields`` updated if they differ."""
@@ -147,17 +149,21 @@ def _create(model, tenant, *, external_id, defaults):
         return model.objects.for_tenant(tenant).get(external_id=external_id)
 
 
-def _created_together(model, tenant: Tenant, defaults: dict[str, dict], rows: dict) -> bool:
+def _group_of(record: Record) -> str:
+    """The company a message names: a group call's groupId, another message's context.groupId."""
+    return record.group_id if record.type == "group" else record.context_group_id
+
+
+def _created_together(model, tenant: Tenant, defaults: dict[str, dict]) -> list | None:
     """Insert ``defaults`` ({external id: field values}) in one statement, with their audit trail
-    as ``create`` records it; add the new rows to ``rows``. False if one already existed."""
+    as ``create`` records it; the new rows, or None if one already existed."""
     if not defaults:
-        return True
+        return []
     objects = [model(tenant=tenant, external_id=e, **fields) for e, fields in sorted(defaults.items())]
     try:
         with transaction.atomic():
             created = model.objects.for_tenant(tenant).bulk_create(objects)
     except IntegrityError:  # created meanwhile by a concurrent request
-        return False
+        return None
     model.history.bulk_history_create(created, custom_historical_attrs={"history_api_key": actor_api_key_prefix()})
-    rows.update({row.external_id: row for row in created})
-    return True
+    return created

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from indicators.engine import nps
 from surveys.models import SurveyResponse
 from surveys.services.responses import can_amend, link_response_record, response_amend
 from surveys.services.unsubscribe import contact_unsubscribe, is_unsubscribed
@@ -23,7 +24,7 @@ ERROR_STATUS = {"invalid": 404, "expired": 410}
 
 
 class AnswerForm(forms.Form):
-    score = forms.TypedChoiceField(choices=[(n, str(n)) for n in range(11)], coerce=int, widget=forms.RadioSelect)
+    score = forms.TypedChoiceField(choices=[(n, str(n)) for n in nps.SCALE], coerce=int, widget=forms.RadioSelect)
     comment = forms.CharField(required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
 
 
@@ -61,7 +62,7 @@ def respond(request, token: str):
             type(send).objects.for_tenant(tenant).filter(pk=send.pk, opened_at=None).update(opened_at=timezone.now())
         initial = {"score": answer.score, "comment": answer.comment} if answer else {}
         preset = request.GET.get("score", "")
-        if answer is None and preset.isdigit() and 0 <= int(preset) <= 10:
+        if answer is None and preset.isdigit() and nps.is_score(int(preset)):
             initial["score"] = int(preset)
         form = AnswerForm(initial=initial)
     context = {
@@ -71,7 +72,7 @@ def respond(request, token: str):
         "answer": answer,
         "amendable": amendable,
         "token": token,
-        "scores": range(11),
+        "scores": nps.SCALE,
         "selected": form["score"].value(),
     }
     return render(request, "surveys/public/respond.html", context, status=400 if form.errors else 200)

@@ -13,10 +13,10 @@ from datetime import date, datetime
 from alerts.models import Operator
 from indicators import engine
 from indicators.engine.formatting import MINUS, number, value_text
+from indicators.engine.nps import DETRACTOR_MAX, SCALE_MAX
 
 COMPARE = {Operator.LT: operator.lt, Operator.LTE: operator.le, Operator.GT: operator.gt, Operator.GTE: operator.ge}
 WORDS = {Operator.LT: "below", Operator.LTE: "at or below", Operator.GT: "above", Operator.GTE: "at or above"}
-DETRACTOR_MAX = 6  # NPS: 0-6 detractor, 7-8 passive, 9-10 promoter
 COMMENT_CHARS = 140
 
 
@@ -91,6 +91,6 @@ def detractor_answer(*, days: int, answer: SurveyAnswer | None) -> Reason | None
         comment = comment[: COMMENT_CHARS - 1].rstrip() + "…"
     said = f': "{comment}"' if comment else ""
     return Reason(
-        f"Detractor answer{who}: {number(answer.score)}/10 on {answer.occurred_at.date().isoformat()}{said}",
+        f"Detractor answer{who}: {number(answer.score)}/{SCALE_MAX} on {answer.occurred_at.date().isoformat()}{said}",
         {"score": answer.score, "answered_at": answer.occurred_at.isoformat(), "response_id": answer.response_id},
     )

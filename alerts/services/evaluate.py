@@ -19,6 +19,7 @@ from accounts.models import Account, Tenant
 from alerts.models import AlertRule, RuleKind
 from alerts.services import conditions
 from alerts.services.alerts import Firing, alerts_fire
+from indicators.engine.nps import DETRACTOR_MAX
 from indicators.models import Event, EventType, HealthScore, HealthScoreHistory
 
 NPS_EVENT = (EventType.SURVEY, "nps_response")
@@ -174,7 +175,7 @@ def _latest_detractor_answers(tenant: Tenant, ids: list[int], as_of: datetime,
         if account_id in latest or not isinstance(properties, dict):
             continue
         score = properties.get("score")
-        if isinstance(score, bool) or not isinstance(score, int | float) or score > conditions.DETRACTOR_MAX:
+        if isinstance(score, bool) or not isinstance(score, int | float) or score > DETRACTOR_MAX:
             continue
         response_id = properties.get("response_id")
         latest[account_id] = conditions.SurveyAnswer(

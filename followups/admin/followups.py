@@ -19,6 +19,7 @@ from followups.services.closing import followup_close
 from followups.services.opening import WORKING_ROLES
 from followups.services.themes import response_themes_set
 from followups.services.working import activity_log, followup_assign, followup_transition, transition_error
+from surveys.models import Category
 
 OVERDUE_STYLE = "color:#ba2121;font-weight:bold"
 
@@ -235,10 +236,10 @@ class FollowUpAdmin(TenantScopedAdmin):
         if obj.status != Status.CLOSED:
             return "Not closed yet."
         parts = [("Closed", f"{timezone.localtime(obj.closed_at):%Y-%m-%d %H:%M} by {obj.closed_by or 'integration'}")]
-        if obj.category == "promoter":
+        if obj.category == Category.PROMOTER:
             asks = ", ".join(f"{a.get_kind_display()}: {a.get_result_display()}" for a in obj.asks.all())
             parts += [("Asks", asks or "-"), ("Why a promoter", obj.reason_promoter)]
-        elif obj.category == "passive":
+        elif obj.category == Category.PASSIVE:
             parts.append(("What would make them a promoter", obj.what_would_make_promoter))
         else:
             parts += [

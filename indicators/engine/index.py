@@ -13,6 +13,7 @@ from typing import Any
 
 from indicators.engine.gut import gut_points
 from indicators.engine.inputs import SURVEY_DAYS, AccountFacts, AccountInputs, ContactFacts, SurveyKind, TenantFacts
+from indicators.engine.nps import is_detractor
 
 # (type, name) pairs that count as a high-value engagement.
 HIGH_VALUE = frozenset(
@@ -25,7 +26,6 @@ HIGH_VALUE = frozenset(
 # Non-usage event types by which a contact counts as engaged (leaving is not engaging).
 ENGAGING_TYPES = frozenset({"communication", "content", "support", "survey"})
 HIGH_SEVERITIES = frozenset({"high", "urgent"})
-DETRACTOR_MAX = 6  # NPS: 0-6 detractor, 7-8 passive, 9-10 promoter
 NEVER = 1 << 30  # an offset further back than any window
 
 
@@ -184,7 +184,7 @@ class AccountIndex:
                 continue
             if offset >= SURVEY_DAYS:
                 continue
-            if score <= DETRACTOR_MAX:
+            if is_detractor(score):  # post-sale answers too: the same 0-10 scale
                 self.detractor_offsets.append(offset)
             if kind == SurveyKind.NPS:
                 key = answer.contact_id if answer.contact_id is not None else ("anonymous", n)

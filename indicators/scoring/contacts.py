@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from accounts.models import Account, Contact, Tenant
 from indicators import engine
+from indicators.engine.nps import is_score
 from indicators.models import Event, EventType
 from indicators.scoring.load import inputs_load
 
@@ -24,7 +25,6 @@ logger = logging.getLogger(__name__)
 LEFT = "left"  # shown in place of an adoption stage: the person is no longer at the customer
 NPS_RESPONSE = "nps_response"
 DEPARTURES = ("contact_left", "champion_left")
-SURVEY_MAX = 10
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -73,7 +73,7 @@ def survey_score(properties: object) -> int | None:
         raw = int(raw.strip())
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
-    return raw if isinstance(raw, int) and 0 <= raw <= SURVEY_MAX else None
+    return raw if is_score(raw) else None
 
 
 def _role(contact: Contact, is_sponsor: bool) -> str | None:

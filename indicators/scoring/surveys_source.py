@@ -9,6 +9,7 @@ from django.db.models import Q
 
 from accounts.models import Tenant
 from indicators import engine
+from indicators.engine.nps import is_score
 from indicators.models import Event, EventType
 
 KINDS = {kind.value for kind in engine.SurveyKind}
@@ -31,7 +32,7 @@ def survey_answers_load(*, tenant: Tenant, account_ids: list[int], since: dateti
     for n, (account_id, contact_id, at, properties) in enumerate(rows):
         properties = properties if isinstance(properties, dict) else {}
         score, kind = properties.get("score"), properties.get("kind", engine.SurveyKind.NPS)
-        if isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= 10 or kind not in KINDS:
+        if not is_score(score) or kind not in KINDS:
             continue
         key = ("response", properties["response_id"]) if properties.get("response_id") is not None else ("event", n)
         answers[account_id][key] = engine.SurveyAnswer(contact_id=contact_id, score=score, kind=kind, answered_at=at)

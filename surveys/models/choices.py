@@ -2,11 +2,13 @@
 
 from django.db import models
 
+from indicators.engine import nps
+
 
 class Category(models.TextChoices):
-    PROMOTER = "promoter", "Promoter"
-    PASSIVE = "passive", "Passive"
-    DETRACTOR = "detractor", "Detractor"
+    PROMOTER = nps.PROMOTER, "Promoter"
+    PASSIVE = nps.PASSIVE, "Passive"
+    DETRACTOR = nps.DETRACTOR, "Detractor"
 
 
 class Channel(models.TextChoices):

@@ -6,6 +6,7 @@ from django.db import models
 
 from accounts.audit import audit_trail
 from accounts.tenancy import TenantOwned
+from indicators.engine.nps import SCALE_MAX, SCALE_MIN, category_for
 from surveys.models.choices import Category, Channel
 
 
@@ -19,7 +20,7 @@ class SurveyResponse(TenantOwned):
     )
     contact = models.ForeignKey("accounts.Contact", on_delete=models.CASCADE, related_name="+")
     account = models.ForeignKey("accounts.Account", on_delete=models.CASCADE, related_name="+")
-    score = models.PositiveSmallIntegerField(validators=[MinValueValidator(0), MaxValueValidator(10)])
+    score = models.PositiveSmallIntegerField(validators=[MinValueValidator(SCALE_MIN), MaxValueValidator(SCALE_MAX)])
     category = models.CharField(max_length=10, choices=Category.choices, editable=False)
     comment = models.TextField(blank=True)
     responded_at = models.DateTimeField()
@@ -51,8 +52,6 @@ class SurveyResponse(TenantOwned):
         return f"{self.score} from {self.contact}"
 
     def save(self, *args, **kwargs):
-        from surveys.nps import category_for
-
         self.category = category_for(self.score)
         super().save(*args, **kwargs)
 

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.utils.dateparse import parse_date, parse_datetime
 
 from accounts.models import Contact, Tenant
+from indicators.engine import nps
 from surveys.models import Channel, Survey
 from surveys.services.contacts import ContactNotFound, contact_resolve
 from surveys.services.responses import response_record
@@ -84,10 +85,10 @@ def _row(tenant: Tenant, line: int, raw: dict, now: datetime) -> RowResult:
     except ContactNotFound as error:
         row.errors.append(f"contact: {error}")
     score = (raw.get("score") or "").strip()
-    if score.isdigit() and 0 <= int(score) <= 10:
+    if score.isdigit() and nps.is_score(int(score)):
         row.score = int(score)
     else:
-        row.errors.append(f"score: {score!r} is not a whole number from 0 to 10")
+        row.errors.append(f"score: {score!r} is not a whole number from {nps.SCALE_MIN} to {nps.SCALE_MAX}")
     row.comment = (raw.get("comment") or "").strip()
     row.responded_at = _moment(raw.get("responded_at") or "", tenant)
     if row.responded_at is None:

@@ -1,7 +1,7 @@
 """NPS reports over the tenant's responses: a summary, a trend, a comparison of two periods.
 
-Queries count categories in the database; the arithmetic is surveys.nps, so every figure comes
-with its response count and margin of error.
+Queries count categories in the database; the arithmetic is ``surveys.nps_margins`` (over the score
+of ``indicators.engine.nps``), so every figure comes with its response count and margin of error.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth, TruncWeek
 
 from accounts.models import Tenant
-from surveys import nps
+from surveys import nps_margins
 from surveys.models import Category, SurveyResponse
 
 INTERVALS = {"week": TruncWeek, "month": TruncMonth}
@@ -60,15 +60,15 @@ COUNTS = {
 }
 
 
-def nps_summary(*, tenant: Tenant, scope: Scope) -> nps.NpsSummary:
+def nps_summary(*, tenant: Tenant, scope: Scope) -> nps_margins.NpsSummary:
     counts = responses_in_scope(tenant=tenant, scope=scope).aggregate(**COUNTS)
-    return nps.summary_from_counts(**counts)
+    return nps_margins.summary_from_counts(**counts)
 
 
 @dataclass(frozen=True)
 class TrendPoint:
     period_start: date
-    summary: nps.NpsSummary
+    summary: nps_margins.NpsSummary
 
     def as_dict(self) -> dict:
         return {"period_start": self.period_start.isoformat(), **self.summary.as_dict()}
@@ -87,7 +87,7 @@ def nps_trend(*, tenant: Tenant, scope: Scope, interval: str = "month") -> list[
     return [
         TrendPoint(
             period_start=row["period"].date() if isinstance(row["period"], datetime) else row["period"],
-            summary=nps.summary_from_counts(
+            summary=nps_margins.summary_from_counts(
                 promoters=row["promoters"], passives=row["passives"], detractors=row["detractors"]
             ),
         )
@@ -95,5 +95,5 @@ def nps_trend(*, tenant: Tenant, scope: Scope, interval: str = "month") -> list[
     ]
 
 
-def nps_compare(*, tenant: Tenant, before: Scope, after: Scope) -> nps.Comparison:
-    return nps.compare(nps_summary(tenant=tenant, scope=before), nps_summary(tenant=tenant, scope=after))
+def nps_compare(*, tenant: Tenant, before: Scope, after: Scope) -> nps_margins.Comparison:
+    return nps_margins.compare(nps_summary(tenant=tenant, scope=before), nps_summary(tenant=tenant, scope=after))

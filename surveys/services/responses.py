@@ -10,8 +10,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Contact, Tenant
+from indicators.engine.nps import category_for
 from surveys.models import Channel, Survey, SurveyResponse, SurveySend
-from surveys.nps import category_for
 from surveys.services.events import response_event_record
 from surveys.signals import response_recorded
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Tenant
+from indicators.engine import nps
 from surveys.models import Channel, SendStatus, SurveySend, SurveyUnsubscribe
 from surveys.tokens import token_for
 
@@ -29,7 +30,7 @@ def invitation_message(send: SurveySend) -> mail.EmailMultiAlternatives:
         "survey": send.survey,
         "contact": send.contact,
         "link": link,
-        "score_links": [(n, f"{link}?score={n}") for n in range(11)],
+        "score_links": [(n, f"{link}?score={n}") for n in nps.SCALE],
         "unsubscribe_link": link + "unsubscribe/",
     }
     message = mail.EmailMultiAlternatives(

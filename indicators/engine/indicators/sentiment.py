@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from indicators.engine.declaration import NO_DATA, Category, Direction, Indicator, Kind, Value
-from indicators.engine.index import DETRACTOR_MAX, AccountIndex, ContactView
+from indicators.engine.index import AccountIndex, ContactView
+from indicators.engine.nps import is_detractor, is_promoter, net_promoter_score
 
-PROMOTER_MIN = 9
 RENEWAL_NEAR_DAYS = 90  # "close to renewal": renewal within this many days...
 FEEDBACK_RECENT_DAYS = 90  # ...and negative feedback within this many days before as_of
 
@@ -14,9 +14,9 @@ def _nps(scores) -> Value:
     scores = list(scores)
     if not scores:
         return NO_DATA
-    promoters = sum(1 for s in scores if s >= PROMOTER_MIN)
-    detractors = sum(1 for s in scores if s <= DETRACTOR_MAX)
-    return 100.0 * (promoters - detractors) / len(scores)
+    promoters = sum(1 for s in scores if is_promoter(s))
+    detractors = sum(1 for s in scores if is_detractor(s))
+    return net_promoter_score(promoters=promoters, detractors=detractors, responses=len(scores))
 
 
 def nps(ix: AccountIndex) -> Value:

@@ -1,6 +1,7 @@
-"""NPS arithmetic, pure: categories, the score, its margin of error, trends and period comparisons.
+"""NPS read honestly: a summary with its count, split and margin of error, and period comparisons.
 
-No Django import: every report in the product is built from these functions over plain scores.
+The scale, the categories and the score itself are ``indicators.engine.nps``; this module adds the
+statistics every report in the product shows beside the score.
 """
 
 from __future__ import annotations
@@ -9,23 +10,10 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-PROMOTER = "promoter"
-PASSIVE = "passive"
-DETRACTOR = "detractor"
+from indicators.engine.nps import DETRACTOR, PASSIVE, PROMOTER, category_for, net_promoter_score
 
 # 95% two-sided normal quantile.
 Z_95 = 1.959963984540054
-
-
-def category_for(score: int) -> str:
-    """Promoter 9-10, passive 7-8, detractor 0-6."""
-    if isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= 10:
-        raise ValueError(f"An NPS score is a whole number from 0 to 10, got {score!r}.")
-    if score >= 9:
-        return PROMOTER
-    if score >= 7:
-        return PASSIVE
-    return DETRACTOR
 
 
 @dataclass(frozen=True)
@@ -39,9 +27,7 @@ class NpsSummary:
 
     @property
     def nps(self) -> float | None:
-        if not self.responses:
-            return None
-        return 100.0 * (self.promoters - self.detractors) / self.responses
+        return net_promoter_score(promoters=self.promoters, detractors=self.detractors, responses=self.responses)
 
     @property
     def standard_error(self) -> float | None:

@@ -13,7 +13,7 @@ from accounts.models import Account, LifecycleStage, Membership
 from accounts.roles import Role, role_at_least
 from indicators.charts import line_chart_svg
 from indicators.models import HealthScore
-from surveys.eligibility import local_date
+from surveys.eligibility_rules import local_date
 from surveys.models import Survey
 from surveys.services.reports import Scope, nps_compare, nps_summary, nps_trend
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from django.db.models import QuerySet
 
 from accounts.models import Account, Contact, Tenant
-from surveys.eligibility import local_date
+from surveys.eligibility_rules import local_date
 from surveys.models import ContactRole, Survey
 
 ROLE_FLAGS = {

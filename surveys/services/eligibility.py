@@ -10,7 +10,7 @@ from django.db.models import Max, Min
 from django.utils import timezone
 
 from accounts.models import Contact, Tenant
-from surveys.eligibility import EMAIL, ContactFacts, Eligibility, Policy, eligibility
+from surveys.eligibility_rules import EMAIL, ContactFacts, Eligibility, Policy, eligibility
 from surveys.models import SendStatus, Survey, SurveyResponse, SurveySend, SurveyUnsubscribe
 from surveys.services.audience import audience_mismatch
 

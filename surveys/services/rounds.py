@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Tenant
-from surveys.eligibility import EMAIL, eligibility
+from surveys.eligibility_rules import EMAIL, eligibility
 from surveys.models import Channel, ScheduleKind, SendStatus, Survey, SurveyRound, SurveySend, SurveyStatus
 from surveys.services.audience import audience_contacts
 from surveys.services.eligibility import contacts_facts, policy_for

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from surveys.eligibility import ContactFacts, Policy, eligibility
+from surveys.eligibility_rules import ContactFacts, Policy, eligibility
 
 POLICY = Policy(interval_days=90, max_per_account=3, account_window_days=30, time_zone="UTC")
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)

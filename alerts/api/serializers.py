@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from accounts.api.serializers_base import TenantModelSerializer
@@ -42,13 +41,11 @@ class AlertRuleSerializer(TenantModelSerializer):
 
     def validate(self, attrs):
         # The model knows which settings each kind needs; it also clears those the kind ignores.
+        # Its ValidationError is reported by DRF like the serializer's own, field by field.
         rule = copy.copy(self.instance) if self.instance is not None else AlertRule(tenant=self.context["tenant"])
         for name, value in attrs.items():
             setattr(rule, name, value)
-        try:
-            rule.clean()
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.message_dict) from None
+        rule.clean()
         return {**attrs, **{name: getattr(rule, name) for name in SETTING_FIELDS}}
 
 

@@ -1,8 +1,6 @@
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from accounts.api.principal import principal_of
@@ -62,9 +60,6 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantScope
         data = serializer.validated_data
         changes = {"assignee": data["assignee"]} if "assignee" in data else {}
         by = request.user if principal_of(request).api_key is None else None
-        try:
-            alert_update(tenant=self.tenant, alert=alert, status=data.get("status"),
-                         note=data.get("closing_note", ""), by=by, **changes)  # fmt: skip
-        except DjangoValidationError as exc:
-            raise ValidationError(exc.message_dict) from None
+        alert_update(tenant=self.tenant, alert=alert, status=data.get("status"),
+                     note=data.get("closing_note", ""), by=by, **changes)  # fmt: skip
         return Response(AlertSerializer(alert, context=self.get_serializer_context()).data)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -22,13 +21,6 @@ from followups.models import (
     ThemeKeywordRule,
 )
 from followups.services.closing import Ask, Outcome
-
-
-def as_drf_error(exc: DjangoValidationError) -> serializers.ValidationError:
-    """A service's ValidationError as the API's 400, naming the fields."""
-    if hasattr(exc, "error_dict"):
-        return serializers.ValidationError({k: [m for e in v for m in e.messages] for k, v in exc.error_dict.items()})
-    return serializers.ValidationError({"non_field_errors": exc.messages})
 
 
 class UniqueNameMixin:
@@ -116,14 +108,11 @@ class FollowUpSerializer(TenantModelSerializer):
         from followups.services.working import followup_assign, followup_transition
 
         tenant = self.context["tenant"]
-        try:
-            with transaction.atomic():  # both changes, or neither
-                if "assignee" in validated_data:
-                    followup_assign(tenant=tenant, followup=instance, assignee=validated_data["assignee"])
-                if "status" in validated_data:
-                    followup_transition(tenant=tenant, followup=instance, status=validated_data["status"])
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from None
+        with transaction.atomic():  # both changes, or neither (a refused status undoes the assignment)
+            if "assignee" in validated_data:
+                followup_assign(tenant=tenant, followup=instance, assignee=validated_data["assignee"])
+            if "status" in validated_data:
+                followup_transition(tenant=tenant, followup=instance, status=validated_data["status"])
         return instance
 
 

@@ -1,6 +1,5 @@
 """/api/v1/follow-ups/ (with activities, close and themes), and the tenant's themes, rules, departments and causes."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError
 from django.utils.dateparse import parse_datetime
 from django_filters.rest_framework import DjangoFilterBackend
@@ -27,7 +26,6 @@ from followups.api.serializers import (
     ThemeChoiceSerializer,
     ThemeKeywordRuleSerializer,
     ThemeSerializer,
-    as_drf_error,
     themes_by_response,
 )
 from followups.models import Department, FollowUp, RootCause, Theme, ThemeKeywordRule
@@ -91,13 +89,10 @@ class FollowUpViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.U
         serializer = ActivitySerializer(data=request.data, context=context)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            activity = activity_log(
-                tenant=self.tenant, followup=followup, kind=data["kind"], note=data.get("note", ""),
-                by=self.member, at=data.get("at"),
-            )  # fmt: skip
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from None
+        activity = activity_log(
+            tenant=self.tenant, followup=followup, kind=data["kind"], note=data.get("note", ""),
+            by=self.member, at=data.get("at"),
+        )  # fmt: skip
         return Response(ActivitySerializer(activity, context=context).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -113,12 +108,7 @@ class FollowUpViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.U
         followup = self.get_object()
         serializer = CloseSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
-        try:
-            followup = followup_close(
-                tenant=self.tenant, followup=followup, outcome=serializer.outcome(), by=self.member
-            )
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from None
+        followup = followup_close(tenant=self.tenant, followup=followup, outcome=serializer.outcome(), by=self.member)
         return self._answer(followup)
 
     @extend_schema(
@@ -144,10 +134,7 @@ class FollowUpViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.U
         followup = self.get_object()
         serializer = ThemeChoiceSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
-        try:
-            change(tenant=self.tenant, response=followup.response, theme=serializer.validated_data["theme"], **kwargs)
-        except DjangoValidationError as exc:
-            raise as_drf_error(exc) from None
+        change(tenant=self.tenant, response=followup.response, theme=serializer.validated_data["theme"], **kwargs)
         tags = themes_by_response(self.tenant, [followup]).get(followup.response_id, [])
         return Response(FollowUpThemeSerializer(tags, many=True).data)
 

@@ -8,13 +8,11 @@ a new one replaces the previous one.
 from __future__ import annotations
 
 import django_filters as filters
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers
 from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.fields import get_error_detail
 from rest_framework.pagination import CursorPagination
 
 from accounts.api.filters import tenant_rows
@@ -48,14 +46,10 @@ class GutReadSerializer(TenantModelSerializer):
         principal = principal_of(self.context["request"])
         if not gut_read_may_set(membership=principal.membership, account=validated_data["account"]):
             raise PermissionDenied("Only an admin or the account's CSM may set its gut read.")
-        try:
-            return gut_read_set(
-                tenant=self.context["tenant"], set_by=principal.membership.user, note=validated_data.get("note", ""),
-                account=validated_data["account"], level=validated_data["level"],
-                expires_at=validated_data["expires_at"],
-            )  # fmt: skip
-        except DjangoValidationError as exc:
-            raise ValidationError(get_error_detail(exc)) from None
+        return gut_read_set(
+            tenant=self.context["tenant"], set_by=principal.membership.user, note=validated_data.get("note", ""),
+            account=validated_data["account"], level=validated_data["level"], expires_at=validated_data["expires_at"],
+        )  # fmt: skip
 
 
 class GutReadFilter(filters.FilterSet):

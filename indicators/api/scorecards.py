@@ -5,12 +5,10 @@ Viewers and read keys read; admins and write keys change. ``versions`` lists the
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.fields import get_error_detail
 from rest_framework.response import Response
 
 from accounts.api.principal import principal_of
@@ -21,10 +19,6 @@ from accounts.roles import Role
 from indicators.models import RuleKind, Scorecard, ScorecardVersion
 from indicators.scoring.definition import account_indicator_choices
 from indicators.services.scorecards import scorecard_delete, scorecard_save
-
-
-def _as_api_error(exc: DjangoValidationError) -> ValidationError:
-    return ValidationError(get_error_detail(exc))
 
 
 class StrictFieldsMixin:
@@ -102,14 +96,9 @@ class ScorecardSerializer(TenantModelSerializer):
         scorecard = self.instance or Scorecard()
         for name, value in self.validated_data.items():
             setattr(scorecard, name, value)
-        try:
-            saved = scorecard_save(
-                tenant=self.context["tenant"], scorecard=scorecard, measures=measures, changed_by=fields["changed_by"]
-            )
-        except DjangoValidationError as exc:
-            if self.instance is not None:
-                self.instance.refresh_from_db()
-            raise _as_api_error(exc) from None
+        saved = scorecard_save(
+            tenant=self.context["tenant"], scorecard=scorecard, measures=measures, changed_by=fields["changed_by"]
+        )
         self.instance = saved.scorecard
         return saved
 
@@ -166,10 +155,7 @@ class ScorecardViewSet(TenantCrudViewSet):
         serializer.save_with_service(changed_by=self._changed_by())
 
     def perform_destroy(self, instance):
-        try:
-            scorecard_delete(tenant=self.tenant, scorecard=instance)
-        except DjangoValidationError as exc:
-            raise _as_api_error(exc) from None
+        scorecard_delete(tenant=self.tenant, scorecard=instance)
 
     @extend_schema(summary="A scorecard's versions", responses=ScorecardVersionSerializer(many=True))
     @action(detail=True, methods=["get"])

@@ -126,3 +126,25 @@ def test_method_not_allowed_has_the_error_shape(key_client_a, world_a):
     contact = ContactFactory(account=AccountFactory(tenant=world_a.tenant))
     response = key_client_a.post(f"/api/v1/contacts/{contact.pk}/", {}, format="json")
     assert response.status_code == 405 and errors_of(response) == {(None, "method_not_allowed")}
+
+
+def handled(exc):
+    from accounts.api.errors import exception_handler
+
+    response = exception_handler(exc, {"view": None, "request": None})
+    return response.status_code, [(e["attr"], e["code"], e["detail"]) for e in response.data["errors"]]
+
+
+def test_a_services_validation_error_is_a_400_naming_each_field_with_its_code():
+    from django.core.exceptions import ValidationError
+
+    exc = ValidationError({"status": ValidationError("Closed.", code="closed"), "note": "Required."})
+    assert handled(exc) == (400, [("status", "closed", "Closed."), ("note", "invalid", "Required.")])
+
+
+def test_a_validation_error_of_no_field_is_a_non_field_error_as_drf_reports_it():
+    from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+    assert handled(ValidationError("Too late.", code="late")) == (400, [("non_field_errors", "late", "Too late.")])
+    model_clean = ValidationError({NON_FIELD_ERRORS: ["Overlaps."]})
+    assert handled(model_clean) == (400, [("non_field_errors", "invalid", "Overlaps.")])

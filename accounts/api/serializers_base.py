@@ -1,17 +1,31 @@
+from collections.abc import Mapping
+
 from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail
 
 from accounts.api.fields import TenantRelatedField
 from accounts.tenancy import UnscopedQueryError
 
 
 class RejectUnknownFieldsMixin:
-    """Unknown fields are a 400 naming each of them, so a typo is never silently dropped."""
+    """Unknown fields are a 400 naming each of them, so a typo is never silently dropped.
+
+    Nested serializers reject their own unknown keys (reported under the parent's field). A
+    subclass may word the message (``unknown_field_message``) or refuse more keys (``refused_fields``).
+    """
+
+    unknown_field_message = "Unknown field."
+
+    def refused_fields(self, data: Mapping) -> dict[str, list[ErrorDetail]]:
+        """Each key of ``data`` that this serializer refuses, with its error."""
+        unknown = sorted(set(data) - set(self.fields))
+        return {name: [ErrorDetail(self.unknown_field_message, code="unknown_field")] for name in unknown}
 
     def to_internal_value(self, data):
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError({name: ["Unknown field."] for name in unknown}, code="unknown_field")
+        if isinstance(data, Mapping):
+            refused = self.refused_fields(data)
+            if refused:
+                raise serializers.ValidationError(refused)
         return super().to_internal_value(data)
 
 

@@ -12,7 +12,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from accounts.api.principal import principal_of
-from accounts.api.serializers_base import TenantModelSerializer
+from accounts.api.serializers_base import RejectUnknownFieldsMixin, TenantModelSerializer
 from accounts.api.viewsets import TenantCrudViewSet
 from accounts.models.customers import LifecycleStage
 from accounts.roles import Role
@@ -21,18 +21,7 @@ from indicators.scoring.definition import account_indicator_choices
 from indicators.services.scorecards import scorecard_delete, scorecard_save
 
 
-class StrictFieldsMixin:
-    """Unknown keys are a 400 naming them, as on every resource of this API."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise ValidationError({name: ["Unknown field."] for name in unknown}, code="unknown_field")
-        return super().to_internal_value(data)
-
-
-class BandSerializer(StrictFieldsMixin, serializers.Serializer):
+class BandSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     lower = serializers.FloatField(allow_null=True, help_text="null: no lower bound.")
     upper = serializers.FloatField(allow_null=True, help_text="null: no upper bound.")
     lower_inclusive = serializers.BooleanField(help_text="Whether a value equal to `lower` is in the band.")
@@ -40,7 +29,7 @@ class BandSerializer(StrictFieldsMixin, serializers.Serializer):
     points = serializers.FloatField(min_value=0, max_value=100)
 
 
-class MeasureSerializer(StrictFieldsMixin, serializers.Serializer):
+class MeasureSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     indicator = serializers.ChoiceField(choices=account_indicator_choices(), help_text="An account-level indicator.")
     weight = serializers.FloatField(help_text="Relative weight, above 0.")
     rule = serializers.ChoiceField(choices=RuleKind.choices)

@@ -21,7 +21,7 @@ from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.fields import empty
 
 from accounts.api.fields import TenantRelatedField
-from accounts.api.serializers_base import TenantModelSerializer
+from accounts.api.serializers_base import RejectUnknownFieldsMixin, TenantModelSerializer
 from accounts.models import Account, Contact, Membership
 from indicators.models import Event, EventType, Feature, Product
 from indicators.services.catalogue import feature_merge_target
@@ -81,23 +81,10 @@ def preload(*, tenant, items: Iterable) -> dict:
 # --- properties of each event type -----------------------------------------------------------------
 
 
-class StrictSerializer(serializers.Serializer):
-    """Unknown keys are rejected by name, so a typo is a 400 rather than silently lost."""
-
-    unknown_message = "Unknown field."
-
-    def to_internal_value(self, data):
-        if isinstance(data, Mapping):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise ValidationError({name: _error(self.unknown_message, "unknown_field") for name in unknown})
-        return super().to_internal_value(data)
-
-
-class PropertiesSerializer(StrictSerializer):
+class PropertiesSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     """A type's properties object."""
 
-    unknown_message = "Unknown property."
+    unknown_field_message = "Unknown property."
 
 
 class SupportProperties(PropertiesSerializer):
@@ -200,19 +187,14 @@ class EventFieldsSerializer(TenantModelSerializer):
         extra_kwargs = {"account": {"help_text": "The account's id (or give account_external_id)."}}
         validators = []  # (tenant, message_id) is de-duplication, not an error
 
+    def refused_fields(self, data):
+        # Read-only fields are refused too: an event's source and user id are not the caller's to set.
+        read_only = [n for n in data if n in self.fields and self.fields[n].read_only]
+        refused = {**super().refused_fields(data), **{n: _error("Read-only field.", "read_only") for n in read_only}}
+        return dict(sorted(refused.items()))
+
     def to_internal_value(self, data):
         if isinstance(data, Mapping):
-            # Read-only fields are refused too: an event's source and user id are not the caller's to set.
-            refused = sorted(n for n in set(data) if n not in self.fields or self.fields[n].read_only)
-            if refused:
-                raise ValidationError(
-                    {
-                        n: _error("Read-only field.", "read_only")
-                        if n in self.fields
-                        else _error("Unknown field.", "unknown_field")
-                        for n in refused
-                    }
-                )
             data = {"properties": {}, **data}  # so a type's required properties are reported when absent
         return super().to_internal_value(data)
 
@@ -474,7 +456,7 @@ class FeatureSerializer(TenantModelSerializer):
         return attrs
 
 
-class FeatureMergeSerializer(StrictSerializer):
+class FeatureMergeSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     into = PreloadedRelatedField(
         model=Feature, help_text="The feature whose usage this one's counts as. If it is merged, its target is used."
     )

@@ -7,6 +7,8 @@ like a response on Friday evening. N=0 means by the end of the same business day
 weekend moment). A later moment never gets an earlier deadline.
 """
 
+# pure: no Django import (tests/test_pure_modules.py)
+
 from __future__ import annotations
 
 from collections.abc import Collection

@@ -1,5 +1,7 @@
 """Keyword rules, pure: does a comment contain a phrase as whole words, in any case?"""
 
+# pure: no Django import (tests/test_pure_modules.py)
+
 from __future__ import annotations
 
 import re

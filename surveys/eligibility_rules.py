@@ -6,6 +6,8 @@ Days are counted as calendar days in the tenant's time zone: a contact surveyed 
 within the last ``window_days`` local days, today included.
 """
 
+# pure: no Django import (tests/test_pure_modules.py)
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

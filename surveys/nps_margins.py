@@ -4,6 +4,8 @@ The scale, the categories and the score itself are ``indicators.engine.nps``; th
 statistics every report in the product shows beside the score.
 """
 
+# pure: no Django import (tests/test_pure_modules.py)
+
 from __future__ import annotations
 
 import math

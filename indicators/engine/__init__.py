@@ -16,6 +16,9 @@ The flow, for one account at a time ``as_of``::
 ``NO_DATA``; in results that becomes None, and the score renormalises over the measures with data.
 """
 
+# pure: no Django import (tests/test_pure_modules.py)
+# (in a package's __init__, the marker covers every module of the package)
+
 from indicators.engine.catalogue import ACCOUNT_INDICATORS, CATALOGUE, CONTACT_INDICATORS, indicator
 from indicators.engine.contacts import (
     AdoptionStage,

@@ -14,6 +14,8 @@ A definition::
                               "points": 100}, ...]}]}
 """
 
+# pure: no Django import (tests/test_pure_modules.py)
+
 from __future__ import annotations
 
 import math

@@ -1,5 +1,7 @@
 """Engine results <-> the JSON kept on score rows, so any two stored moments can be explained."""
 
+# pure: no Django import (tests/test_pure_modules.py)
+
 from __future__ import annotations
 
 from indicators import engine

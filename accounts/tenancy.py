@@ -10,11 +10,14 @@ model's default manager for exactly that reason.
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
+
+if TYPE_CHECKING:
+    from accounts.models import Tenant
 
 
 class UnscopedQueryError(RuntimeError):
@@ -102,17 +105,49 @@ class TenantOwned(models.Model):
         default_manager_name = "unscoped"
         base_manager_name = "unscoped"
 
+    def csm_may_change(self, membership) -> bool:
+        """Whether a CSM (``membership``) may change this row: the one rule admin and API both ask.
+
+        Admins change anything and viewers nothing; models whose rows a CSM owns or works say so.
+        """
+        return False
+
     def clean(self):
         """Every relation to another tenant-owned row stays inside this row's tenant."""
         super().clean()
-        errors = {}
-        for field in self._meta.concrete_fields:
-            if not field.is_relation or field.name == "tenant" or not is_tenant_owned(field.related_model):
-                continue
-            if getattr(self, field.attname) is not None and getattr(self, field.name).tenant_id != self.tenant_id:
-                errors[field.name] = "Belongs to another tenant."
-        if errors:
-            raise ValidationError(errors)
+        related = {
+            field.name: getattr(self, field.name)
+            for field in self._meta.concrete_fields
+            if field.is_relation
+            and field.name != "tenant"
+            and is_tenant_owned(field.related_model)
+            and getattr(self, field.attname) is not None  # an empty relation loads nothing
+        }
+        same_tenant(self.tenant_id, **related)
+
+
+OTHER_TENANT = "Belongs to another tenant."
+
+
+def other_tenant_errors(tenant: Tenant | int | None, /, **rows: TenantOwned | None) -> dict[str, ValidationError]:
+    """An error on the name of each row (None skipped) of another tenant than ``tenant`` (a Tenant or its id)."""
+    tenant_id = getattr(tenant, "pk", tenant)
+    return {
+        name: ValidationError(OTHER_TENANT, code="other_tenant")
+        for name, row in rows.items()
+        if row is not None and row.tenant_id != tenant_id
+    }
+
+
+def same_tenant(tenant: Tenant | int | None, /, **rows: TenantOwned | None) -> None:
+    """Raise ValidationError naming every row (None skipped) that belongs to another tenant than ``tenant``.
+
+    Services check the rows they are handed with it, so a row of another tenant is always the same
+    error: ``same_tenant(tenant, followup=followup, by=by)``.
+    """
+    errors = other_tenant_errors(tenant, **rows)
+    if errors:
+        raise ValidationError(errors)
 
 
 M = TypeVar("M", bound=models.Model)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.models import Account, Membership, Tenant
+from accounts.tenancy import same_tenant
 from alerts.models import Alert, AlertRule, AlertStatus, Priority
 
 REFIRE_FIELDS = ["title", "message", "priority", "detail", "due_at", "last_fired_at", "fire_count", "updated_at"]
@@ -51,9 +52,7 @@ def alert_raise(
     """
     if priority not in Priority.values:
         raise ValueError(f"Unknown priority {priority!r}; one of {', '.join(Priority.values)}.")
-    for name, row in (("account", account), ("rule", rule), ("assignee", assignee)):
-        if row is not None and row.tenant_id != tenant.pk:
-            raise ValueError(f"The {name} belongs to another tenant.")
+    same_tenant(tenant, account=account, rule=rule, assignee=assignee)
     firing = Firing(
         account_id=account.pk, key=key, title=title, message=message, priority=priority, due_at=due_at,
         detail=detail or {}, rule_id=rule.pk if rule else None,
@@ -95,14 +94,12 @@ def alert_update(*, tenant: Tenant, alert: Alert, status: str | None = None, ass
 
     Raises ValidationError naming the field for a refused change.
     """
-    if alert.tenant_id != tenant.pk:
-        raise ValidationError({"alert": "Belongs to another tenant."})
+    same_tenant(tenant, alert=alert)
     if alert.status == AlertStatus.CLOSED:
         raise ValidationError({"status": "This alert is closed; if its condition returns, a new alert opens."})
     fields = ["updated_at"]
     if assignee is not _UNSET:
-        if assignee is not None and assignee.tenant_id != tenant.pk:
-            raise ValidationError({"assignee": "Belongs to another tenant."})
+        same_tenant(tenant, assignee=assignee)
         alert.assignee = assignee
         fields.append("assignee")
     if status is not None and status != alert.status:

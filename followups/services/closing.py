@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Contact, Membership, Tenant
+from accounts.tenancy import other_tenant_errors, same_tenant
 from alerts.services import alert_close
 from followups.models import ADVOCATE_ASKS, AskKind, AskResult, FollowUp, FollowUpAsk, RootCause, Status
 from surveys.models import Category
@@ -37,9 +38,9 @@ class Outcome:
     resolved: bool | None = None
 
 
-def outcome_errors(*, tenant: Tenant, category: str, outcome: Outcome) -> dict[str, str]:
-    """Field -> message for what ``outcome`` lacks (or gets wrong) for a follow-up of ``category``."""
-    errors: dict[str, str] = {}
+def outcome_errors(*, tenant: Tenant, category: str, outcome: Outcome) -> dict[str, str | ValidationError]:
+    """Field -> message (or error, when it has a code) for what ``outcome`` lacks or gets wrong for ``category``."""
+    errors: dict[str, str | ValidationError] = {}
     if category == Category.PROMOTER:
         if not outcome.asks:
             errors["asks"] = "Record at least one ask (reference, case study, review...) and the answer."
@@ -58,8 +59,8 @@ def outcome_errors(*, tenant: Tenant, category: str, outcome: Outcome) -> dict[s
         cause = outcome.root_cause
         if cause is None:
             errors["root_cause"] = "Choose the root cause."
-        elif cause.tenant_id != tenant.pk:
-            errors["root_cause"] = "Belongs to another tenant."
+        elif other_tenant := other_tenant_errors(tenant, root_cause=cause):
+            errors.update(other_tenant)
         elif not cause.is_active:
             errors["root_cause"] = "This root cause is no longer in use."
         if outcome.product_mismatch is None:
@@ -75,10 +76,7 @@ def followup_close(*, tenant: Tenant, followup: FollowUp, outcome: Outcome, by: 
     A promoter who accepts a reference or advocacy ask becomes an advocate. The follow-up's overdue
     alert, if any, closes with it.
     """
-    if followup.tenant_id != tenant.pk:
-        raise ValidationError({"followup": "Belongs to another tenant."})
-    if by is not None and by.tenant_id != tenant.pk:
-        raise ValidationError({"by": "Belongs to another tenant."})
+    same_tenant(tenant, followup=followup, by=by)
     with transaction.atomic():
         followup = FollowUp.objects.for_tenant(tenant).select_for_update().get(pk=followup.pk)
         if followup.status == Status.CLOSED:

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Tenant
 from accounts.roles import Role
+from accounts.tenancy import same_tenant
 from followups.business_days import business_deadline
 from followups.models import FollowUp
 from surveys.models import SurveyResponse
@@ -39,8 +40,7 @@ def followup_open_for_response(*, tenant: Tenant, response: SurveyResponse, now:
     The deadline counts from when the follow-up could start: the response's time, or now for a response
     recorded late (an import). An amended response moves an open follow-up to its new category.
     """
-    if response.tenant_id != tenant.pk:
-        raise ValueError("The response belongs to another tenant.")
+    same_tenant(tenant, response=response)
     now = now or timezone.now()
     existing = FollowUp.objects.for_tenant(tenant).filter(response=response).first()
     if existing is not None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Membership, Tenant
+from accounts.tenancy import same_tenant
 from followups.keywords import KeywordRule, matching_rules
 from followups.models import ResponseTheme, TaggedBy, Theme, ThemeKeywordRule
 from surveys.models import SurveyResponse
@@ -24,8 +24,7 @@ def themes_apply_rules(
     *, tenant: Tenant, response: SurveyResponse, rules: list[KeywordRule] | None = None
 ) -> list[ResponseTheme]:
     """Tag ``response`` with the theme of every active rule its comment matches. Existing tags stay; idempotent."""
-    if response.tenant_id != tenant.pk:
-        raise ValueError("The response belongs to another tenant.")
+    same_tenant(tenant, response=response)
     if not (response.comment or "").strip():
         return []
     rules = active_keyword_rules(tenant=tenant) if rules is None else rules
@@ -86,12 +85,10 @@ def response_themes_set(
     *, tenant: Tenant, response: SurveyResponse, themes: Iterable[Theme], by: Membership | None = None
 ) -> list[ResponseTheme]:
     """Make ``themes`` the response's themes: new ones are tagged by ``by``, missing ones untagged."""
-    if response.tenant_id != tenant.pk:
-        raise ValidationError({"response": "Belongs to another tenant."})
+    same_tenant(tenant, response=response)
     wanted = {}
     for theme in themes:
-        if theme.tenant_id != tenant.pk:
-            raise ValidationError({"themes": "Belongs to another tenant."})
+        same_tenant(tenant, themes=theme)
         wanted[theme.pk] = theme
     with transaction.atomic():
         current = ResponseTheme.objects.for_tenant(tenant).filter(response=response)
@@ -106,8 +103,7 @@ def response_themes_set(
 
 def theme_tag(*, tenant: Tenant, response: SurveyResponse, theme: Theme, by: Membership | None = None) -> ResponseTheme:
     """Tag ``response`` with ``theme`` by hand; an existing tag (by a rule or a person) stays as it is."""
-    if response.tenant_id != tenant.pk or theme.tenant_id != tenant.pk:
-        raise ValidationError({"theme": "Belongs to another tenant."})
+    same_tenant(tenant, response=response, theme=theme)
     existing = ResponseTheme.objects.for_tenant(tenant).filter(response=response, theme=theme).first()
     if existing is not None:
         return existing
@@ -117,8 +113,7 @@ def theme_tag(*, tenant: Tenant, response: SurveyResponse, theme: Theme, by: Mem
 
 def theme_untag(*, tenant: Tenant, response: SurveyResponse, theme: Theme) -> bool:
     """Remove the tag; False when the response did not carry it."""
-    if response.tenant_id != tenant.pk or theme.tenant_id != tenant.pk:
-        raise ValidationError({"theme": "Belongs to another tenant."})
+    same_tenant(tenant, response=response, theme=theme)
     tags = ResponseTheme.objects.for_tenant(tenant).filter(response=response, theme=theme)
     removed = False
     for tag in tags:  # one at most; deleted row by row so the audit trail records it

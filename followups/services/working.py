@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Membership, Tenant
+from accounts.tenancy import same_tenant
 from followups.models import Activity, FollowUp, Status
 from followups.services.opening import WORKING_ROLES
 
@@ -21,19 +22,11 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 
 
-def _own(tenant: Tenant, followup: FollowUp) -> None:
-    if followup.tenant_id != tenant.pk:
-        raise ValidationError({"followup": "Belongs to another tenant."})
-
-
 def followup_assign(*, tenant: Tenant, followup: FollowUp, assignee: Membership | None) -> FollowUp:
     """Give the follow-up to a member who may work it (a CSM or an admin of the tenant), or to nobody."""
-    _own(tenant, followup)
-    if assignee is not None:
-        if assignee.tenant_id != tenant.pk:
-            raise ValidationError({"assignee": "Belongs to another tenant."})
-        if assignee.role not in WORKING_ROLES:
-            raise ValidationError({"assignee": "Only a CSM or an admin can be assigned follow-ups."})
+    same_tenant(tenant, followup=followup, assignee=assignee)
+    if assignee is not None and assignee.role not in WORKING_ROLES:
+        raise ValidationError({"assignee": "Only a CSM or an admin can be assigned follow-ups."})
     if followup.assignee_id != (assignee.pk if assignee else None):
         followup.assignee = assignee
         followup.save(update_fields=["assignee", "updated_at"])
@@ -58,7 +51,7 @@ def followup_transition(*, tenant: Tenant, followup: FollowUp, status: str) -> F
 
     Raises ValidationError on ``status`` for a move that is not allowed, closing included.
     """
-    _own(tenant, followup)
+    same_tenant(tenant, followup=followup)
     if status == followup.status:
         return followup
     problem = transition_error(followup.status, status)
@@ -84,9 +77,7 @@ def activity_log(
     at: datetime | None = None,
 ) -> Activity:
     """Record a call, email, meeting or note. The first one starts the work: a new follow-up moves to in progress."""
-    _own(tenant, followup)
-    if by is not None and by.tenant_id != tenant.pk:
-        raise ValidationError({"by": "Belongs to another tenant."})
+    same_tenant(tenant, followup=followup, by=by)
     at = at or timezone.now()
     with transaction.atomic():
         followup = FollowUp.objects.for_tenant(tenant).select_for_update().get(pk=followup.pk)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from accounts.models import Tenant
+from accounts.tenancy import same_tenant
 from indicators.models import Feature
 
 
@@ -23,8 +24,7 @@ def feature_merge(*, tenant: Tenant, feature: Feature, into: Feature) -> Feature
     Merges never chain, because the ingest path resolves one hop: a target that is itself merged
     resolves to its own target, and features already merged into ``feature`` follow it.
     """
-    if feature.tenant_id != tenant.pk or into.tenant_id != tenant.pk:
-        raise Feature.DoesNotExist("Both features must belong to the tenant.")
+    same_tenant(tenant, feature=feature, into=into)
     target = feature_merge_target(into=into)
     if target.pk == feature.pk:
         raise MergeRefused("A feature cannot be merged into itself.")

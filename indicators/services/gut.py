@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import Account, Membership, Tenant, User
 from accounts.roles import Role
+from accounts.tenancy import same_tenant
 from csplatform.tasks import enqueue_on_commit
 from indicators.ingest.lookups import accounts_mark_for_recompute
 from indicators.models import GutLevelChoice, GutRead
@@ -42,8 +43,7 @@ def gut_read_set(
     *, tenant: Tenant, account: Account, level: str, expires_at: datetime, note: str = "", set_by: User | None
 ) -> GutRead:
     """A new read for ``account``: it replaces the previous one and counts until ``expires_at``."""
-    if account.tenant_id != tenant.pk:
-        raise ValidationError({"account": "Unknown account."})
+    same_tenant(tenant, account=account)
     now = timezone.now()
     gut_read_validate(level=level, expires_at=expires_at, now=now)
     read = GutRead.objects.create(

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from accounts.models import Tenant, User
+from accounts.tenancy import same_tenant
 from csplatform.tasks import enqueue_on_commit
 from indicators import engine
 from indicators.models import Scorecard, ScorecardMeasure, ScorecardVersion
@@ -70,8 +71,8 @@ def scorecard_save(
     if scorecard.pk is None:
         scorecard.tenant = tenant
         scorecard.key = scorecard.key or _unique_key(tenant, scorecard.name)
-    elif scorecard.tenant_id != tenant.pk:
-        raise ValidationError("Not this tenant's scorecard.")
+    else:
+        same_tenant(tenant, scorecard=scorecard)
     if measures is not None:
         rows = [
             ScorecardMeasure(tenant=tenant, position=n, **{f: m[f] for f in MEASURE_FIELDS if f in m})
@@ -139,8 +140,7 @@ def _enqueue_rescore(*, tenant: Tenant, scorecard: Scorecard) -> None:
 @transaction.atomic
 def scorecard_delete(*, tenant: Tenant, scorecard: Scorecard) -> int:
     """Delete a scorecard that is not the default; its accounts are rescored with what applies next."""
-    if scorecard.tenant_id != tenant.pk:
-        raise ValidationError("Not this tenant's scorecard.")
+    same_tenant(tenant, scorecard=scorecard)
     if scorecard.is_default:
         raise ValidationError({"is_default": "The default scorecard cannot be deleted: make another one the default."})
     targets = scorecard_rescore_targets(tenant=tenant, scorecard=scorecard)

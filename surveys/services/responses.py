@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Contact, Tenant
+from accounts.tenancy import same_tenant
 from indicators.engine.nps import category_for
 from surveys.models import Channel, Survey, SurveyResponse, SurveySend
 from surveys.services.events import response_event_record
@@ -38,9 +39,7 @@ def response_record(
 ) -> Recorded:
     """Store a response once per (tenant, dedup_key); its event, the send's answer mark and the signal go with it."""
     category_for(score)  # raises ValueError for anything but 0..10
-    for related in (contact, survey, send):
-        if related is not None and related.tenant_id != tenant.pk:
-            raise ValidationError("A response only refers to rows of its own tenant.")
+    same_tenant(tenant, contact=contact, survey=survey, send=send)
     if contact.account_id is None:
         raise ValidationError({"contact": "The contact is not linked to an account."})
     existing = SurveyResponse.objects.for_tenant(tenant).filter(dedup_key=dedup_key).first()
@@ -90,8 +89,7 @@ def response_amend(
     """Change an answer within the amend window: a new event, and the signal with created=False."""
     now = now or timezone.now()
     category_for(score)
-    if response.tenant_id != tenant.pk:
-        raise ValidationError("A response only refers to rows of its own tenant.")
+    same_tenant(tenant, response=response)
     if not can_amend(tenant=tenant, response=response, now=now):
         raise ValidationError("This answer can no longer be changed.")
     with transaction.atomic():

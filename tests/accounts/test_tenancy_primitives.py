@@ -2,7 +2,7 @@ import pytest
 from django.http import Http404
 
 from accounts.models import Account, Contact
-from accounts.tenancy import UnscopedQueryError, get_for_tenant_or_404
+from accounts.tenancy import UnscopedQueryError, get_for_tenant_or_404, same_tenant
 from tests.factories import AccountFactory
 
 
@@ -81,3 +81,17 @@ def test_model_validation_refuses_relations_that_cross_tenants(world_a, world_b)
     with pytest.raises(ValidationError) as error:
         account.full_clean()
     assert error.value.message_dict["csm_owner"] == ["Belongs to another tenant."]
+
+
+def test_same_tenant_names_every_row_of_another_tenant_and_skips_none(world_a, world_b):
+    from django.core.exceptions import ValidationError
+
+    ours, theirs = AccountFactory(tenant=world_a.tenant), AccountFactory(tenant=world_b.tenant)
+    same_tenant(world_a.tenant, account=ours, assignee=None)
+    with pytest.raises(ValidationError) as error:
+        same_tenant(world_a.tenant, account=ours, other=theirs, assignee=world_b.csm)
+    assert error.value.message_dict == {
+        "other": ["Belongs to another tenant."],
+        "assignee": ["Belongs to another tenant."],
+    }
+    assert {e.code for errors in error.value.error_dict.values() for e in errors} == {"other_tenant"}

@@ -91,10 +91,12 @@ def test_the_database_refuses_closing_without_a_note(world_a):
 
 def test_raise_refuses_another_tenants_account_or_assignee(world_a, world_b):
     account_b = AccountFactory(tenant=world_b.tenant)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValidationError) as refused:
         raise_for(world_a.tenant, account_b)
-    with pytest.raises(ValueError):
+    assert refused.value.message_dict == {"account": ["Belongs to another tenant."]}
+    with pytest.raises(ValidationError) as refused:
         raise_for(world_a.tenant, AccountFactory(tenant=world_a.tenant), assignee=world_b.csm)
+    assert refused.value.message_dict == {"assignee": ["Belongs to another tenant."]}
     assert not Alert.unscoped.exists()
 
 

@@ -87,8 +87,9 @@ def test_amended_answer_moves_an_open_follow_up_to_its_new_category(owned_a, wor
 
 
 def test_response_of_another_tenant_is_refused(owned_a, world_b):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValidationError) as error:
         followup_open_for_response(tenant=world_b.tenant, response=respond(owned_a, 3))
+    assert set(error.value.message_dict) == {"response"}
 
 
 # --- working -------------------------------------------------------------------------------------

@@ -9,6 +9,6 @@ class AccountsConfig(AppConfig):
         from django.db.backends.signals import connection_created
 
         from accounts import lookups, signals  # noqa: F401
-        from csplatform.timestamps import utc_timestamps_fast
+        from accounts.pg_timestamps import utc_timestamps_fast
 
         connection_created.connect(utc_timestamps_fast, dispatch_uid="csplatform.utc_timestamps_fast")

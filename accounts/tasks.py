@@ -1,10 +1,5 @@
-"""Thin tasks: stable names, id arguments, a service call."""
+"""The app's Celery tasks, for the worker's autodiscovery: each is declared beside the service it runs."""
 
-from celery import shared_task
+from accounts.services.invitation_email import send_invitation_email
 
-from accounts.services.invitation_email import invitation_email_send
-
-
-@shared_task(name="accounts.send_invitation_email", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def send_invitation_email(*, tenant_id: int, invitation_id: int, **kwargs) -> None:
-    invitation_email_send(tenant_id=tenant_id, invitation_id=invitation_id)
+__all__ = ["send_invitation_email"]

@@ -10,7 +10,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from accounts.middleware import SESSION_KEY
 from accounts.models import User
-from accounts.services.invitations import InvitationInvalid, invitation_accept, invitation_from_token
+from accounts.services.invitation_links import InvitationInvalid, invitation_from_token
+from accounts.services.invitations import invitation_accept
 
 
 class AcceptInvitationForm(forms.Form):

@@ -98,11 +98,6 @@ class AlertAdmin(TenantScopedAdmin):
     def has_add_permission(self, request):
         return False  # alerts come from rules and from the product, never typed in
 
-    def csm_owns(self, membership, obj):
-        return membership is not None and (
-            obj.assignee_id in (None, membership.pk) or obj.account.csm_owner_id == membership.pk
-        )
-
     @admin.display(description="due", ordering="due_at")
     def due(self, obj):
         if obj.due_at is None:

@@ -6,7 +6,9 @@ class AlertsConfig(AppConfig):
     verbose_name = "Alerts"
 
     def ready(self):
-        from alerts.receivers import on_scores_stored
+        from accounts.signals import tenant_created
+        from alerts.receivers import on_scores_stored, on_tenant_created
         from indicators.scoring.signals import scores_stored
 
         scores_stored.connect(on_scores_stored, dispatch_uid="alerts.on_scores_stored")
+        tenant_created.connect(on_tenant_created, dispatch_uid="alerts.default_rules")

@@ -1,4 +1,4 @@
-"""Alert rules react to freshly stored scores (connected in AlertsConfig.ready)."""
+"""Alert rules react to freshly stored scores and new tenants (connected in AlertsConfig.ready)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from alerts.services.defaults import default_rules_create
 from alerts.services.evaluate import AccountState, rules_evaluate
 
 logger = logging.getLogger(__name__)
@@ -32,3 +33,7 @@ def on_scores_stored(sender, *, tenant, as_of, changes, **kwargs) -> None:
             rules_evaluate(tenant=tenant, states=states, as_of=as_of)
     except Exception:
         logger.exception("Alert rules failed for tenant %s; scores are stored.", tenant.pk)
+
+
+def on_tenant_created(sender, tenant, **kwargs) -> None:
+    default_rules_create(tenant)

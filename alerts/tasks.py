@@ -2,17 +2,15 @@
 
 from celery import shared_task
 
+from accounts.background import tenant_task, tenants_fan_out
 from accounts.models import Tenant
 from alerts.models import AlertRule
 from alerts.services import rules_evaluate_current
 
 
-@shared_task(name="alerts.evaluate_tenant_rules", acks_late=True, reject_on_worker_lost=True)
-def evaluate_tenant_rules(*, tenant_id: int, **kwargs) -> int:
+@tenant_task(name="alerts.evaluate_tenant_rules", acks_late=True, reject_on_worker_lost=True)
+def evaluate_tenant_rules(*, tenant: Tenant) -> int:
     """Evaluate one tenant's rules over its accounts' current scores; return the alerts opened."""
-    tenant = Tenant.objects.filter(pk=tenant_id).first()
-    if tenant is None:
-        return 0
     opened, _ = rules_evaluate_current(tenant=tenant)
     return opened
 
@@ -20,7 +18,6 @@ def evaluate_tenant_rules(*, tenant_id: int, **kwargs) -> int:
 @shared_task(name="alerts.evaluate_all_rules", ignore_result=True)
 def evaluate_all_rules(**kwargs) -> int:
     """Daily: renewals come closer and answers age without any new score; one task per tenant with rules."""
-    tenant_ids = sorted(set(AlertRule.unscoped.filter(enabled=True).values_list("tenant_id", flat=True)))
-    for tenant_id in tenant_ids:
-        evaluate_tenant_rules.apply_async(kwargs={"tenant_id": tenant_id})
-    return len(tenant_ids)
+    return tenants_fan_out(
+        evaluate_tenant_rules, AlertRule.unscoped.filter(enabled=True).values_list("tenant_id", flat=True)
+    )

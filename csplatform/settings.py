@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "surveys",
     "followups",
     "alerts",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -147,7 +148,7 @@ else:
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
-# Without a broker, tasks run in-process; csplatform.tasks.enqueue_on_commit runs them after
+# Without a broker, tasks run in-process; accounts.background.enqueue_on_commit runs them after
 # the transaction commits, exactly where a worker would pick them up.
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True

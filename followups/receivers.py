@@ -14,6 +14,7 @@ def on_response_recorded(sender, response, created, **kwargs) -> None:
 
 
 def on_tenant_saved(sender, instance, created, raw=False, **kwargs) -> None:
+    """Every tenant row has the built-in departments, however it was created (command, admin, demo)."""
     if created and not raw:
         departments_ensure_defaults(tenant=instance)
 

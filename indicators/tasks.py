@@ -5,17 +5,18 @@ from datetime import timedelta
 from celery import shared_task
 from django.conf import settings
 
-from accounts.models import Tenant
-from indicators.scoring.recompute import accounts_recompute
-from indicators.scoring.sweep import dirty_sweep, marked_sweep
+from accounts.background import tenant_task
+from accounts.models import Account, Tenant
+from indicators.ingest.retention import ingestion_records_prune
+from indicators.models import Scorecard
+from indicators.scoring.recompute import TASK_ACCOUNTS, accounts_recompute
+from indicators.scoring.scorecards import scorecard_rescore_targets
+from indicators.stale.sweep import chunks_by_tenant, dirty_sweep, marked_sweep
 
 
-@shared_task(name="indicators.recompute_accounts", acks_late=True, reject_on_worker_lost=True)
-def recompute_accounts(*, tenant_id: int, account_ids: list[int], **kwargs) -> int:
-    tenant = Tenant.objects.filter(pk=tenant_id).first()
-    if tenant is None:
-        return 0
-    # The tenant id scopes every query: an account id of another tenant is simply not found.
+@tenant_task(name="indicators.recompute_accounts", acks_late=True, reject_on_worker_lost=True)
+def recompute_accounts(*, tenant: Tenant, account_ids: list[int]) -> int:
+    # The tenant scopes every query: an account id of another tenant is simply not found.
     return accounts_recompute(tenant=tenant, account_ids=account_ids)
 
 
@@ -23,40 +24,32 @@ def _publish(tenant_id: int, account_ids: list[int]) -> None:
     recompute_accounts.apply_async(kwargs={"tenant_id": tenant_id, "account_ids": account_ids})
 
 
-@shared_task(name="indicators.rescore_scorecard", ignore_result=True)
-def rescore_scorecard(*, tenant_id: int, scorecard_id: int, **kwargs) -> int:
+@tenant_task(name="indicators.rescore_scorecard", ignore_result=True)
+def rescore_scorecard(*, tenant: Tenant, scorecard_id: int) -> int:
     """After a scorecard changed: its accounts (now and before), one recompute task per TASK_ACCOUNTS of them."""
-    from indicators.models import Scorecard
-    from indicators.scoring.recompute import TASK_ACCOUNTS
-    from indicators.scoring.scorecards import scorecard_rescore_targets
-
-    tenant = Tenant.objects.filter(pk=tenant_id).first()
-    scorecard = Scorecard.objects.for_tenant(tenant).filter(pk=scorecard_id).first() if tenant else None
+    scorecard = Scorecard.objects.for_tenant(tenant).filter(pk=scorecard_id).first()
     if scorecard is None:
         return 0
     ids = scorecard_rescore_targets(tenant=tenant, scorecard=scorecard)
     for start in range(0, len(ids), TASK_ACCOUNTS):
-        _publish(tenant_id, ids[start : start + TASK_ACCOUNTS])
+        _publish(tenant.pk, ids[start : start + TASK_ACCOUNTS])
     return len(ids)
 
 
 @shared_task(name="indicators.sweep_dirty_accounts", ignore_result=True)
 def sweep_dirty_accounts(**kwargs) -> int:
-    return dirty_sweep(_publish)
+    return dirty_sweep(_publish, size=TASK_ACCOUNTS)
 
 
 @shared_task(name="indicators.sweep_marked_accounts", ignore_result=True)
 def sweep_marked_accounts(**kwargs) -> int:
-    return marked_sweep(_publish, grace=timedelta(seconds=settings.RECOMPUTE_MARK_GRACE_SECONDS))
+    return marked_sweep(_publish, size=TASK_ACCOUNTS, grace=timedelta(seconds=settings.RECOMPUTE_MARK_GRACE_SECONDS))
 
 
 @shared_task(name="indicators.recompute_all_accounts", ignore_result=True)
 def recompute_all_accounts(**kwargs) -> int:
-    """Daily: time-driven indicators (days since ...) move without events; also writes the daily history."""
-    from accounts.models import Account
-    from indicators.scoring.sweep import chunks_by_tenant
-
-    work = chunks_by_tenant(Account.unscoped.values_list("tenant_id", "pk"))
+    """Every six hours: time-driven indicators (days since ...) move without events; also writes the history."""
+    work = chunks_by_tenant(Account.unscoped.values_list("tenant_id", "pk"), size=TASK_ACCOUNTS)
     for tenant_id, ids in work:
         _publish(tenant_id, ids)
     return len(work)
@@ -65,6 +58,4 @@ def recompute_all_accounts(**kwargs) -> int:
 @shared_task(name="indicators.prune_ingestion_records", ignore_result=True)
 def prune_ingestion_records(**kwargs) -> int:
     """Daily: the ingestion-error log and applied message ids past their keeping time."""
-    from indicators.ingest.retention import ingestion_records_prune
-
     return ingestion_records_prune()

@@ -23,6 +23,14 @@ def require_service(available: bool, what: str) -> None:
     pytest.skip(f"{what} not available")
 
 
+def pytest_runtest_setup(item) -> None:
+    """``@pytest.mark.postgres``: the test reads PostgreSQL itself (its SQL, its locks, its storage)."""
+    if item.get_closest_marker("postgres") is not None:
+        from django.db import connection
+
+        require_service(connection.vendor == "postgresql", "PostgreSQL")
+
+
 @dataclass
 class TenantWorld:
     tenant: object

@@ -192,14 +192,10 @@ class TenantScopedAdmin(TenantScopingMixin, SimpleHistoryAdmin):
         role = self.role(request)
         if role_at_least(role, Role.ADMIN):
             return True
-        return role == Role.CSM and obj is not None and self.csm_owns(request.membership, obj)
+        return role == Role.CSM and obj is not None and obj.csm_may_change(request.membership)
 
     def has_delete_permission(self, request, obj=None):
         return role_at_least(self.role(request), Role.ADMIN)
-
-    def csm_owns(self, membership, obj) -> bool:
-        """What a CSM may edit. Subclasses name the rows that are theirs."""
-        return False
 
 
 class TenantScopedInline(TenantScopingMixin, admin.TabularInline):

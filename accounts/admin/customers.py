@@ -1,44 +1,22 @@
-from django.contrib import admin, messages
-from django.template.defaultfilters import pluralize
-from django.urls import reverse
-from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+"""The tenant's customers in the console: accounts and their contacts."""
+
+from django.contrib import admin
 
 from accounts.admin.base import TenantScopedAdmin
-from accounts.models import Account, Contact, Tenant
-from csplatform.tasks import enqueue_on_commit
-from indicators.admin.account_health import (
-    BandListFilter,
-    ScoreRangeListFilter,
-    TrendListFilter,
-    contacts_panel,
-    health_panel,
-    signed,
-)
-from indicators.models import Event
-from indicators.scoring.recompute import accounts_recompute
-from indicators.scoring.sweep import chunks_by_tenant
-from indicators.tasks import recompute_accounts
-
-RECENT_EVENTS = 20
-RECOMPUTE_INLINE_MAX = 50  # more selected accounts than this are queued for the workers instead
+from accounts.models import Contact
 
 
-@admin.register(Account)
 class AccountAdmin(TenantScopedAdmin):
+    """The account's own fields. Registered by ``indicators`` with its health (``indicators/admin/accounts.py``)."""
+
     list_display = (
-        "name", "external_id", "segment", "lifecycle_stage", "health_score", "health_band", "health_change_7d",
-        "arr", "licenses", "renewal_on", "csm_owner",
+        "name", "external_id", "segment", "lifecycle_stage", "arr", "licenses", "renewal_on", "csm_owner",
     )  # fmt: skip
-    list_filter = (
-        BandListFilter, ScoreRangeListFilter, TrendListFilter,
-        "lifecycle_stage", "segment", "csm_owner", "objectives_documented", "renewal_on",
-    )  # fmt: skip
+    list_filter = ("lifecycle_stage", "segment", "csm_owner", "objectives_documented", "renewal_on")
     search_fields = ("name", "external_id")
-    list_select_related = ("csm_owner__user", "health")
+    list_select_related = ("csm_owner__user",)
     autocomplete_fields = ("csm_owner", "executive_sponsor")
     date_hierarchy = None
-    actions = ["recompute_health"]
     fieldsets = (
         (None, {"fields": ("name", "external_id", "segment", "lifecycle_stage", "csm_owner", "executive_sponsor")}),
         ("Commercial", {"fields": ("arr", "licenses", "contract_start_on", "renewal_on")}),
@@ -47,102 +25,6 @@ class AccountAdmin(TenantScopedAdmin):
             {"fields": ("onboarding_started_on", "onboarding_completed_on", "objectives_documented", "objectives")},
         ),
     )
-
-    readonly_fields = ("health_summary", "contacts_360", "recent_activity")
-
-    def csm_owns(self, membership, obj):
-        return membership is not None and obj.csm_owner_id == membership.pk
-
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        if obj is None:
-            return fieldsets
-        return (
-            ("Health", {"fields": ("health_summary",)}),
-            *fieldsets,
-            ("Contacts (User 360)", {"fields": ("contacts_360",)}),
-            ("Recent activity", {"fields": ("recent_activity",)}),
-        )
-
-    # --- health in the change list ---------------------------------------------------
-    @staticmethod
-    def _health(obj):
-        return getattr(obj, "health", None)  # the reverse one-to-one raises when the account has no score
-
-    @admin.display(description="Score", ordering="health__score")
-    def health_score(self, obj):
-        health = self._health(obj)
-        return "-" if health is None or health.score is None else f"{health.score:.0f}"
-
-    @admin.display(description="Band", ordering="health__band")
-    def health_band(self, obj):
-        health = self._health(obj)
-        return health.get_band_display() if health is not None and health.band else "-"
-
-    @admin.display(description="Change 7d", ordering="health__change_7d")
-    def health_change_7d(self, obj):
-        health = self._health(obj)
-        return signed(health.change_7d if health is not None else None)
-
-    @admin.action(description="Recompute health scores", permissions=["change"])
-    def recompute_health(self, request, queryset):
-        work = chunks_by_tenant(queryset.values_list("tenant_id", "pk"))  # one tenant's, or several for an operator
-        selected = sum(len(ids) for _, ids in work)
-        if selected > RECOMPUTE_INLINE_MAX:
-            for tenant_id, ids in work:
-                enqueue_on_commit(recompute_accounts, tenant_id=tenant_id, account_ids=ids)
-            self.message_user(
-                request, f"Recompute queued for {selected} account{pluralize(selected)}.", messages.SUCCESS
-            )
-            return
-        tenants = Tenant.objects.in_bulk([tenant_id for tenant_id, _ in work])
-        done = sum(accounts_recompute(tenant=tenants[tenant_id], account_ids=ids) for tenant_id, ids in work)
-        self.message_user(request, f"Recomputed the health score of {done} account{pluralize(done)}.", messages.SUCCESS)
-
-    # --- health and contacts on the change page ----------------------------------------
-    @admin.display(description="Health score")
-    def health_summary(self, obj):
-        return "-" if obj.pk is None else health_panel(obj)
-
-    @admin.display(description="Contacts")
-    def contacts_360(self, obj):
-        return "-" if obj.pk is None else contacts_panel(obj)
-
-    @admin.display(description=f"Last {RECENT_EVENTS} events")
-    def recent_activity(self, obj):
-        if obj.pk is None:
-            return "-"
-        # Newest first along the (tenant, account, occurred_at) index.
-        events = (
-            Event.objects.for_tenant(obj.tenant_id)
-            .filter(account=obj)
-            .select_related("contact")
-            .order_by("-occurred_at", "-id")[:RECENT_EVENTS]
-        )
-        rows = format_html_join(
-            "",
-            '<tr><td>{}</td><td>{}</td><td><a href="{}">{}</a></td><td>{}</td><td>{}</td></tr>',
-            (
-                (
-                    timezone.localtime(e.occurred_at).strftime("%Y-%m-%d %H:%M"),
-                    e.get_type_display(),
-                    reverse("admin:indicators_event_change", args=[e.pk]),
-                    e.name,
-                    e.contact or "",
-                    e.source,
-                )
-                for e in events
-            ),
-        )
-        if not rows:
-            return "No events yet."
-        return format_html(
-            "<table><thead><tr><th>When</th><th>Type</th><th>Name</th><th>Contact</th><th>Source</th></tr></thead>"
-            '<tbody>{}</tbody></table><p><a href="{}?account__id__exact={}">All events of this account</a></p>',
-            rows,
-            reverse("admin:indicators_event_changelist"),
-            obj.pk,
-        )
 
 
 @admin.register(Contact)
@@ -167,6 +49,3 @@ class ContactAdmin(TenantScopedAdmin):
         ("Role at the customer", {"fields": ("is_executive", "is_decision_maker", "is_champion", "is_advocate")}),
         ("Adoption", {"fields": ("adoption_stage", "first_seen_at", "last_seen_at")}),
     )
-
-    def csm_owns(self, membership, obj):
-        return membership is not None and obj.account.csm_owner_id == membership.pk

@@ -44,8 +44,7 @@ class TenantRolePermission(BasePermission):
         if request.method in SAFE_METHODS or principal.api_key is not None:
             return True
         if principal.role == Role.CSM:
-            owns = getattr(view, "csm_owns", None)
-            return owns is not None and owns(principal.membership, obj)
+            return obj.csm_may_change(principal.membership)
         return role_at_least(principal.role, Role.ADMIN)
 
 

@@ -23,9 +23,6 @@ class AccountViewSet(ExternalIdUpsertMixin, TenantCrudViewSet):
     def narrow(self, queryset):
         return queryset.select_related("tenant")
 
-    def csm_owns(self, membership, obj):
-        return membership is not None and obj.csm_owner_id == membership.pk
-
     @extend_schema(parameters=[EXTERNAL_ID], methods=["GET"], summary="Retrieve an account by external id")
     @extend_schema(
         parameters=[EXTERNAL_ID],
@@ -47,9 +44,6 @@ class ContactViewSet(ExternalIdUpsertMixin, TenantCrudViewSet):
     serializer_class = ContactSerializer
     filterset_class = ContactFilter
     ordering_fields = ["created_at", "updated_at", "name", "email", "last_seen_at"]
-
-    def csm_owns(self, membership, obj):
-        return membership is not None and obj.account.csm_owner_id == membership.pk
 
     @extend_schema(parameters=[EXTERNAL_ID], methods=["GET"], summary="Retrieve a contact by external id")
     @extend_schema(

@@ -32,10 +32,6 @@ class TenantScopedViewSet(viewsets.GenericViewSet):
         context["tenant"] = None if getattr(self, "swagger_fake_view", False) else self.tenant
         return context
 
-    def csm_owns(self, membership, obj) -> bool:
-        """Rows a CSM may change; the default is none."""
-        return False
-
 
 class TenantCrudViewSet(
     mixins.ListModelMixin,

@@ -83,6 +83,10 @@ class Account(TenantOwned):
             models.Index(fields=["tenant", "-created_at"], name="account_tenant_created"),
         ]
 
+    def csm_may_change(self, membership) -> bool:
+        """A CSM changes the accounts they own (admin and API ask this one rule)."""
+        return membership is not None and self.csm_owner_id == membership.pk
+
     def __str__(self) -> str:
         return self.name
 
@@ -148,6 +152,10 @@ class Contact(TenantOwned):
             models.Index(fields=["tenant", "email"], name="contact_tenant_email"),
             models.Index(fields=["tenant", "-created_at"], name="contact_tenant_created"),
         ]
+
+    def csm_may_change(self, membership) -> bool:
+        """A CSM changes the contacts of the accounts they own."""
+        return membership is not None and self.account.csm_owner_id == membership.pk
 
     def __str__(self) -> str:
         return self.name or self.email or self.external_id

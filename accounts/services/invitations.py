@@ -8,29 +8,15 @@ the row's ``expires_at`` are checked), and it only ever joins the tenant it was 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core import signing
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
+from accounts.background import enqueue_on_commit
 from accounts.models import Invitation, Membership, Tenant, User
 from accounts.roles import role_at_least
+from accounts.services.invitation_email import send_invitation_email
+from accounts.services.invitation_links import InvitationInvalid
 from accounts.services.tenants import membership_set, user_get_or_create
-from csplatform.tasks import enqueue_on_commit
-
-SALT = "accounts.invitation"
-
-
-class InvitationInvalid(Exception):
-    """The link is tampered, expired, revoked or already used."""
-
-
-def invitation_token(invitation: Invitation) -> str:
-    return signing.dumps({"i": invitation.pk, "t": invitation.tenant_id}, salt=SALT, compress=True)
-
-
-def invitation_url(invitation: Invitation) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("invitation-accept", args=[invitation_token(invitation)])
 
 
 def invitation_create(*, tenant: Tenant, email: str, role: str, invited_by: User | None) -> Invitation:
@@ -52,22 +38,7 @@ def invitation_create(*, tenant: Tenant, email: str, role: str, invited_by: User
 
 
 def invitation_send_later(*, invitation: Invitation) -> None:
-    from accounts.tasks import send_invitation_email
-
     enqueue_on_commit(send_invitation_email, tenant_id=invitation.tenant_id, invitation_id=invitation.pk)
-
-
-def invitation_from_token(token: str) -> Invitation:
-    try:
-        payload = signing.loads(token, salt=SALT, max_age=settings.INVITATION_MAX_AGE)
-    except signing.BadSignature as exc:  # includes SignatureExpired
-        raise InvitationInvalid("This invitation link is invalid or has expired.") from exc
-    invitation = (
-        Invitation.unscoped.select_related("tenant").filter(pk=payload.get("i"), tenant_id=payload.get("t")).first()
-    )
-    if invitation is None or not invitation.is_usable:
-        raise InvitationInvalid("This invitation has already been used, was withdrawn, or has expired.")
-    return invitation
 
 
 def invitation_accept(*, invitation: Invitation, full_name: str, password: str | None) -> Membership:

@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from accounts.models import ApiKey, Membership, Tenant, User
 from accounts.roles import ALL_SCOPES, Role
 from accounts.services.api_keys import api_key_create
+from accounts.signals import tenant_created
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,10 @@ def tenant_create(
     time_zone: str = "UTC",
     currency: str = "USD",
 ) -> TenantCreated:
-    """A tenant, its first admin (new or existing user) and an API key with every scope."""
+    """A tenant, its first admin (new or existing user) and an API key with every scope.
+
+    The apps above answer ``tenant_created`` with the tenant's defaults, in this transaction.
+    """
     tenant = Tenant(name=name, slug=slug or unique_slug(name), time_zone=time_zone, currency=currency)
     tenant.full_clean()
     tenant.save()
@@ -75,10 +79,5 @@ def tenant_create(
         user.save(update_fields=["password"])
     membership_set(tenant=tenant, user=user, role=Role.ADMIN)
     api_key, plaintext = api_key_create(tenant=tenant, name="Initial key", scopes=ALL_SCOPES, created_by=user)
-    from alerts.services import default_rules_create  # imported here: alerts builds on accounts
-
-    default_rules_create(tenant)
-    from indicators.services.scorecards import scorecard_default_create  # imported here: indicators builds on accounts
-
-    scorecard_default_create(tenant=tenant, changed_by=user)
+    tenant_created.send(sender=Tenant, tenant=tenant, admin=user)
     return TenantCreated(tenant, user, generated, api_key, plaintext)

@@ -47,11 +47,6 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantScope
     def narrow(self, queryset):
         return queryset.select_related("account", "closed_by")
 
-    def csm_owns(self, membership, obj):
-        return membership is not None and (
-            obj.assignee_id in (None, membership.pk) or obj.account.csm_owner_id == membership.pk
-        )
-
     # PATCH only (no PUT): working an alert changes a field or two, never the whole alert.
     def partial_update(self, request, *args, **kwargs):
         alert = self.get_object()

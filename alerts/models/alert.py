@@ -67,6 +67,12 @@ class Alert(TenantOwned):
             models.Index(fields=["tenant", "account", "status"], name="alert_tenant_account"),
         ]
 
+    def csm_may_change(self, membership) -> bool:
+        """A CSM works the alerts assigned to them or to nobody, and every alert of the accounts they own."""
+        return membership is not None and (
+            self.assignee_id in (None, membership.pk) or self.account.csm_owner_id == membership.pk
+        )
+
     def __str__(self) -> str:
         return f"{self.title}: {self.account}"
 

@@ -33,16 +33,16 @@ STEPS = [
     ("      events_store", "indicators/ingest/store.py", "events_store"),
     ("        _insert (INSERT ... ON CONFLICT)", "indicators/ingest/store.py", "_insert"),
     ("        features_register", "indicators/ingest/store.py", "features_register"),
-    ("        rollups_add", "indicators/ingest/rollups.py", "rollups_add"),
+    ("        rollups_add", "indicators/ingest/rollups/__init__.py", "rollups_add"),
     ("          _upsert (rollup bulk upserts)", "indicators/ingest/rollups.py", "_upsert"),  # older versions
-    ("          deltas_of (sums per row, Python)", "indicators/ingest/rollups.py", "deltas_of"),
-    ("          deltas_apply (PostgreSQL increments)", "indicators/ingest/rollups_postgresql.py", "deltas_apply"),
-    ("        accounts_mark_for_recompute", "indicators/ingest/lookups.py", "accounts_mark_for_recompute"),
+    ("          deltas_of (sums per row, Python)", "indicators/ingest/rollups/deltas.py", "deltas_of"),
+    ("          deltas_apply (PostgreSQL increments)", "indicators/ingest/rollups/postgresql.py", "deltas_apply"),
+    ("        accounts_mark_for_recompute", "indicators/stale/marks.py", "accounts_mark_for_recompute"),
     ("        contacts_seen (first/last seen)", "indicators/ingest/store.py", "contacts_seen"),
     ("        seen + marks (one statement)", "indicators/ingest/store.py", "contacts_seen_and_accounts_marked"),
     ("      _seen (first/last seen)", "indicators/ingest/segment.py", "_seen"),  # its name in older versions
     ("      commit", "django/db/backends/base/base.py", "commit"),
-    ("    enqueue_recompute (Redis)", "indicators/recompute_queue.py", "enqueue_recompute"),
+    ("    hint_send (Redis)", "indicators/stale/hint.py", "hint_send"),
 ]
 TABLE = re.compile(r'\b(?:FROM|INTO|UPDATE)\s+"?(\w+)"?', re.IGNORECASE)
 

@@ -136,9 +136,6 @@ class FollowUpAdmin(TenantScopedAdmin):
         ("Outcome", {"fields": ("outcome",)}),
     )
 
-    def csm_owns(self, membership, obj):
-        return membership is not None  # any CSM of the tenant may pick a follow-up up
-
     def has_add_permission(self, request):
         return False  # every response opens its own
 

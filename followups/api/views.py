@@ -59,10 +59,6 @@ class FollowUpViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.U
     def narrow(self, queryset):
         return queryset.select_related("response").prefetch_related("asks", "activities")
 
-    def csm_owns(self, membership, obj):
-        # Follow-ups are team work: any CSM of the tenant may pick one up.
-        return membership is not None
-
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         context = {**self.get_serializer_context(), "themes_by_response": themes_by_response(self.tenant, page)}

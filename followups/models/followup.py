@@ -75,6 +75,10 @@ class FollowUp(TenantOwned):
             models.Index(fields=["tenant", "account", "-created_at"], name="followup_tenant_account"),
         ]
 
+    def csm_may_change(self, membership) -> bool:
+        """Follow-ups are team work: any CSM of the tenant may pick one up."""
+        return membership is not None
+
     def __str__(self) -> str:
         return f"{self.get_category_display()} follow-up: {self.contact}"
 

@@ -1,1 +1,1 @@
-from indicators.admin import catalogue, events, gut, scorecards  # noqa: F401  (registers the model admins)
+from indicators.admin import accounts, catalogue, events, gut, scorecards  # noqa: F401  (registers the model admins)

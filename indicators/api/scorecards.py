@@ -16,8 +16,8 @@ from accounts.api.serializers_base import RejectUnknownFieldsMixin, TenantModelS
 from accounts.api.viewsets import TenantCrudViewSet
 from accounts.models.customers import LifecycleStage
 from accounts.roles import Role
+from indicators.engine.definition import account_indicator_choices
 from indicators.models import RuleKind, Scorecard, ScorecardVersion
-from indicators.scoring.definition import account_indicator_choices
 from indicators.services.scorecards import scorecard_delete, scorecard_save
 
 
@@ -41,7 +41,7 @@ class MeasureSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     )
 
     def validate(self, attrs):
-        from indicators.scoring.definition import DefinitionError, measure_from_definition
+        from indicators.engine.definition import DefinitionError, measure_from_definition
 
         attrs = {**attrs, "bands": [dict(b) for b in attrs.get("bands", [])]}
         try:

@@ -25,7 +25,6 @@ from indicators.ingest.keys import ingest_key_authenticate
 from indicators.ingest.messages import MAX_BATCH_BYTES, RequestRejected, decode_batch, decode_message
 from indicators.ingest.segment import request_rejected_log, segment_ingest
 from indicators.ingest.segment_schema import envelope_decoder
-from indicators.recompute_queue import enqueue_recompute
 
 
 def error(status: int, code: str, detail: str, **headers) -> JsonResponse:
@@ -102,7 +101,6 @@ def tracking_view(message_type: str | None):
         if wait is not None:
             return error(429, "throttled", f"Rate limit exceeded; retry in {wait} s.", Retry_After=str(wait))
         receipt = segment_ingest(tenant=key.tenant, records=records, rejected=rejected, received_at=received_at)
-        enqueue_recompute(tenant_id=key.tenant_id, account_ids=receipt.touched_account_ids)
         status = 200 if records or not rejected else 400
         return JsonResponse(receipt.as_json(), status=status)
 

@@ -1,4 +1,4 @@
-"""The hot path's by-id lookups and marks, as short constant SQL on PostgreSQL.
+"""The hot path's by-id lookups, as short constant SQL on PostgreSQL.
 
 A Django ``__in`` filter of a hundred ids is a statement with a hundred parameters: the ORM
 compiles it and the driver re-parses it on every request. ``= ANY(%s)`` with one array
@@ -8,26 +8,11 @@ parameter is one constant statement, compiled once. Other databases use the ORM.
 from __future__ import annotations
 
 from django.db import connection
-from django.db.models import F, Value
-from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from accounts.models import Account, Contact, Tenant
 
 ACCOUNT_IDS = "SELECT external_id, id FROM accounts_account WHERE tenant_id = %s AND external_id = ANY(%s)"
 CONTACT_IDS = "SELECT external_id, id, account_id FROM accounts_contact WHERE tenant_id = %s AND external_id = ANY(%s)"
-# Rows are locked in id order, so two ingesting transactions marking overlapping accounts cannot deadlock.
-# The mark keeps its first time (the durable sweep's age) and bumps the version a recompute's clear checks.
-# In two parts, so a caller can put its own CTEs before them (one statement, one round trip).
-MARK_TARGET = """target AS (
-  SELECT id FROM accounts_account WHERE tenant_id = %(tenant)s AND id = ANY(%(ids)s) ORDER BY id FOR NO KEY UPDATE
-)"""
-MARK_UPDATE = """
-UPDATE accounts_account AS a
-SET needs_recompute_since = COALESCE(a.needs_recompute_since, %(now)s), recompute_version = a.recompute_version + 1
-FROM target WHERE a.id = target.id
-"""
-MARK = f"WITH {MARK_TARGET}{MARK_UPDATE}"
 # The accounts and the contacts of a batch, by external id, in one round trip: ('account', external id, id,
 # NULL) and ('contact', external id, id, account id) rows.
 IDENTITIES = """
@@ -85,18 +70,3 @@ def contact_ids(*, tenant: Tenant, external_ids: set[str]) -> list[tuple[str, in
         return _fetch(CONTACT_IDS, [tenant.pk, sorted(external_ids)])
     rows = Contact.objects.for_tenant(tenant).filter(external_id__in=external_ids)
     return list(rows.values_list("external_id", "pk", "account_id"))
-
-
-def accounts_mark_for_recompute(*, tenant: Tenant, account_ids: set[int]) -> None:
-    """Mark the accounts as needing a recompute, durably, in the caller's transaction."""
-    if not account_ids:
-        return
-    now = timezone.now()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(MARK, {"tenant": tenant.pk, "ids": sorted(account_ids), "now": now})
-        return
-    Account.objects.for_tenant(tenant).filter(pk__in=account_ids).update(
-        needs_recompute_since=Coalesce("needs_recompute_since", Value(now)),
-        recompute_version=F("recompute_version") + 1,
-    )

@@ -17,10 +17,11 @@ from django.utils import timezone
 
 from accounts.models import Contact, Tenant
 from indicators.ingest import usage_days
-from indicators.ingest.lookups import MARK_TARGET, MARK_UPDATE, accounts_mark_for_recompute
-from indicators.ingest.rollups import EventFact, rollups_add, utc_day
+from indicators.ingest.rollups import rollups_add
+from indicators.ingest.rollups.deltas import EventFact, utc_day
 from indicators.ingest.sql import insert_rows
 from indicators.models import Event, EventType, Feature
+from indicators.stale.marks import MARK_TARGET, MARK_UPDATE, accounts_mark_stale, hint_after_commit
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ class Stored:
 
 
 def events_store(*, tenant: Tenant, events: list[NewEvent], received_at: datetime | None = None) -> Stored:
-    """Insert ``events`` (skipping message ids already stored), update rollups, mark accounts."""
+    """Insert ``events`` (skipping message ids already stored), update rollups, mark accounts stale."""
     received_at = received_at or timezone.now()
     first_seen = {}
     for event in events:
@@ -73,15 +74,16 @@ def events_store(*, tenant: Tenant, events: list[NewEvent], received_at: datetim
 
 
 def contacts_seen_and_accounts_marked(*, tenant: Tenant, events: list[NewEvent], account_ids: set[int]) -> None:
-    """``contacts_seen`` and ``accounts_mark_for_recompute``; on PostgreSQL in one statement (one round trip)."""
+    """``contacts_seen`` and ``accounts_mark_stale``; on PostgreSQL in one statement (one round trip)."""
     seen = usage_seen(usage_of(events))
     if connection.vendor != "postgresql" or not seen or not account_ids:
         contacts_seen(tenant=tenant, seen=seen)
-        accounts_mark_for_recompute(tenant=tenant, account_ids=account_ids)
+        accounts_mark_stale(tenant=tenant, account_ids=account_ids)
         return
     params = {"tenant": tenant.pk, "seen": _seen_json(seen), "ids": sorted(account_ids), "now": timezone.now()}
     with connection.cursor() as cursor:
         cursor.execute(CONTACTS_SEEN_AND_MARK, params)
+    hint_after_commit(tenant=tenant, account_ids=account_ids)
 
 
 @dataclass
@@ -249,7 +251,7 @@ def events_attribute(*, tenant: Tenant, user_id: str, account_id: int, contact_i
         for _, at, t, name in rows
     ]
     touched = rollups_add(tenant=tenant, facts=facts)
-    accounts_mark_for_recompute(tenant=tenant, account_ids=touched)
+    accounts_mark_stale(tenant=tenant, account_ids=touched)
     if contact_id is not None:  # idempotent: usage the contact already counts (all but an alias's) changes nothing
         contacts_seen(
             tenant=tenant, seen=usage_seen([(contact_id, at) for _, at, t, _ in rows if t == EventType.USAGE])

@@ -4,7 +4,7 @@ import django.core.validators
 import django.db.models.deletion
 import django.db.models.manager
 import django.utils.timezone
-import indicators.scoring.definition
+import indicators.engine.definition
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -108,7 +108,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('history_api_key', models.CharField(blank=True, max_length=24, verbose_name='API key')),
-                ('indicator', models.CharField(choices=indicators.scoring.definition.account_indicator_choices, max_length=80)),
+                ('indicator', models.CharField(choices=indicators.engine.definition.account_indicator_choices, max_length=80)),
                 ('weight', models.FloatField(help_text='Relative weight, above 0; weights need not sum to 100.')),
                 ('rule', models.CharField(choices=[('linear', 'Linear ramp between two bounds'), ('bands', 'Bands of values')], default='linear', max_length=10)),
                 ('lower', models.FloatField(blank=True, help_text='Linear rule: where the ramp starts.', null=True)),
@@ -136,7 +136,7 @@ class Migration(migrations.Migration):
             name='ScorecardMeasure',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('indicator', models.CharField(choices=indicators.scoring.definition.account_indicator_choices, max_length=80)),
+                ('indicator', models.CharField(choices=indicators.engine.definition.account_indicator_choices, max_length=80)),
                 ('weight', models.FloatField(help_text='Relative weight, above 0; weights need not sum to 100.')),
                 ('rule', models.CharField(choices=[('linear', 'Linear ramp between two bounds'), ('bands', 'Bands of values')], default='linear', max_length=10)),
                 ('lower', models.FloatField(blank=True, help_text='Linear rule: where the ramp starts.', null=True)),

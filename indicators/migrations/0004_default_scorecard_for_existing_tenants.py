@@ -3,7 +3,7 @@
 from django.db import migrations
 
 from indicators import engine
-from indicators.scoring.definition import definition_from_engine
+from indicators.engine.definition import definition_from_engine
 
 KEY = "default"
 NAME = "Default scorecard"

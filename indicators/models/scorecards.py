@@ -13,7 +13,7 @@ from django.db import models
 
 from accounts.audit import audit_trail
 from accounts.tenancy import TenantOwned
-from indicators.scoring.definition import (
+from indicators.engine.definition import (
     BANDS,
     LINEAR,
     DefinitionError,
@@ -159,7 +159,7 @@ class ScorecardMeasure(TenantOwned):
         return f"{self.indicator} × {self.weight:g}"
 
     def definition(self) -> dict:
-        """This measure as a definition entry (see ``indicators.scoring.definition``)."""
+        """This measure as a definition entry (see ``indicators.engine.definition``)."""
         linear = self.rule == RuleKind.LINEAR
         return {
             "indicator": self.indicator,

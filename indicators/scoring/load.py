@@ -14,7 +14,7 @@ from accounts.lookups import id_array
 from accounts.models import Account, Contact, Tenant
 from indicators import engine
 from indicators.ingest import usage_days
-from indicators.ingest.rollups import utc_day
+from indicators.ingest.rollups.deltas import utc_day
 from indicators.models import AccountDay, ContactDay, Event, EventType, Feature, GutRead, Product
 from indicators.scoring.surveys_source import survey_answers_load
 

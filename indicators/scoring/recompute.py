@@ -1,7 +1,7 @@
 """Recomputing health scores for one tenant's accounts, a chunk per transaction.
 
 Idempotent (same inputs, same score; a history row only when the score or band moves, or on a
-new day) and safe to run concurrently: each run claims its accounts (``claims.py``), so two
+new day) and safe to run concurrently: each run claims its accounts (``indicators/stale/claims.py``), so two
 workers never score one account at once; a skipped account stays marked and the next sweep
 takes it. A chunk's inputs are loaded and scored before its claim, while the chunks around it are
 loaded and stored (``pipeline.py``); the claim then finds any account marked since its load and
@@ -23,12 +23,12 @@ from accounts.models import Account, Tenant
 from indicators import engine
 from indicators.ingest.sql import insert_rows
 from indicators.models import HealthScore, HealthScoreHistory
-from indicators.scoring.claims import accounts_claim, marks_clear
 from indicators.scoring.load import inputs_load, tenant_facts
 from indicators.scoring.pipeline import pipelined
 from indicators.scoring.results import result_to_json
 from indicators.scoring.scorecards import scorecards_for_accounts
 from indicators.scoring.signals import scores_stored
+from indicators.stale.claims import accounts_claim, marks_clear
 
 CHUNK = 500  # accounts per transaction: fixed costs per chunk (queries, scorecards, alert rules) amortise
 # Accounts per recompute task (and per call that reports progress): several chunks, so that each chunk's

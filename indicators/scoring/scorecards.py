@@ -15,8 +15,8 @@ from django.db.models import F
 
 from accounts.models import Account, Tenant
 from indicators import engine
+from indicators.engine.definition import scorecard_from_definition, version_key
 from indicators.models import HealthScore, Scorecard, ScorecardVersion
-from indicators.scoring.definition import scorecard_from_definition, version_key
 
 FALLBACK = engine.DEFAULT_SCORECARD
 

@@ -6,14 +6,12 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import partial
 
 from django.db import transaction
 
 from accounts.models import Tenant
 from indicators.ingest.store import NewEvent, events_store
 from indicators.models import Event
-from indicators.recompute_queue import enqueue_recompute
 
 SOURCE = "api"
 
@@ -77,9 +75,6 @@ def events_record(*, tenant: Tenant, items: Sequence[EventInput], received_at: d
             Event.objects.for_tenant(tenant)
             .filter(message_id__in={e.message_id for e in new})
             .values_list("message_id", "pk")
-        )
-        transaction.on_commit(
-            partial(enqueue_recompute, tenant_id=tenant.pk, account_ids=set(stored.touched_account_ids))
         )
     # events_store keeps the first item of each message id; identity tells which ones it inserted.
     inserted = {id(e) for e in stored.inserted}

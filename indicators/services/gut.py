@@ -8,12 +8,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.background import enqueue_on_commit
 from accounts.models import Account, Membership, Tenant, User
 from accounts.roles import Role
 from accounts.tenancy import same_tenant
-from csplatform.tasks import enqueue_on_commit
-from indicators.ingest.lookups import accounts_mark_for_recompute
 from indicators.models import GutLevelChoice, GutRead
+from indicators.stale.marks import accounts_mark_for_recompute
 
 
 def gut_read_may_set(*, membership: Membership | None, account: Account) -> bool:

@@ -14,12 +14,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
+from accounts.background import enqueue_on_commit
 from accounts.models import Tenant, User
 from accounts.tenancy import same_tenant
-from csplatform.tasks import enqueue_on_commit
 from indicators import engine
+from indicators.engine.definition import DefinitionError, definition_from_engine, scorecard_from_definition
 from indicators.models import Scorecard, ScorecardMeasure, ScorecardVersion
-from indicators.scoring.definition import DefinitionError, definition_from_engine, scorecard_from_definition
 from indicators.scoring.recompute import TASK_ACCOUNTS
 from indicators.scoring.scorecards import scorecard_rescore_targets
 

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-from functools import partial
-
-from django.db import transaction
-
 from accounts.models import Tenant
 from indicators.ingest.store import NewEvent, events_store
 from indicators.models import EventType
-from indicators.recompute_queue import enqueue_recompute
 from surveys.models import SurveyResponse
 
 EVENT_NAME = "nps_response"
@@ -41,5 +36,4 @@ def response_event_record(*, tenant: Tenant, response: SurveyResponse) -> None:
         account_id=response.account_id,
         contact_id=response.contact_id,
     )
-    stored = events_store(tenant=tenant, events=[event])
-    transaction.on_commit(partial(enqueue_recompute, tenant_id=tenant.pk, account_ids=set(stored.touched_account_ids)))
+    events_store(tenant=tenant, events=[event])  # marks the account stale; the hint follows the commit

@@ -5,7 +5,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Account, Contact
-from tests.conftest import require_service
 from tests.factories import AccountFactory, ContactFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,8 +27,8 @@ def test_one_of_keeps_the_tenant_scope(world_a, world_b):
     assert not Account.objects.for_tenant(world_a.tenant).filter(pk__one_of=[theirs.pk]).exists()
 
 
+@pytest.mark.postgres
 def test_one_of_binds_the_ids_as_one_parameter_on_postgresql(world_a):
-    require_service(connection.vendor == "postgresql", "PostgreSQL")
     ids = list(range(1, 501))
     with CaptureQueriesContext(connection) as captured:
         list(Account.objects.for_tenant(world_a.tenant).filter(pk__one_of=ids))

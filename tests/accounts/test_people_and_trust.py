@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from accounts.middleware import SESSION_KEY
 from accounts.models import Account, Invitation, Membership, User
-from accounts.services.invitations import invitation_create, invitation_token
+from accounts.services.invitation_links import invitation_token
+from accounts.services.invitations import invitation_create
 from tests.conftest import api_as
 from tests.factories import AccountFactory, UserFactory
 
@@ -69,7 +70,7 @@ def test_an_invitation_is_bound_to_its_tenant(world_a, world_b, client):
     """Swapping the tenant id in a token breaks the signature; it can never join tenant B."""
     from django.core import signing
 
-    from accounts.services.invitations import SALT
+    from accounts.services.invitation_links import SALT
 
     invitation = invitation_create(tenant=world_a.tenant, email="x@example.com", role="admin", invited_by=None)
     forged = signing.dumps({"i": invitation.pk, "t": world_b.tenant.pk}, salt=SALT + "-guess", compress=True)

@@ -6,8 +6,7 @@ import pytest
 from django.db import connection
 from django.db.backends.postgresql.psycopg_any import register_tzloader
 
-from csplatform.timestamps import UtcTimestamptzLoader
-from tests.indicators.test_recompute_claims import require_postgresql
+from accounts.pg_timestamps import UtcTimestamptzLoader
 
 SAMPLES = [
     "2026-12-02 19:31:45.225678+00", "2026-03-29 01:30:00+02", "2026-10-25 02:59:59.999999+01",
@@ -17,8 +16,8 @@ QUERY = "SELECT value::timestamptz FROM unnest(%s::text[]) WITH ORDINALITY AS s(
 
 
 @pytest.mark.django_db
+@pytest.mark.postgres
 def test_timestamps_read_fast_are_the_ones_django_reads():
-    require_postgresql()
     connection.ensure_connection()
     assert connection.connection.adapters.get_loader(1184, 0) is UtcTimestamptzLoader
     with connection.cursor() as cursor:

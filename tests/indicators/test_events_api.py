@@ -284,7 +284,7 @@ def test_touched_accounts_are_queued_for_recompute_after_commit(
     key_client_a, account_a, django_capture_on_commit_callbacks, monkeypatch
 ):
     queued = []
-    monkeypatch.setattr("indicators.services.events.enqueue_recompute", lambda **kw: queued.append(kw))
+    monkeypatch.setattr("indicators.stale.marks.hint_send", lambda **kw: queued.append(kw))
     with django_capture_on_commit_callbacks(execute=True):
         key_client_a.post(URL, {"type": "usage", "name": "Login", "account": account_a.pk}, format="json")
     assert queued == [{"tenant_id": account_a.tenant_id, "account_ids": {account_a.pk}}]

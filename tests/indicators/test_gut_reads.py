@@ -237,8 +237,8 @@ def test_a_viewer_cannot_set_a_read_in_the_admin(client, world_a, owned):
 
 
 def test_the_demo_gets_its_default_scorecard_and_a_few_live_reads_once(world_a):
+    from demo.gut import DEMO_READS, demo_gut_seed
     from indicators.models import Scorecard
-    from indicators.services.demo_gut import DEMO_READS, demo_gut_seed
 
     for n in range(20):
         AccountFactory(tenant=world_a.tenant, csm_owner=world_a.csm, lifecycle_stage=["mature", "renewing"][n % 2])

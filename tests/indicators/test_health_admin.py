@@ -162,7 +162,7 @@ def test_recompute_action_scores_the_selected_accounts_of_the_tenant_only(admin_
 
 def test_many_selected_accounts_are_queued_for_the_workers(admin_client_a, world_a, monkeypatch,
                                                            django_capture_on_commit_callbacks):  # fmt: skip
-    monkeypatch.setattr("accounts.admin.customers.RECOMPUTE_INLINE_MAX", 1)
+    monkeypatch.setattr("indicators.admin.accounts.RECOMPUTE_INLINE_MAX", 1)
     ours = [AccountFactory(tenant=world_a.tenant) for _ in range(3)]
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = recompute(admin_client_a, [a.pk for a in ours])

@@ -10,7 +10,6 @@ from accounts.models import Account, Contact
 from indicators.ingest.lookups import identities_ids
 from indicators.ingest.store import NewEvent, events_store
 from indicators.models import AccountDay, Feature
-from tests.conftest import require_service
 from tests.factories import AccountFactory, ContactFactory, TenantFactory
 
 pytestmark = pytest.mark.django_db
@@ -81,8 +80,8 @@ def test_usage_counts_for_the_feature_a_name_was_merged_into_and_new_names_regis
     assert features.filter(key="Brand new", merged_into=None).exists()
 
 
+@pytest.mark.postgres
 def test_a_batch_of_known_people_is_stored_in_three_statements(people):
-    require_service(connection.vendor == "postgresql", "PostgreSQL")
     tenant, _, contacts = people
     with transaction.atomic(), CaptureQueriesContext(connection) as queries:
         events_store(tenant=tenant, events=[usage(f"m{i}", contacts[i % 2], AT) for i in range(10)])

@@ -4,14 +4,9 @@ import pytest
 from django.db import connection
 
 from indicators.models import AccountDay, ContactDay, Event
-from tests.conftest import require_service
 
 pytestmark = pytest.mark.django_db
 HOT_MODELS = [Event, AccountDay, ContactDay]
-
-
-def require_postgresql() -> None:
-    require_service(connection.vendor == "postgresql", "PostgreSQL")
 
 
 def index_columns(table: str) -> dict[str, list[str]]:
@@ -29,8 +24,8 @@ def test_no_index_of_the_tenant_alone(model):
 
 
 @pytest.mark.parametrize("model", [AccountDay, ContactDay], ids=lambda m: m.__name__)
+@pytest.mark.postgres
 def test_rollup_tables_leave_room_in_each_page_for_updates(model):
-    require_postgresql()
     with connection.cursor() as cursor:
         cursor.execute("SELECT reloptions FROM pg_class WHERE relname = %s", [model._meta.db_table])
         assert "fillfactor=70" in (cursor.fetchone()[0] or [])

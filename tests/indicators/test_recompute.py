@@ -10,7 +10,6 @@ from accounts.models import Account
 from indicators.ingest.store import NewEvent, events_store
 from indicators.models import HealthScore, HealthScoreHistory
 from indicators.scoring.recompute import accounts_recompute
-from tests.conftest import require_service
 from tests.factories import AccountFactory, ContactFactory
 
 pytestmark = pytest.mark.django_db
@@ -105,9 +104,9 @@ def test_a_recompute_that_reproduces_the_score_only_moves_computed_at(world_a):
     assert changed.digest != first.digest and changed.values["mau"] == 7 and changed.values != first.values
 
 
+@pytest.mark.postgres
 def test_scores_json_is_compressed_with_lz4_on_postgresql():
     """Migration 0010: pglz cost a quarter of a chunk's score insert; lz4 where the server has it."""
-    require_service(connection.vendor == "postgresql", "PostgreSQL")
     with connection.cursor() as cursor:
         cursor.execute("SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'")
         if not cursor.fetchone()[0]:

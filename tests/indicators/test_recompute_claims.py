@@ -7,17 +7,12 @@ import pytest
 from django.db import close_old_connections, connection, transaction
 
 from accounts.models import Account
-from indicators.ingest.lookups import accounts_mark_for_recompute
 from indicators.ingest.store import NewEvent, events_store
 from indicators.models import Event
-from indicators.scoring.claims import accounts_claim, marks_clear
 from indicators.scoring.recompute import accounts_recompute
-from tests.conftest import require_service
+from indicators.stale.claims import accounts_claim, marks_clear
+from indicators.stale.marks import accounts_mark_for_recompute
 from tests.factories import AccountFactory, ContactFactory, TenantFactory
-
-
-def require_postgresql() -> None:
-    require_service(connection.vendor == "postgresql", "PostgreSQL")
 
 
 def usage(message_id: str, account) -> NewEvent:
@@ -71,8 +66,8 @@ def test_a_claim_covers_only_the_tenants_own_accounts(world_a, world_b):
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.postgres
 def test_an_account_another_recompute_holds_is_skipped_and_stays_marked():
-    require_postgresql()
     tenant = TenantFactory()
     held, free = AccountFactory.create_batch(2, tenant=tenant)
     accounts_mark_for_recompute(tenant=tenant, account_ids={held.pk, free.pk})
@@ -100,9 +95,9 @@ def test_an_account_another_recompute_holds_is_skipped_and_stays_marked():
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.postgres
 def test_storing_events_does_not_wait_for_a_recompute_of_the_same_account():
     """A recompute in flight holds its claim; an ingesting transaction for that account commits at once."""
-    require_postgresql()
     tenant = TenantFactory()
     account = AccountFactory(tenant=tenant)
     ContactFactory(account=account)

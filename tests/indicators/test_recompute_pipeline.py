@@ -14,7 +14,6 @@ from indicators.scoring import recompute
 from indicators.scoring.load import tenant_facts
 from tests.factories import AccountFactory, ContactFactory, TenantFactory
 from tests.indicators.test_recompute import seed_usage, usage
-from tests.indicators.test_recompute_claims import require_postgresql
 
 
 def connections_open() -> int:
@@ -29,8 +28,8 @@ def stored(tenant) -> dict:
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.postgres
 def test_chunks_loaded_ahead_and_stored_behind_score_as_chunks_handled_in_line(monkeypatch):
-    require_postgresql()
     tenant, now = TenantFactory(), datetime.now(UTC)
     accounts = AccountFactory.create_batch(5, tenant=tenant, licenses=10, lifecycle_stage="mature")
     for n, account in enumerate(accounts):

@@ -8,18 +8,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.db import close_old_connections, connection, transaction
 
-from indicators.ingest import rollups_portable, rollups_postgresql
-from indicators.ingest.rollups import EventFact, deltas_of
+from indicators.ingest.rollups import portable as rollups_portable
+from indicators.ingest.rollups import postgresql as rollups_postgresql
+from indicators.ingest.rollups.deltas import EventFact, deltas_of
 from indicators.ingest.store import NewEvent, events_attribute, events_store
 from indicators.models import AccountDay, ContactDay, Event
-from tests.conftest import require_service
 from tests.factories import AccountFactory, ContactFactory, TenantFactory
 
 DAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-
-def require_postgresql() -> None:
-    require_service(connection.vendor == "postgresql", "PostgreSQL")
 
 
 def usage(message_id: str, account, contact, at: datetime, feature: str = "Report") -> NewEvent:
@@ -73,8 +69,8 @@ def test_a_contact_used_for_two_accounts_on_one_day_is_active_for_the_smaller_ac
 
 
 @pytest.mark.django_db
+@pytest.mark.postgres
 def test_portable_and_postgresql_paths_leave_the_same_rollups():
-    require_postgresql()
     rng = random.Random(7)
     worlds = []
     for name in ("portable", "sql"):
@@ -109,9 +105,9 @@ def test_portable_and_postgresql_paths_leave_the_same_rollups():
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.postgres
 def test_concurrent_batches_for_one_account_and_day_count_exactly_once():
     """Threads, each with its own connection, store overlapping batches (shared message ids too) at once."""
-    require_postgresql()
     tenant = TenantFactory()
     account = AccountFactory(tenant=tenant)
     contacts = [ContactFactory(account=account, external_id=f"user{i}") for i in range(12)]
@@ -194,10 +190,10 @@ def test_a_contact_active_earlier_that_day_is_not_counted_again_by_a_later_batch
 
 
 @pytest.mark.django_db
+@pytest.mark.postgres
 def test_adding_to_a_rollup_row_is_a_hot_update_that_writes_no_index():
     """No index holds a column the increments change (migration 0011), and the pages keep free space
     (fillfactor 70): each row's new version stays on its page, with no new index entry."""
-    require_postgresql()
     tenant = TenantFactory()
     account = AccountFactory(tenant=tenant)
     contacts = ContactFactory.create_batch(3, account=account)
@@ -223,10 +219,10 @@ def rollup_updates() -> dict[str, tuple[int, int]]:
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.postgres
 def test_two_transactions_attributing_one_user_at_once_count_the_events_once():
     """Both find the user's waiting events; the second waits on the first's row locks and, once it
     commits, finds them attributed: nothing is added to the rollups twice."""
-    require_postgresql()
     tenant = TenantFactory()
     account = AccountFactory(tenant=tenant)
     contact = ContactFactory(account=account, external_id="u")

@@ -6,12 +6,12 @@ from django.db import IntegrityError, transaction
 
 from accounts.services.tenants import tenant_create
 from indicators import engine
-from indicators.models import Scorecard, ScorecardMeasure, ScorecardVersion
-from indicators.scoring.definition import (
+from indicators.engine.definition import (
     DefinitionError,
     definition_from_engine,
     scorecard_from_definition,
 )
+from indicators.models import Scorecard, ScorecardMeasure, ScorecardVersion
 from indicators.scoring.scorecards import version_to_engine
 from indicators.services.scorecards import scorecard_default_create, scorecard_save
 

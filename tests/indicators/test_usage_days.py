@@ -87,9 +87,8 @@ def test_batches_in_any_order_leave_each_contact_the_mask_of_all_its_usage_days(
 
 
 @pytest.mark.django_db
+@pytest.mark.postgres  # compares the PostgreSQL statement with the portable path
 def test_the_portable_path_leaves_the_masks_the_postgresql_path_leaves():
-    if connection.vendor != "postgresql":
-        pytest.skip("compares the PostgreSQL statement with the portable path")
     rng = random.Random(5)
     now = datetime(2026, 5, 20, 12, tzinfo=UTC)
     plan = [[(rng.randrange(3), now - timedelta(hours=rng.randrange(24 * 80))) for _ in range(30)] for _ in range(6)]

@@ -107,7 +107,7 @@ def celery_workers(transactional_db, tmp_path):
     require_service(redis_available(), "Redis (REDIS_URL)")
     import redis
 
-    from indicators.recompute_queue import DIRTY_SET
+    from indicators.stale.hint import DIRTY_SET
 
     # Hints left by earlier tests name accounts that no longer exist; start from an empty set.
     redis.Redis.from_url(settings.REDIS_URL).delete(DIRTY_SET)

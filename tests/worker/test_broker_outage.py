@@ -21,7 +21,7 @@ from django.test import Client
 
 from accounts.models import Account
 from indicators.models import AccountDay, Event, HealthScore
-from indicators.recompute_queue import _client as dirty_set_client
+from indicators.stale.hint import _client as dirty_set_client
 from tests.conftest import make_world, require_service
 from tests.worker.conftest import history_moments_written_twice, scores_against_reference, wait_for
 

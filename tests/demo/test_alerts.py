@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from alerts.demo import demo_alerts_raise
 from alerts.models import Alert, AlertRule
 from alerts.services.defaults import DEFAULT_RULES
+from demo.alerts import demo_alerts_raise
 from indicators.models import HealthScore
 from indicators.scoring.recompute import accounts_recompute
 from tests.factories import AccountFactory

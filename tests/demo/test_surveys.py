@@ -1,8 +1,8 @@
 """The demo's survey rounds: believable answers, comments, and idempotent."""
 
 from accounts.models import LifecycleStage
+from demo.surveys import demo_surveys_seed
 from indicators.models import Event
-from surveys.demo import demo_surveys_seed
 from surveys.models import Survey, SurveyResponse, SurveyRound, SurveySend, SurveyStatus
 from tests.factories import AccountFactory, ContactFactory
 

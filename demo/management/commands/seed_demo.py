@@ -8,15 +8,15 @@ from tqdm import tqdm
 
 from accounts.models import Account
 from accounts.roles import Role
-from accounts.services.demo_data import demo_tenant_seed
-from alerts.demo import demo_alerts_raise
-from followups.demo import demo_followups_seed
+from demo.alerts import demo_alerts_raise
+from demo.events import demo_events_seed
+from demo.followups import demo_followups_seed
+from demo.gut import demo_gut_seed
+from demo.people import demo_tenant_seed
+from demo.surveys import demo_surveys_seed
 from indicators.models import Event
-from indicators.recompute_queue import recompute_held
 from indicators.scoring.backfill import history_backfill
-from indicators.services.demo_events import demo_events_seed
-from indicators.services.demo_gut import demo_gut_seed
-from surveys.demo import demo_surveys_seed
+from indicators.stale.hint import recompute_held
 
 ADMIN_URL = "http://127.0.0.1:8000/admin/"
 DEMO_HISTORY_DAYS = 175

@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
-from indicators import engine
+import indicators.engine as engine  # the package's public names: Band, Rule, Measure, Scorecard …
 
 LINEAR = "linear"
 BANDS = "bands"

@@ -1,6 +1,6 @@
 """What the demo tenant's customers do: its product catalogue, its content, and the rates behind their events.
 
-Tuning lives here; ``demo_events`` turns it into events. Rates are per account (or contact) per weekday
+Tuning lives here; ``demo.events`` turns it into events. Rates are per account (or contact) per weekday
 unless said otherwise.
 """
 

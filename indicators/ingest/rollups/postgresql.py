@@ -14,7 +14,7 @@ import msgspec
 from django.db import connection
 
 from accounts.models import Tenant
-from indicators.ingest.rollups import Deltas
+from indicators.ingest.rollups.deltas import Deltas
 
 
 def _merge_add(column: str) -> str:

@@ -32,7 +32,7 @@ from followups.services.closing import Ask, Outcome, agrees_to_advocate, ask_row
 from followups.services.opening import followup_deadline
 from followups.services.overdue import overdue_alerts_raise
 from followups.services.themes import rules_apply_to_responses
-from surveys.models import Channel
+from surveys.models import Category, Channel
 from surveys.services.responses import response_record
 
 SEED = 20241105
@@ -226,14 +226,14 @@ def _store(tenant: Tenant, plan: Plan, followups: list[FollowUp]) -> None:
 
 
 def _outcome(followup: FollowUp, rng: random.Random, causes: dict[str, RootCause], themes: list[str] | None) -> Outcome:
-    if followup.category == "promoter":
+    if followup.category == Category.PROMOTER:
         kinds = rng.sample(
             ["reference", "case_study", "review", "referral", "advocacy", "expansion"], rng.randint(1, 3)
         )
         # Becoming a reference or joining the advocacy programme is the rarer yes: a few advocates.
         asks = [Ask(kind, rng.choices(ASK_RESULTS, ASK_WEIGHTS.get(kind, [3, 4, 3]))[0]) for kind in kinds]
         return Outcome(asks=asks, reason_promoter=rng.choice(REASONS_PROMOTER))
-    if followup.category == "passive":
+    if followup.category == Category.PASSIVE:
         return Outcome(what_would_make_promoter=rng.choice(WHAT_WOULD_MAKE_PROMOTER))
     named = [THEMES[t][2] for t in themes or [] if t in THEMES and THEMES[t][2]]
     cause = causes[named[0]] if named else causes[rng.choice(ROOT_CAUSES)]

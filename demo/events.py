@@ -23,10 +23,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Account, Contact, Tenant
-from accounts.services.demo_data import SEGMENTS
+from demo import events_vocabulary as v
+from demo.people import SEGMENTS
 from indicators.ingest.store import NewEvent, events_store
 from indicators.models import Event, EventType, Feature, Product
-from indicators.services import demo_events_vocab as v
 
 DAY = timedelta(days=1)
 CENTS = Decimal("0.01")

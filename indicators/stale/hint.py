@@ -1,10 +1,9 @@
-"""Which accounts need their score recomputed.
+"""The hint that accounts are stale: the fast path after the durable mark (``marks``).
 
-The durable truth is ``Account.needs_recompute_since``, written in the ingesting transaction.
-With Redis, a set of ``tenant:account`` members carries a faster hint that the sweep drains
-every second or so; adding to it is best effort with short timeouts, so a Redis outage delays
-scores but never slows or fails ingestion (the sweep of the durable marks catches up).
-Without Redis, the accounts are recomputed right away, in-process, after the commit.
+With Redis, a set of ``tenant:account`` members that the sweep drains every second or so; adding
+to it is best effort with short timeouts, so a Redis outage delays scores but never slows or fails
+ingestion (the sweep of the durable marks catches up). Without Redis, the accounts are recomputed
+right away, in-process, after the commit.
 """
 
 from __future__ import annotations
@@ -17,12 +16,14 @@ from contextvars import ContextVar
 from functools import cache
 
 import redis
+from celery import Task
 from django.conf import settings
 
 logger = logging.getLogger(__name__)
 DIRTY_SET = "csp:dirty-accounts"
 DRAIN_MAX = 20_000
 _held: ContextVar[dict[int, set[int]] | None] = ContextVar("recompute_held", default=None)
+_recompute: Task  # set by IndicatorsConfig.ready
 
 
 @cache
@@ -30,7 +31,7 @@ def _client() -> redis.Redis:
     return redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=0.2, socket_timeout=0.2)
 
 
-def enqueue_recompute(*, tenant_id: int, account_ids: set[int]) -> bool:
+def hint_send(*, tenant_id: int, account_ids: set[int]) -> bool:
     """Call after commit. True when the accounts were handed on (to Redis, or recomputed in-process)."""
     if not account_ids:
         return False
@@ -39,9 +40,7 @@ def enqueue_recompute(*, tenant_id: int, account_ids: set[int]) -> bool:
         held[tenant_id].update(account_ids)
         return True
     if not settings.REDIS_URL:
-        from indicators.tasks import recompute_accounts
-
-        recompute_accounts.apply(kwargs={"tenant_id": tenant_id, "account_ids": sorted(account_ids)})
+        _recompute_here(tenant_id, sorted(account_ids))
         return True
     try:
         _client().sadd(DIRTY_SET, *(f"{tenant_id}:{account_id}" for account_id in sorted(account_ids)))
@@ -65,7 +64,21 @@ def recompute_held() -> Iterator[None]:
     finally:
         _held.reset(token)
     for tenant_id, account_ids in held.items():
-        enqueue_recompute(tenant_id=tenant_id, account_ids=account_ids)
+        hint_send(tenant_id=tenant_id, account_ids=account_ids)
+
+
+def recompute_here_with(task: Task) -> None:
+    """Set the recompute task that runs in-process without Redis (``tenant_id``, ``account_ids``).
+
+    The task sits above its trigger (a recompute claims its accounts through ``claims``), so it is
+    handed in by ``IndicatorsConfig.ready`` rather than imported here.
+    """
+    global _recompute
+    _recompute = task
+
+
+def _recompute_here(tenant_id: int, account_ids: list[int]) -> None:
+    _recompute.apply(kwargs={"tenant_id": tenant_id, "account_ids": account_ids})
 
 
 def drain_dirty() -> list[tuple[int, int]]:

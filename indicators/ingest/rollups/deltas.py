@@ -1,10 +1,4 @@
-"""Daily rollups per account and per contact, kept current as events are stored.
-
-Later computations read these (and recent events) instead of scanning all history. A batch's
-events are first summed per (contact, day) and (account, day) here, in Python; the sums are then
-added to the stored rows: on PostgreSQL by one statement of atomic increments (no read, no
-account lock, so concurrent batches for the same account only meet on the rows they share), on
-other databases (SQLite, single-writer) by reading, adding and writing back.
+"""A batch's events summed per (contact, day) and (account, day), in Python, before they are stored.
 
 A contact counts as an active user of an account on a day from its first usage event that day.
 When one batch holds a contact's usage for several accounts on one day, the account with the
@@ -16,10 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-
-from django.db import connection
-
-from accounts.models import Tenant
 
 
 @dataclass(frozen=True)
@@ -89,16 +79,3 @@ def deltas_of(facts: Iterable[EventFact]) -> Deltas:
         accounts=[accounts[k] for k in sorted(accounts)],
         contacts=[contacts[k] for k in sorted(contacts)],
     )
-
-
-def rollups_add(*, tenant: Tenant, facts: list[EventFact]) -> set[int]:
-    """Add ``facts`` to the rollups; return the ids of the accounts touched."""
-    if not facts:
-        return set()
-    deltas = deltas_of(facts)
-    if connection.vendor == "postgresql":
-        from indicators.ingest.rollups_postgresql import deltas_apply
-    else:
-        from indicators.ingest.rollups_portable import deltas_apply
-    deltas_apply(tenant=tenant, deltas=deltas)
-    return {d.account_id for d in deltas.accounts}

@@ -21,8 +21,8 @@ from django.utils import timezone
 from accounts.models import Account, AdoptionStage, ApiKey, Contact, Membership, Tenant
 from accounts.roles import ALL_SCOPES, Role
 from accounts.services.api_keys import api_key_create, api_key_revoke
-from accounts.services.demo_vocabulary import COMPANY_HEADS, COMPANY_TAILS, FIRST_NAMES, LAST_NAMES, OBJECTIVES, TEAMS
 from accounts.services.tenants import membership_set, user_get_or_create
+from demo.people_vocabulary import COMPANY_HEADS, COMPANY_TAILS, FIRST_NAMES, LAST_NAMES, OBJECTIVES, TEAMS
 
 SEED = 20240917
 TENANT = {"slug": "demo", "name": "Northwind Analytics", "time_zone": "Europe/London", "currency": "USD"}

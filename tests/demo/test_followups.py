@@ -6,9 +6,9 @@ import pytest
 
 from accounts.models import Contact, LifecycleStage
 from alerts.models import Alert
-from followups.demo import demo_followups_seed
+from demo.followups import demo_followups_seed
+from demo.surveys import demo_surveys_seed
 from followups.models import Activity, Department, FollowUp, FollowUpAsk, ResponseTheme, Status, Theme
-from surveys.demo import demo_surveys_seed
 from tests.factories import AccountFactory, ContactFactory
 
 pytestmark = pytest.mark.django_db

@@ -14,11 +14,11 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from accounts.models import Account, Tenant
-from accounts.services.demo_data import demo_tenant_seed
+from demo.events import account_trend, demo_customers, demo_events_plan, demo_events_seed
+from demo.people import demo_tenant_seed
 from indicators.api.serializers import EVENT_SERIALIZERS
 from indicators.ingest.store import events_store
 from indicators.models import AccountDay, ContactDay, Event, EventType, Feature, Product
-from indicators.services.demo_events import account_trend, demo_customers, demo_events_plan, demo_events_seed
 
 pytestmark = pytest.mark.django_db
 

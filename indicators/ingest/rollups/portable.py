@@ -1,7 +1,7 @@
 """Adding a batch's rollup sums on any database: read the rows, add, write back.
 
 Used where the database has a single writer (SQLite: the embedded default), so no concurrent
-batch can change a row between the read and the write. PostgreSQL uses ``rollups_postgresql``.
+batch can change a row between the read and the write. PostgreSQL uses ``postgresql``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from datetime import date
 from django.db.models import Q
 
 from accounts.models import Tenant
-from indicators.ingest.rollups import DayDelta, Deltas
+from indicators.ingest.rollups.deltas import DayDelta, Deltas
 from indicators.ingest.sql import insert_rows
 from indicators.models import AccountDay, ContactDay
 

@@ -13,7 +13,8 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from accounts.models import Contact, LifecycleStage, Tenant
-from indicators.services.demo_events import account_trend
+from demo.events import account_trend
+from indicators.engine import nps
 from surveys.models import Channel, ScheduleKind, SendStatus, Survey, SurveySend, SurveyStatus, SurveyUnsubscribe
 from surveys.services.responses import response_record
 from surveys.services.rounds import round_start
@@ -36,7 +37,7 @@ SCORE_WEIGHTS = {
 ANSWER_RATE = {"growing": 0.42, "stable": 0.35, "declining": 0.28, "onboarding": 0.45, "churned": 0.12}
 COMMENT_RATE = 0.6
 COMMENTS = {
-    "promoter": [
+    nps.PROMOTER: [
         "The dashboards save our team hours every week.",
         "Support answers fast and actually solves the problem.",
         "Our CSM knows our business; the quarterly reviews are worth it.",
@@ -45,7 +46,7 @@ COMMENTS = {
         "Onboarding was smooth and the training courses helped a lot.",
         "Happy to recommend it; we already did to a partner company.",
     ],
-    "passive": [
+    nps.PASSIVE: [
         "Good product, but the price went up at renewal.",
         "Works well; exporting large reports is still slow.",
         "Useful, though some of the team find the data modelling hard to learn.",
@@ -53,7 +54,7 @@ COMMENTS = {
         "Solid, but the mobile experience needs work.",
         "We use it daily; permissions are too coarse for our setup.",
     ],
-    "detractor": [
+    nps.DETRACTOR: [
         "Too expensive for what we use.",
         "Reports keep timing out and support takes days to answer.",
         "We lost our main champion and nobody knows how to build reports now.",
@@ -80,8 +81,8 @@ def _answer(tenant: Tenant, contact: Contact, rng: random.Random, *, at: datetim
     if rng.random() >= ANSWER_RATE[trend]:
         return False
     weights = SCORE_WEIGHTS["declining_late" if trend == "declining" and late else trend]
-    score = rng.choices(range(11), weights)[0]
-    category = "promoter" if score >= 9 else "passive" if score >= 7 else "detractor"
+    score = rng.choices(nps.SCALE, weights)[0]
+    category = nps.category_for(score)
     comment = rng.choice(COMMENTS[category]) if rng.random() < COMMENT_RATE else ""
     response_record(tenant=tenant, contact=contact, score=score, comment=comment, responded_at=at, **fields)
     return True

@@ -4,8 +4,10 @@ Tuning lives here; ``demo.events`` turns it into events. Rates are per account (
 unless said otherwise.
 """
 
+from indicators.models import EventSource
+
 SEED = 20240917
-SOURCE = "demo"
+SOURCE = EventSource.DEMO.value
 DAYS = 182  # about six months, ending yesterday
 BATCH = 500  # events per transaction
 

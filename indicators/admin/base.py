@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 
+from indicators.models import EventSource
+
 
 class ReadOnlyAdminMixin:
     """Rows written by ingestion only: the admin shows them and changes nothing."""
@@ -17,14 +19,13 @@ class ReadOnlyAdminMixin:
 
 
 class SourceFilter(admin.SimpleListFilter):
-    """Where rows came from. Fixed choices: listing the values in use would scan every event."""
+    """Where rows came from. The declared sources: listing the values in use would scan every event."""
 
     title = "source"
     parameter_name = "source"
-    SOURCES = (("api", "REST API"), ("segment", "Segment tracking API"), ("demo", "Demo data"))
 
     def lookups(self, request, model_admin):
-        return self.SOURCES
+        return EventSource.choices
 
     def queryset(self, request, queryset):
         return queryset.filter(source=self.value()) if self.value() else queryset

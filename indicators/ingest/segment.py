@@ -15,9 +15,9 @@ from indicators.ingest.messages import PAYLOAD_KEPT, Record, Rejection
 from indicators.ingest.replays import APPLIED_ONCE, messages_claim
 from indicators.ingest.retry import with_deadlock_retry
 from indicators.ingest.store import NewEvent, events_attribute, events_store
-from indicators.models import Event, EventType, IngestionError
+from indicators.models import Event, EventSource, EventType, IngestionError
 
-SOURCE = "segment"
+SOURCE = EventSource.SEGMENT.value
 
 
 @dataclass(frozen=True)

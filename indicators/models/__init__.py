@@ -1,5 +1,13 @@
 from indicators.models.catalogue import Feature, Product
-from indicators.models.events import AccountDay, AppliedMessage, ContactDay, Event, EventType, IngestionError
+from indicators.models.events import (
+    AccountDay,
+    AppliedMessage,
+    ContactDay,
+    Event,
+    EventSource,
+    EventType,
+    IngestionError,
+)
 from indicators.models.gut import GutLevelChoice, GutRead
 from indicators.models.health import Band, HealthScore, HealthScoreHistory
 from indicators.models.scorecards import RuleKind, Scorecard, ScorecardMeasure, ScorecardVersion
@@ -10,6 +18,7 @@ __all__ = [
     "Band",
     "ContactDay",
     "Event",
+    "EventSource",
     "EventType",
     "Feature",
     "GutLevelChoice",

@@ -27,6 +27,15 @@ class EventType(models.TextChoices):
     LIFECYCLE = "lifecycle", "Lifecycle"
 
 
+class EventSource(models.TextChoices):
+    """Which door an event came in by: every path that stores events names itself with one of these."""
+
+    API = "api", "REST API"
+    SEGMENT = "segment", "Segment tracking API"
+    SURVEYS = "surveys", "Survey answers"
+    DEMO = "demo", "Demo data"
+
+
 class Event(TenantOwned):
     """Something that happened at a customer.
 

@@ -11,9 +11,9 @@ from django.db import transaction
 
 from accounts.models import Tenant
 from indicators.ingest.store import NewEvent, events_store
-from indicators.models import Event
+from indicators.models import Event, EventSource
 
-SOURCE = "api"
+SOURCE = EventSource.API.value
 
 
 @dataclass(frozen=True)

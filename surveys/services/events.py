@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from accounts.models import Tenant
 from indicators.ingest.store import NewEvent, events_store
-from indicators.models import EventType
+from indicators.models import EventSource, EventType
 from surveys.models import SurveyResponse
 
 EVENT_NAME = "nps_response"
-SOURCE = "surveys"
+SOURCE = EventSource.SURVEYS.value
 
 
 def response_message_id(response: SurveyResponse) -> str:

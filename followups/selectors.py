@@ -7,19 +7,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from accounts.models import Membership, Tenant
+from accounts.models import Tenant
 from followups.models import OPEN_STATUSES, Department, FollowUp, ResponseTheme, Status
-
-
-def own_first(queryset: QuerySet, member: Membership | None) -> QuerySet:
-    """The member's own follow-ups first, then everyone's, each by deadline."""
-    if member is None:
-        return queryset.order_by("due_at", "pk")
-    mine = Case(When(assignee_id=member.pk, then=Value(0)), default=Value(1), output_field=IntegerField())
-    return queryset.annotate(not_mine=mine).order_by("not_mine", "due_at", "pk")
 
 
 def followups_overdue(queryset: QuerySet, now: datetime | None = None) -> QuerySet:

@@ -23,13 +23,6 @@ def next_round_after(survey: Survey, started_at: datetime) -> datetime | None:
     return None
 
 
-def survey_activate(*, tenant: Tenant, survey: Survey) -> Survey:
-    """Make a survey active; its first round is due at ``starts_at`` (or now)."""
-    survey.status = SurveyStatus.ACTIVE
-    survey.save()  # Survey.save schedules the first round
-    return survey
-
-
 def _drip_order(contact_id: int, round_number: int) -> str:
     # A stable shuffle: contacts of one account do not all land on the first day of the drip.
     return hashlib.sha256(f"{round_number}:{contact_id}".encode()).hexdigest()

@@ -41,12 +41,14 @@ class Command(BaseCommand):
         tenant = seeded.tenant
         demo_gut_seed(tenant=tenant)  # the default scorecard and a few CSM gut reads, before any scoring
         events_before = Event.objects.for_tenant(tenant).count()
-        # Events go through the ingestion path after the accounts and contacts they belong to exist.
-        new_events = None if options["no_events"] else demo_events_seed(tenant=tenant, progress=progress)
-        if new_events is not None:
-            with recompute_held():  # the history backfill below scores every account anyway
+        # Events go through the ingestion path after the accounts and contacts they belong to exist. Each of
+        # its transactions marks accounts stale: held, so each account is rescored once at the end, not per batch.
+        with recompute_held():
+            new_events = None if options["no_events"] else demo_events_seed(tenant=tenant, progress=progress)
+            if new_events is not None:
                 demo_surveys_seed(tenant=tenant)  # past NPS rounds: survey events the history below reads
                 demo_followups_seed(tenant=tenant)  # follow-ups worked and closed, themes, advocates
+        if new_events is not None:
             # Scores as they stood each week over the seeded months, then today's: history, trends, explanations.
             ids = list(Account.objects.for_tenant(tenant).values_list("pk", flat=True))
             with progress(total=len(ids), desc="Health scores", unit="account") as bar:

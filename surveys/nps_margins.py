@@ -1,7 +1,16 @@
-"""NPS read honestly: a summary with its count, split and margin of error, and period comparisons.
+"""NPS read honestly: a summary with its count, split and 95% interval, and period comparisons.
 
 The scale, the categories and the score itself are ``indicators.engine.nps``; this module adds the
 statistics every report in the product shows beside the score.
+
+The interval is the adjusted Wald interval of Rocks (2016, "Interval estimation for the Net Promoter
+Score", The American Statistician), the best performer of the methods he compared: add three
+pseudo-answers (¾ of a promoter, 1½ passives, ¾ of a detractor), then take the usual normal interval
+of the difference of two proportions, clipped to the scale. Unlike the plain Wald interval it neither
+collapses to ±0 when every answer falls in one category (or there is only one) nor reaches past
+-100..100 on two or three answers. A comparison of two periods is only called significant with at
+least ``MIN_RESPONSES_TO_COMPARE`` answers in each: below that the normal approximation is not to be
+trusted, whatever the interval says.
 """
 
 # pure: no Django import (tests/test_pure_modules.py)
@@ -16,6 +25,9 @@ from indicators.engine.nps import DETRACTOR, PASSIVE, PROMOTER, category_for, ne
 
 # 95% two-sided normal quantile.
 Z_95 = 1.959963984540054
+PSEUDO_ANSWERS = 3  # Rocks's adjustment: n + 3, with ¾ of them promoters and ¾ detractors
+PSEUDO_PROMOTERS = PSEUDO_DETRACTORS = 0.75
+MIN_RESPONSES_TO_COMPARE = 10  # in each period, before a change can be called significant
 
 
 @dataclass(frozen=True)
@@ -32,20 +44,33 @@ class NpsSummary:
         return net_promoter_score(promoters=self.promoters, detractors=self.detractors, responses=self.responses)
 
     @property
+    def _adjusted(self) -> tuple[float, float, int]:
+        """(promoter share, detractor share, n) with Rocks's three pseudo-answers added."""
+        n = self.responses + PSEUDO_ANSWERS
+        return (self.promoters + PSEUDO_PROMOTERS) / n, (self.detractors + PSEUDO_DETRACTORS) / n, n
+
+    @property
     def standard_error(self) -> float | None:
-        """100·√((p + d - (p - d)²) / n), p and d the promoter and detractor shares."""
+        """100·√((p + d - (p - d)²) / n), on the adjusted shares and n; None without answers."""
         if not self.responses:
             return None
-        p = self.promoters / self.responses
-        d = self.detractors / self.responses
-        variance = max(p + d - (p - d) ** 2, 0.0)
-        return 100.0 * math.sqrt(variance / self.responses)
+        p, d, n = self._adjusted
+        return 100.0 * math.sqrt(max(p + d - (p - d) ** 2, 0.0) / n)
+
+    @property
+    def interval(self) -> tuple[float, float] | None:
+        """The 95% interval, in NPS points, within -100..100; None without answers."""
+        if not self.responses:
+            return None
+        p, d, _ = self._adjusted
+        centre, reach = 100.0 * (p - d), Z_95 * self.standard_error
+        return max(-100.0, centre - reach), min(100.0, centre + reach)
 
     @property
     def margin_of_error(self) -> float | None:
-        """Half-width of the 95% confidence interval, in NPS points."""
-        se = self.standard_error
-        return None if se is None else Z_95 * se
+        """Half the width of the 95% interval, in NPS points (the interval is not centred on the NPS)."""
+        interval = self.interval
+        return None if interval is None else (interval[1] - interval[0]) / 2
 
     def as_dict(self) -> dict:
         return {
@@ -55,6 +80,8 @@ class NpsSummary:
             "passives": self.passives,
             "detractors": self.detractors,
             "margin_of_error": _round(self.margin_of_error),
+            "interval_low": _round(self.interval[0]) if self.responses else None,
+            "interval_high": _round(self.interval[1]) if self.responses else None,
         }
 
 
@@ -94,9 +121,13 @@ class Comparison:
         return Z_95 * math.sqrt(self.before.standard_error**2 + self.after.standard_error**2)
 
     @property
+    def enough_answers(self) -> bool:
+        return min(self.before.responses, self.after.responses) >= MIN_RESPONSES_TO_COMPARE
+
+    @property
     def significant(self) -> bool:
         change, margin = self.change, self.margin_of_change
-        if change is None or margin is None:
+        if change is None or margin is None or not self.enough_answers:
             return False
         return abs(change) > margin
 
@@ -105,6 +136,11 @@ class Comparison:
         change = self.change
         if change is None:
             return "Not enough responses in both periods to compare."
+        if not self.enough_answers:
+            return (
+                f"Too few answers to compare ({self.before.responses} before, {self.after.responses} after): "
+                f"at least {MIN_RESPONSES_TO_COMPARE} in each period are needed."
+            )
         if not self.significant:
             return f"A change of {change:+.1f} points is within the noise (±{self.margin_of_change:.1f})."
         direction = "rose" if change > 0 else "fell"

@@ -213,7 +213,13 @@ class NpsSummarySerializer(serializers.Serializer):
     promoters = serializers.IntegerField()
     passives = serializers.IntegerField()
     detractors = serializers.IntegerField()
-    margin_of_error = serializers.FloatField(allow_null=True, help_text="95% margin, in NPS points.")
+    margin_of_error = serializers.FloatField(
+        allow_null=True, help_text="Half the width of the 95% interval, in NPS points; null without answers."
+    )
+    interval_low = serializers.FloatField(
+        allow_null=True, help_text="95% interval (adjusted Wald, Rocks 2016), lower end, within -100..100."
+    )
+    interval_high = serializers.FloatField(allow_null=True, help_text="95% interval, upper end, within -100..100.")
 
 
 class NpsTrendPointSerializer(NpsSummarySerializer):
@@ -230,5 +236,7 @@ class NpsComparisonSerializer(serializers.Serializer):
     after = NpsSummarySerializer()
     change = serializers.FloatField(allow_null=True)
     margin_of_change = serializers.FloatField(allow_null=True)
-    significant = serializers.BooleanField(help_text="True when the change is larger than its 95% margin.")
+    significant = serializers.BooleanField(
+        help_text="True when the change is larger than its 95% margin, with at least 10 answers in each period."
+    )
     verdict = serializers.CharField()

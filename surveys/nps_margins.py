@@ -21,6 +21,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from indicators.engine.formatting import fixed, round_half_up
 from indicators.engine.nps import DETRACTOR, PASSIVE, PROMOTER, category_for, net_promoter_score
 
 # 95% two-sided normal quantile.
@@ -141,10 +142,11 @@ class Comparison:
                 f"Too few answers to compare ({self.before.responses} before, {self.after.responses} after): "
                 f"at least {MIN_RESPONSES_TO_COMPARE} in each period are needed."
             )
+        noise = f"(±{fixed(self.margin_of_change, 1)})"
         if not self.significant:
-            return f"A change of {change:+.1f} points is within the noise (±{self.margin_of_change:.1f})."
+            return f"A change of {_signed(change)} points is within the noise {noise}."
         direction = "rose" if change > 0 else "fell"
-        return f"NPS {direction} by {abs(change):.1f} points, more than the noise (±{self.margin_of_change:.1f})."
+        return f"NPS {direction} by {fixed(abs(change), 1)} points, more than the noise {noise}."
 
     def as_dict(self) -> dict:
         return {
@@ -162,4 +164,9 @@ def compare(before: NpsSummary, after: NpsSummary) -> Comparison:
 
 
 def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 1)
+    return None if value is None else round_half_up(value, 1)
+
+
+def _signed(value: float) -> str:
+    text = fixed(value, 1)
+    return text if text.startswith("-") else f"+{text}"

@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 from alerts.models import Operator
 from indicators import engine
-from indicators.engine.formatting import MINUS, number, value_text
+from indicators.engine.formatting import MINUS, number, round_half_up, value_text
 from indicators.engine.nps import DETRACTOR_MAX, SCALE_MAX
 
 COMPARE = {Operator.LT: operator.lt, Operator.LTE: operator.le, Operator.GT: operator.gt, Operator.GTE: operator.ge}
@@ -34,7 +34,7 @@ def indicator_threshold(*, indicator: str, op: str, threshold: float, value: flo
     shown, limit = value_text(value, unit, indicator), value_text(threshold, unit, indicator)
     if shown == limit and value != threshold:
         # Rounded for reading, 29.5 and 30 would both read "30%": show the value as it is.
-        shown = shown.replace(number(value), f"{round(value, 2):g}".replace("-", MINUS), 1)
+        shown = shown.replace(number(value), f"{round_half_up(value, 2):g}".replace("-", MINUS), 1)
     message = f"{label}: {shown}." if unit == "flag" else f"{label} is {shown}, {WORDS[op]} {limit}."
     return Reason(message, {"indicator": indicator, "value": value, "operator": op, "threshold": threshold})
 
@@ -44,17 +44,17 @@ def score_drop(*, points: float, days: int, peak: float | None, score: float | N
     if peak is None or score is None or peak - score < points:
         return None
     drop = peak - score
-    shown_from, shown_to = round(peak), round(score)  # the sentence's numbers add up as read
+    shown_from, shown_to = int(round_half_up(peak)), int(round_half_up(score))  # the sentence's numbers add up as read
     message = f"Score dropped {number(shown_from - shown_to)} points in {days} days: {shown_from} -> {shown_to}."
 
-    return Reason(message, {"from_score": peak, "to_score": score, "drop": round(drop, 2), "days": days})
+    return Reason(message, {"from_score": peak, "to_score": score, "drop": round_half_up(drop, 2), "days": days})
 
 
 def band_change(*, to_band: str, from_band: str, before: str | None, band: str, score: float | None) -> Reason | None:
     """Fires on the transition only: ``before`` is the band before this recompute (None or "" if unknown)."""
     if not before or before == band or band != to_band or (from_band and before != from_band):
         return None
-    at = f" (score {number(round(score))})" if score is not None else ""
+    at = f" (score {number(round_half_up(score))})" if score is not None else ""
     return Reason(f"Band changed from {before} to {band}{at}.", {"from_band": before, "to_band": band, "score": score})
 
 

@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from indicators import charts, engine
-from indicators.engine.formatting import points_text, value_text
+from indicators.engine.formatting import fixed, points_text, value_text
 from indicators.scoring.contacts import account_contacts_health
 from indicators.scoring.results import result_from_json
 from indicators.selectors import health_bands, health_current, health_last_change, health_trend
@@ -90,8 +90,8 @@ def _measure_rows(explanation: dict) -> list[dict]:
                 "label": m["label"],
                 "before": value_text(m["value_before"], unit, m["indicator"]),
                 "after": value_text(m["value_after"], unit, m["indicator"]),
-                "points_before": "\u2013" if m["points_before"] is None else f"{m['points_before']:.0f}",
-                "points_after": "\u2013" if m["points_after"] is None else f"{m['points_after']:.0f}",
+                "points_before": "\u2013" if m["points_before"] is None else fixed(m["points_before"]),
+                "points_after": "\u2013" if m["points_after"] is None else fixed(m["points_after"]),
                 "contribution": points_text(m["contribution"]),
                 "negative": m["contribution"] < 0,
             }

@@ -17,6 +17,7 @@ from indicators.admin.account_health import (
     health_panel,
     signed,
 )
+from indicators.engine.formatting import fixed
 from indicators.models import Event
 from indicators.scoring.recompute import TASK_ACCOUNTS, accounts_recompute
 from indicators.stale.sweep import chunks_by_tenant
@@ -56,7 +57,7 @@ class AccountHealthAdmin(AccountAdmin):
     @admin.display(description="Score", ordering="health__score")
     def health_score(self, obj):
         health = self._health(obj)
-        return "-" if health is None or health.score is None else f"{health.score:.0f}"
+        return "-" if health is None or health.score is None else fixed(health.score)
 
     @admin.display(description="Band", ordering="health__band")
     def health_band(self, obj):

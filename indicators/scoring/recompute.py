@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from accounts.models import Account, Tenant
 from indicators import engine
+from indicators.engine.formatting import round_half_up
 from indicators.ingest.sql import insert_rows
 from indicators.models import HealthScore, HealthScoreHistory
 from indicators.scoring.load import inputs_load, tenant_facts
@@ -121,7 +122,7 @@ def scores_store(*, tenant: Tenant, evaluations: dict[int, engine.AccountEvaluat
     rows, unchanged, history, changes = [], [], [], {}
     for account_id, evaluation in evaluations.items():
         result = evaluation.score
-        final = round(result.final, 2) if result.final is not None else None
+        final = round_half_up(result.final, 2) if result.final is not None else None
         before_score, before_band, before_scorecard, history_at, digest = current.get(
             account_id, (None, "", None, None, None)
         )
@@ -164,7 +165,7 @@ def _digest(row: dict) -> int:
 
 
 def _change(now: float | None, then: float | None) -> float | None:
-    return round(now - then, 2) if now is not None and then is not None else None
+    return round_half_up(now - then, 2) if now is not None and then is not None else None
 
 
 def _scores_at(tenant: Tenant, account_ids: list[int], moments: list[datetime]) -> dict[int, tuple]:

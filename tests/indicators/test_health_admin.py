@@ -226,3 +226,15 @@ def test_a_score_without_history_or_engine_result_still_renders(admin_client_a, 
     score_row(world_a.tenant, account, 64, change_7d=-3.0)
     html = page(admin_client_a, f"{ACCOUNTS}{account.pk}/change/")
     assert "No history yet" in html and "\u22123.0" in html and "What changed" not in html
+
+
+def test_the_list_shows_scores_rounded_half_up():
+    from types import SimpleNamespace
+
+    from django.contrib import admin as django_admin
+
+    from accounts.models import Account
+
+    column = django_admin.site._registry[Account].health_score
+    assert column(SimpleNamespace(health=SimpleNamespace(score=82.5))) == "83"  # f"{82.5:.0f}" gives "82"
+    assert column(SimpleNamespace(health=SimpleNamespace(score=None))) == "-"

@@ -209,9 +209,10 @@ class FollowUpAdmin(TenantScopedAdmin):
     @admin.display(description="due", ordering="due_at")
     def deadline(self, obj):
         when = timezone.localtime(obj.due_at).strftime("%Y-%m-%d %H:%M")
+        late = " (received late)" if obj.received_late else ""
         if obj.is_overdue:
-            return format_html('<span class="overdue" style="{}">{} (overdue)</span>', OVERDUE_STYLE, when)
-        return when
+            return format_html('<span class="overdue" style="{}">{} (overdue{})</span>', OVERDUE_STYLE, when, late)
+        return f"{when}{late}"
 
     @admin.display(description="response")
     def response_summary(self, obj):

@@ -74,6 +74,9 @@ class FollowUpSerializer(TenantModelSerializer):
     comment = serializers.CharField(source="response.comment", read_only=True)
     responded_at = serializers.DateTimeField(source="response.responded_at", read_only=True)
     overdue = serializers.BooleanField(source="is_overdue", read_only=True)
+    received_late = serializers.BooleanField(
+        read_only=True, help_text="The answer reached csplatform after its deadline: overdue from its opening."
+    )
     asks = AskSerializer(many=True, read_only=True)
     activities = ActivitySerializer(many=True, read_only=True)
     themes = serializers.SerializerMethodField()
@@ -82,7 +85,7 @@ class FollowUpSerializer(TenantModelSerializer):
         model = FollowUp
         fields = [
             "id", "response", "account", "contact", "category", "score", "comment", "responded_at",
-            "assignee", "status", "due_at", "overdue", "first_activity_at",
+            "assignee", "status", "due_at", "overdue", "received_late", "first_activity_at",
             "closed_at", "closed_by", "closing_note",
             "asks", "reason_promoter", "what_would_make_promoter", "root_cause", "product_mismatch", "resolved",
             "themes", "activities", "created_at", "updated_at",

@@ -90,6 +90,11 @@ class FollowUp(TenantOwned):
     def is_overdue(self) -> bool:
         return self.is_open and self.due_at is not None and self.due_at < timezone.now()
 
+    @property
+    def received_late(self) -> bool:
+        """Overdue from its opening: the answer reached csplatform after its deadline (synced or imported late)."""
+        return self.created_at is not None and self.due_at is not None and self.due_at <= self.created_at
+
 
 class FollowUpAsk(TenantOwned):
     """One ask made of a promoter (a reference, a review...) and their answer."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from accounts.models import Membership, Tenant
 from accounts.roles import Role
@@ -34,19 +33,18 @@ def fallback_assignee(*, tenant: Tenant) -> Membership | None:
     )
 
 
-def followup_open_for_response(*, tenant: Tenant, response: SurveyResponse, now: datetime | None = None) -> FollowUp:
+def followup_open_for_response(*, tenant: Tenant, response: SurveyResponse) -> FollowUp:
     """The response's follow-up, opened if it has none (idempotent).
 
-    The deadline counts from when the follow-up could start: the response's time, or now for a response
-    recorded late (an import). An amended response moves an open follow-up to its new category.
+    The deadline counts from when the answer was given (``responded_at``), not from when it reached us:
+    an answer synced or imported late may be born overdue, and says so (``FollowUp.received_late``). An
+    amended response moves an open follow-up to its new category.
     """
     same_tenant(tenant, response=response)
-    now = now or timezone.now()
     existing = FollowUp.objects.for_tenant(tenant).filter(response=response).first()
     if existing is not None:
         return _follow_amendment(tenant, existing, response)
     account = response.account
-    start = max(response.responded_at, now)
     followup = FollowUp(
         tenant=tenant,
         response=response,
@@ -54,7 +52,7 @@ def followup_open_for_response(*, tenant: Tenant, response: SurveyResponse, now:
         contact=response.contact,
         category=response.category,
         assignee=account.csm_owner if account.csm_owner_id else fallback_assignee(tenant=tenant),
-        due_at=followup_deadline(tenant=tenant, category=response.category, since=start),
+        due_at=followup_deadline(tenant=tenant, category=response.category, since=response.responded_at),
     )
     try:
         with transaction.atomic():
@@ -69,6 +67,6 @@ def _follow_amendment(tenant: Tenant, followup: FollowUp, response: SurveyRespon
     if not followup.is_open or followup.category == response.category:
         return followup
     followup.category = response.category
-    followup.due_at = followup_deadline(tenant=tenant, category=response.category, since=followup.created_at)
+    followup.due_at = followup_deadline(tenant=tenant, category=response.category, since=response.responded_at)
     followup.save(update_fields=["category", "due_at", "updated_at"])
     return followup

@@ -273,3 +273,13 @@ def test_another_tenants_members_causes_and_themes_are_unknown_choices(
         assert row not in {r["id"] for r in admin.get(f"/api/v1/{route}/").json()["results"]}
     detractor_a.refresh_from_db()
     assert detractor_a.status == "new" and detractor_a.assignee == world_a.csm
+
+
+def test_a_follow_up_born_overdue_says_it_was_received_late(world_a, owned_a):
+    late = followup_of(respond(owned_a, 2, responded_at=timezone.now() - timedelta(days=20)))
+    on_time = followup_of(respond(owned_a, 9))
+    listed = api_as(world_a.csm).get("/api/v1/follow-ups/", {"ordering": "due_at"}).json()["results"]
+    assert [(row["id"], row["received_late"], row["overdue"]) for row in listed] == [
+        (late.pk, True, True),  # due first: the one born overdue leads the list
+        (on_time.pk, False, False),
+    ]

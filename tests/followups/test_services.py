@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -40,7 +41,7 @@ def test_detractor_response_opens_follow_up_due_in_two_business_days_in_the_tena
     friday_evening = datetime(2026, 11, 21, 3, 0, tzinfo=UTC)  # Friday 19:00 in Los Angeles
     response = respond(owned_a, 2, responded_at=friday_evening)
     FollowUp.objects.for_tenant(world_a.tenant).filter(response=response).delete()
-    followup = followup_open_for_response(tenant=world_a.tenant, response=response, now=friday_evening)
+    followup = followup_open_for_response(tenant=world_a.tenant, response=response)
     assert followup.due_at == datetime(2026, 11, 25, 7, 59, 59, 999999, tzinfo=UTC)  # Tuesday 23:59:59 PST
 
 
@@ -52,15 +53,31 @@ def test_passive_and_promoter_deadlines_follow_the_tenant_settings(owned_a, worl
     for response in (promoter, passive):
         FollowUp.objects.for_tenant(world_a.tenant).filter(response=response).delete()
     due = {
-        r.category: followup_open_for_response(tenant=world_a.tenant, response=r, now=monday).due_at.date()
+        r.category: followup_open_for_response(tenant=world_a.tenant, response=r).due_at.date()
         for r in (promoter, passive)
     }
     assert due == {"promoter": datetime(2026, 11, 17).date(), "passive": datetime(2026, 11, 19).date()}
 
 
-def test_a_late_recorded_response_counts_its_deadline_from_when_it_was_recorded(owned_a):
-    response = respond(owned_a, 4, responded_at=timezone.now() - timedelta(days=60))
-    assert followup_of(response).due_at > timezone.now()
+def test_an_answer_given_friday_and_synced_monday_is_due_from_friday(owned_a, world_a):
+    world_a.tenant.time_zone = "America/Los_Angeles"
+    world_a.tenant.save()
+    friday_evening = datetime(2026, 11, 21, 3, 0, tzinfo=UTC)  # Friday 19:00 in Los Angeles
+    with time_machine.travel(datetime(2026, 11, 23, 17, 0, tzinfo=UTC), tick=False):  # Monday 09:00
+        followup = followup_of(respond(owned_a, 2, responded_at=friday_evening))
+    # Two business days from Friday evening: Monday and Tuesday, not a week more.
+    assert followup.due_at == datetime(2026, 11, 25, 7, 59, 59, 999999, tzinfo=UTC)  # Tuesday 23:59:59 PST
+    assert not followup.received_late
+
+
+def test_an_answer_that_arrives_after_its_deadline_is_born_overdue_and_says_so(owned_a, world_a):
+    given = timezone.now() - timedelta(days=30)
+    late = followup_of(respond(owned_a, 3, responded_at=given))
+    on_time = followup_of(respond(owned_a, 4))
+    assert late.received_late and late.is_overdue and late.due_at < timezone.now()
+    assert not on_time.received_late and not on_time.is_overdue
+    # Lists go by deadline: the one born overdue comes first.
+    assert list(FollowUp.objects.for_tenant(world_a.tenant).filter(pk__in=[late.pk, on_time.pk])) == [late, on_time]
 
 
 def test_account_without_csm_goes_to_the_tenants_fallback_member(world_a):

@@ -170,6 +170,7 @@ def _latest_detractor_answers(tenant: Tenant, ids: list[int], as_of: datetime,
         .order_by("account_id", "-occurred_at", "-pk")
         .values_list("account_id", "occurred_at", "properties", "contact__name", "contact__email")
     )
+    zone = ZoneInfo(tenant.time_zone)  # the answer's day, as the sentence says it, is the tenant's
     latest: dict[int, conditions.SurveyAnswer] = {}
     for account_id, occurred_at, properties, name, email in rows:
         if account_id in latest or not isinstance(properties, dict):
@@ -179,7 +180,7 @@ def _latest_detractor_answers(tenant: Tenant, ids: list[int], as_of: datetime,
             continue
         response_id = properties.get("response_id")
         latest[account_id] = conditions.SurveyAnswer(
-            occurred_at=occurred_at, score=score, comment=str(properties.get("comment") or ""),
+            occurred_at=occurred_at.astimezone(zone), score=score, comment=str(properties.get("comment") or ""),
             contact=name or email or "", response_id=response_id if isinstance(response_id, int) else None,
         )  # fmt: skip
     return latest

@@ -178,6 +178,19 @@ def test_detractor_answer_within_the_days_fires(world_a):
     )
 
 
+def test_the_answers_day_in_the_sentence_is_the_tenants(world_a):
+    world_a.tenant.time_zone = "America/New_York"
+    world_a.tenant.save()
+    account = AccountFactory(tenant=world_a.tenant)
+    rule(world_a.tenant, "detractor_answer", within_days=14)
+    answer = nps(account, 3, days_ago=2)
+    late_evening = datetime(2026, 5, 8, 2, 30, tzinfo=UTC)  # 7 May, 22:30 in New York
+    Event.objects.for_tenant(world_a.tenant).filter(pk=answer.pk).update(occurred_at=late_evening)
+    evaluate(world_a.tenant, {account.pk: state()})
+    [alert] = alerts(world_a.tenant)
+    assert "3/10 on 2026-05-07" in alert.message  # not the UTC date, 2026-05-08
+
+
 def test_passive_or_old_answers_do_not_fire(world_a):
     passive, old = AccountFactory(tenant=world_a.tenant), AccountFactory(tenant=world_a.tenant)
     rule(world_a.tenant, "detractor_answer", within_days=14)

@@ -163,6 +163,11 @@ def _raise_one(tenant: Tenant, alert: Alert) -> None:
     )  # fmt: skip
 
 
+def open_alerts(*, tenant: Tenant, account_ids, keys) -> list[Alert]:
+    """The alerts not closed of ``account_ids`` under ``keys``, locked until the caller's transaction ends."""
+    return list(_open_alerts(tenant, account_ids, keys).order_by("pk"))
+
+
 def _open_alerts(tenant: Tenant, account_ids, keys):
     return (
         Alert.objects.for_tenant(tenant)

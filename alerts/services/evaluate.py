@@ -13,13 +13,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Account, Tenant
-from alerts.models import AlertRule, RuleKind
+from alerts.models import AlertRule, AlertStatus, RuleKind
 from alerts.services import conditions
-from alerts.services.alerts import Firing, alerts_fire
-from indicators.engine.nps import DETRACTOR_MAX
+from alerts.services.alerts import Firing, alert_update, alerts_fire, open_alerts
+from indicators.engine.formatting import number
+from indicators.engine.nps import DETRACTOR_MAX, SCALE_MAX
 from indicators.models import Event, EventType, HealthScore, HealthScoreHistory
 
 NPS_EVENT = (EventType.SURVEY, "nps_response")
@@ -56,10 +58,12 @@ def rules_evaluate(*, tenant: Tenant, states: Mapping[int, AccountState], as_of:
     }
     by_kind = {kind: [r for r in rules if r.kind == kind] for kind in RuleKind.values}
     peaks = _score_peaks(tenant, ids, as_of, [r.within_days for r in by_kind[RuleKind.SCORE_DROP]])
-    answers = _latest_detractor_answers(tenant, ids, as_of, [r.within_days for r in by_kind[RuleKind.DETRACTOR_ANSWER]])
+    answers, answer_scores = _latest_detractor_answers(
+        tenant, ids, as_of, [r.within_days for r in by_kind[RuleKind.DETRACTOR_ANSWER]]
+    )
     today = as_of.astimezone(ZoneInfo(tenant.time_zone)).date()
 
-    firings = []
+    firings, cleared = [], []
     for rule in rules:
         for account_id, state in states.items():
             if account_id not in accounts:
@@ -69,6 +73,7 @@ def rules_evaluate(*, tenant: Tenant, states: Mapping[int, AccountState], as_of:
             reason = _reason(rule, state, renewal_on=renewal_on, today=today, as_of=as_of, peak=peak,
                              answer=answers.get(account_id))  # fmt: skip
             if reason is None:
+                cleared.append((account_id, rule))
                 continue
             firings.append(
                 Firing(
@@ -77,7 +82,28 @@ def rules_evaluate(*, tenant: Tenant, states: Mapping[int, AccountState], as_of:
                     detail={"kind": rule.kind, **reason.detail}, rule_id=rule.pk, assignee_id=csm,
                 )
             )  # fmt: skip
-    return alerts_fire(tenant=tenant, firings=firings, now=as_of)
+    opened_refired = alerts_fire(tenant=tenant, firings=firings, now=as_of)
+    _close_amended_detractor_alerts(tenant, cleared, answer_scores)
+    return opened_refired
+
+
+def _close_amended_detractor_alerts(tenant: Tenant, cleared: list[tuple[int, AlertRule]],
+                                    answer_scores: Mapping[int, float]) -> None:  # fmt: skip
+    """An alert raised for a detractor answer that has since been amended out of detraction follows its cause.
+
+    Only a changed cause closes it: an answer that merely aged out of the rule's window is still work.
+    """
+    keys = {rule_key(rule) for _, rule in cleared if rule.kind == RuleKind.DETRACTOR_ANSWER}
+    accounts = {account_id for account_id, rule in cleared if rule.kind == RuleKind.DETRACTOR_ANSWER}
+    if not keys:
+        return
+    with transaction.atomic():
+        for alert in open_alerts(tenant=tenant, account_ids=accounts, keys=keys):
+            score = answer_scores.get(alert.detail.get("response_id"))
+            if score is None or score <= DETRACTOR_MAX:
+                continue
+            note = f"Closed by csplatform: the answer was amended to {number(score)}/{SCALE_MAX}, not a detractor's."
+            alert_update(tenant=tenant, alert=alert, status=AlertStatus.CLOSED, note=note)
 
 
 def rules_evaluate_current(*, tenant: Tenant, as_of: datetime | None = None, account_ids=None) -> tuple[int, int]:
@@ -158,29 +184,41 @@ def _score_peaks(tenant: Tenant, ids: list[int], as_of: datetime, windows: list[
     return peaks
 
 
-def _latest_detractor_answers(tenant: Tenant, ids: list[int], as_of: datetime,
-                              windows: list[int]) -> dict[int, conditions.SurveyAnswer]:  # fmt: skip
-    """Each account's latest detractor NPS answer within the longest window."""
+Answers = tuple[dict[int, conditions.SurveyAnswer], dict[int, float]]
+
+
+def _latest_detractor_answers(tenant: Tenant, ids: list[int], as_of: datetime, windows: list[int]) -> Answers:
+    """Each account's latest detractor NPS answer within the longest window, and every answer's latest score.
+
+    An amended answer is stored as a new event of the same response: only its latest version counts, so
+    an answer amended from 3 to 9 is no longer a detractor's.
+    """
     if not windows:
-        return {}
+        return {}, {}
     rows = (
         Event.objects.for_tenant(tenant)
         .filter(account_id__one_of=ids, type=NPS_EVENT[0], name=NPS_EVENT[1])
         .filter(occurred_at__gte=as_of - timedelta(days=max(windows)), occurred_at__lte=as_of)
-        .order_by("account_id", "-occurred_at", "-pk")
+        .order_by("account_id", "-occurred_at", "-pk")  # an amendment is stored after the answer it amends
         .values_list("account_id", "occurred_at", "properties", "contact__name", "contact__email")
     )
     zone = ZoneInfo(tenant.time_zone)  # the answer's day, as the sentence says it, is the tenant's
     latest: dict[int, conditions.SurveyAnswer] = {}
+    scores: dict[int, float] = {}  # response id: the score of its latest version
     for account_id, occurred_at, properties, name, email in rows:
-        if account_id in latest or not isinstance(properties, dict):
+        if not isinstance(properties, dict):
             continue
-        score = properties.get("score")
-        if isinstance(score, bool) or not isinstance(score, int | float) or score > DETRACTOR_MAX:
+        score, response_id = properties.get("score"), properties.get("response_id")
+        if isinstance(score, bool) or not isinstance(score, int | float):
             continue
-        response_id = properties.get("response_id")
+        if isinstance(response_id, int):
+            if response_id in scores:
+                continue  # an earlier version of an answer already read
+            scores[response_id] = score
+        if account_id in latest or score > DETRACTOR_MAX:
+            continue
         latest[account_id] = conditions.SurveyAnswer(
             occurred_at=occurred_at.astimezone(zone), score=score, comment=str(properties.get("comment") or ""),
             contact=name or email or "", response_id=response_id if isinstance(response_id, int) else None,
         )  # fmt: skip
-    return latest
+    return latest, scores

@@ -191,6 +191,52 @@ def test_the_answers_day_in_the_sentence_is_the_tenants(world_a):
     assert "3/10 on 2026-05-07" in alert.message  # not the UTC date, 2026-05-08
 
 
+def amend(answer, score):
+    """The event an amendment stores: the same response, a new message id, stored after the first."""
+    n = next(MESSAGE_IDS)
+    return Event.objects.for_tenant(answer.tenant).create(
+        tenant=answer.tenant, account=answer.account, contact=answer.contact, type=EventType.SURVEY,
+        name="nps_response", occurred_at=answer.occurred_at, received_at=NOW, source="surveys",
+        message_id=f"nps-amended-{n}", properties={**answer.properties, "score": score},
+    )  # fmt: skip
+
+
+def test_an_answer_amended_out_of_detraction_closes_its_alert_with_a_system_note(world_a):
+    account = AccountFactory(tenant=world_a.tenant)
+    rule(world_a.tenant, "detractor_answer", within_days=14)
+    answer = nps(account, 3, days_ago=2)
+    evaluate(world_a.tenant, {account.pk: state()})
+    [alert] = alerts(world_a.tenant)
+    amend(answer, 9)
+    assert evaluate(world_a.tenant, {account.pk: state()}) == (0, 0)  # and nothing new fires
+    alert.refresh_from_db()
+    assert alert.status == AlertStatus.CLOSED
+    assert alert.closing_note == "Closed by csplatform: the answer was amended to 9/10, not a detractor's."
+    assert alert.closed_by is None
+
+
+def test_an_answer_amended_within_detraction_updates_its_alert(world_a):
+    account = AccountFactory(tenant=world_a.tenant)
+    rule(world_a.tenant, "detractor_answer", within_days=14)
+    answer = nps(account, 3, days_ago=2)
+    evaluate(world_a.tenant, {account.pk: state()})
+    amend(answer, 5)
+    evaluate(world_a.tenant, {account.pk: state()})
+    [alert] = alerts(world_a.tenant)
+    assert alert.status == AlertStatus.OPEN and "5/10" in alert.message and "3/10" not in alert.message
+
+
+def test_an_answer_that_only_aged_out_of_the_window_leaves_its_alert_open(world_a):
+    account = AccountFactory(tenant=world_a.tenant)
+    rule(world_a.tenant, "detractor_answer", within_days=14)
+    nps(account, 3, days_ago=2)
+    evaluate(world_a.tenant, {account.pk: state()})
+    with time_machine.travel(NOW + timedelta(days=20), tick=False):
+        rules_evaluate(tenant=world_a.tenant, states={account.pk: state()}, as_of=NOW + timedelta(days=20))
+    [alert] = alerts(world_a.tenant)
+    assert alert.status == AlertStatus.OPEN  # still work for the CSM: time alone is no answer
+
+
 def test_passive_or_old_answers_do_not_fire(world_a):
     passive, old = AccountFactory(tenant=world_a.tenant), AccountFactory(tenant=world_a.tenant)
     rule(world_a.tenant, "detractor_answer", within_days=14)

@@ -74,6 +74,7 @@ class NpsSummary:
         return None if interval is None else (interval[1] - interval[0]) / 2
 
     def as_dict(self) -> dict:
+        low, high = self.interval or (None, None)
         return {
             "nps": _round(self.nps),
             "responses": self.responses,
@@ -81,8 +82,8 @@ class NpsSummary:
             "passives": self.passives,
             "detractors": self.detractors,
             "margin_of_error": _round(self.margin_of_error),
-            "interval_low": _round(self.interval[0]) if self.responses else None,
-            "interval_high": _round(self.interval[1]) if self.responses else None,
+            "interval_low": _round(low),
+            "interval_high": _round(high),
         }
 
 

@@ -58,7 +58,7 @@ def rules_evaluate(*, tenant: Tenant, states: Mapping[int, AccountState], as_of:
     }
     by_kind = {kind: [r for r in rules if r.kind == kind] for kind in RuleKind.values}
     peaks = _score_peaks(tenant, ids, as_of, [r.within_days for r in by_kind[RuleKind.SCORE_DROP]])
-    answers, answer_scores = _latest_detractor_answers(
+    answers, amended_away = _latest_detractor_answers(
         tenant, ids, as_of, [r.within_days for r in by_kind[RuleKind.DETRACTOR_ANSWER]]
     )
     today = as_of.astimezone(ZoneInfo(tenant.time_zone)).date()
@@ -83,12 +83,13 @@ def rules_evaluate(*, tenant: Tenant, states: Mapping[int, AccountState], as_of:
                 )
             )  # fmt: skip
     opened_refired = alerts_fire(tenant=tenant, firings=firings, now=as_of)
-    _close_amended_detractor_alerts(tenant, cleared, answer_scores)
+    if amended_away:  # rare: only then is there an alert that may have lost its cause
+        _close_amended_detractor_alerts(tenant, cleared, amended_away)
     return opened_refired
 
 
 def _close_amended_detractor_alerts(tenant: Tenant, cleared: list[tuple[int, AlertRule]],
-                                    answer_scores: Mapping[int, float]) -> None:  # fmt: skip
+                                    amended_away: Mapping[int, float]) -> None:  # fmt: skip
     """An alert raised for a detractor answer that has since been amended out of detraction follows its cause.
 
     Only a changed cause closes it: an answer that merely aged out of the rule's window is still work.
@@ -99,8 +100,8 @@ def _close_amended_detractor_alerts(tenant: Tenant, cleared: list[tuple[int, Ale
         return
     with transaction.atomic():
         for alert in open_alerts(tenant=tenant, account_ids=accounts, keys=keys):
-            score = answer_scores.get(alert.detail.get("response_id"))
-            if score is None or score <= DETRACTOR_MAX:
+            score = amended_away.get(alert.detail.get("response_id"))
+            if score is None:
                 continue
             note = f"Closed by csplatform: the answer was amended to {number(score)}/{SCALE_MAX}, not a detractor's."
             alert_update(tenant=tenant, alert=alert, status=AlertStatus.CLOSED, note=note)
@@ -188,7 +189,8 @@ Answers = tuple[dict[int, conditions.SurveyAnswer], dict[int, float]]
 
 
 def _latest_detractor_answers(tenant: Tenant, ids: list[int], as_of: datetime, windows: list[int]) -> Answers:
-    """Each account's latest detractor NPS answer within the longest window, and every answer's latest score.
+    """Each account's latest detractor NPS answer within the longest window, and the answers amended out
+    of detraction ({response id: new score}).
 
     An amended answer is stored as a new event of the same response: only its latest version counts, so
     an answer amended from 3 to 9 is no longer a detractor's.
@@ -205,6 +207,7 @@ def _latest_detractor_answers(tenant: Tenant, ids: list[int], as_of: datetime, w
     zone = ZoneInfo(tenant.time_zone)  # the answer's day, as the sentence says it, is the tenant's
     latest: dict[int, conditions.SurveyAnswer] = {}
     scores: dict[int, float] = {}  # response id: the score of its latest version
+    amended_away: dict[int, float] = {}
     for account_id, occurred_at, properties, name, email in rows:
         if not isinstance(properties, dict):
             continue
@@ -212,8 +215,10 @@ def _latest_detractor_answers(tenant: Tenant, ids: list[int], as_of: datetime, w
         if isinstance(score, bool) or not isinstance(score, int | float):
             continue
         if isinstance(response_id, int):
-            if response_id in scores:
-                continue  # an earlier version of an answer already read
+            if response_id in scores:  # an earlier version of an answer already read
+                if score <= DETRACTOR_MAX < scores[response_id]:
+                    amended_away[response_id] = scores[response_id]
+                continue
             scores[response_id] = score
         if account_id in latest or score > DETRACTOR_MAX:
             continue
@@ -221,4 +226,4 @@ def _latest_detractor_answers(tenant: Tenant, ids: list[int], as_of: datetime, w
             occurred_at=occurred_at.astimezone(zone), score=score, comment=str(properties.get("comment") or ""),
             contact=name or email or "", response_id=response_id if isinstance(response_id, int) else None,
         )  # fmt: skip
-    return latest, scores
+    return latest, amended_away

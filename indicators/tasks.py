@@ -7,6 +7,7 @@ from django.conf import settings
 
 from accounts.background import tenant_task
 from accounts.models import Account, Tenant
+from indicators.ingest.rebuild import rollups_rebuild
 from indicators.ingest.retention import ingestion_records_prune
 from indicators.models import Scorecard
 from indicators.scoring.recompute import TASK_ACCOUNTS, accounts_recompute
@@ -22,6 +23,12 @@ def recompute_accounts(*, tenant: Tenant, account_ids: list[int]) -> int:
 
 def _publish(tenant_id: int, account_ids: list[int]) -> None:
     recompute_accounts.apply_async(kwargs={"tenant_id": tenant_id, "account_ids": account_ids})
+
+
+@tenant_task(name="indicators.rebuild_rollups", acks_late=True)
+def rebuild_rollups(*, tenant: Tenant) -> int:
+    """After the tenant's time zone changed: its rollups in its new calendar (the accounts are marked)."""
+    return rollups_rebuild(tenant=tenant)
 
 
 @tenant_task(name="indicators.rescore_scorecard", ignore_result=True)

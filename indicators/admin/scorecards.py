@@ -20,7 +20,17 @@ from indicators.services.scorecards import (
     scorecard_validate,
 )
 
-MEASURE_FIELDS = ("indicator", "weight", "rule", "lower", "upper", "bands", "outside_points", "position")
+MEASURE_FIELDS = (
+    "indicator",
+    "weight",
+    "rule",
+    "lower",
+    "upper",
+    "bands",
+    "outside_points",
+    "no_data_points",
+    "position",
+)
 
 
 class SegmentsField(forms.CharField):

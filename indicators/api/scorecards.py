@@ -18,6 +18,7 @@ from accounts.models.customers import LifecycleStage
 from accounts.roles import Role
 from indicators.engine.definition import account_indicator_choices
 from indicators.models import RuleKind, Scorecard, ScorecardVersion
+from indicators.models.scorecards import NO_DATA_POINTS_HELP
 from indicators.services.scorecards import scorecard_delete, scorecard_save
 
 
@@ -38,6 +39,9 @@ class MeasureSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     bands = BandSerializer(many=True, required=False, help_text="Bands rule: the bands, which may not overlap.")
     outside_points = serializers.FloatField(
         required=False, default=0, min_value=0, max_value=100, help_text="Bands rule: points of a value in no band."
+    )
+    no_data_points = serializers.FloatField(
+        required=False, default=None, allow_null=True, min_value=0, max_value=100, help_text=NO_DATA_POINTS_HELP
     )
 
     def validate(self, attrs):

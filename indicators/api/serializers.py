@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
-from datetime import timedelta
 
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -24,12 +23,12 @@ from accounts.api.fields import TenantRelatedField
 from accounts.api.serializers_base import RejectUnknownFieldsMixin, TenantModelSerializer
 from accounts.models import Account, Contact, Membership
 from indicators.models import Event, EventType, Feature, Product
+from indicators.models.events import FUTURE_TOLERANCE, FUTURE_TOLERANCE_SAID
 from indicators.services.catalogue import feature_merge_target
 from indicators.services.events import EventInput
 
 SURVEY_ENDPOINT = "/api/v1/survey-responses/"
 MAX_PROPERTIES_BYTES = 32 * 1024  # as a whole Segment message
-FUTURE_TOLERANCE = timedelta(days=1)
 
 
 def _error(message: str, code: str) -> list[ErrorDetail]:
@@ -156,7 +155,8 @@ class EventFieldsSerializer(TenantModelSerializer):
         write_only=True, required=False, max_length=191, help_text="Instead of `contact`: the tenant's own id."
     )
     occurred_at = serializers.DateTimeField(
-        required=False, help_text="When it happened (ISO 8601). Default now; at most a day in the future."
+        required=False,
+        help_text=f"When it happened (ISO 8601). Default now; at most {FUTURE_TOLERANCE_SAID} in the future.",
     )
     message_id = serializers.CharField(
         max_length=191,
@@ -200,7 +200,7 @@ class EventFieldsSerializer(TenantModelSerializer):
 
     def validate_occurred_at(self, value):
         if value > timezone.now() + FUTURE_TOLERANCE:
-            raise ValidationError("Cannot be more than a day in the future.", code="future")
+            raise ValidationError(f"Cannot be more than {FUTURE_TOLERANCE_SAID} in the future.", code="future")
         return value
 
     def validate_properties(self, value):

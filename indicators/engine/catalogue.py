@@ -1,4 +1,7 @@
-"""The indicator catalogue: every indicator, declared once in its category module, looked up by key."""
+"""The indicator catalogue: every indicator, declared once in its category module, looked up by key.
+
+Every day-based indicator counts by ``DAYS_RULE``; an indicator without data says so (None), never a number.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +21,12 @@ def _catalogue() -> Mapping[str, Indicator]:
             by_key[indicator.key] = indicator
     return MappingProxyType(by_key)
 
+
+DAYS_RULE = (
+    'Days are dates of the tenant\'s calendar (its time zone): "days since" counts the midnights between the '
+    "moment and now, an N-day window is today and the N - 1 days before it, and an event counts from its moment. "
+    '"Never" is no data, not a number of days.'
+)
 
 CATALOGUE: Mapping[str, Indicator] = _catalogue()
 ACCOUNT_INDICATORS: tuple[Indicator, ...] = tuple(i for i in CATALOGUE.values() if Level.ACCOUNT in i.levels)

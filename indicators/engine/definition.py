@@ -8,7 +8,8 @@ A definition::
 
     {"name": ..., "key": ..., "is_default": bool, "segments": [...], "lifecycle_stages": [...],
      "green_min": 70, "yellow_min": 40, "gut_weight": 0.2,
-     "measures": [{"indicator": "nps", "weight": 10, "rule": "linear", "lower": -50, "upper": 50},
+     "measures": [{"indicator": "nps", "weight": 10, "rule": "linear", "lower": -50, "upper": 50,
+                   "no_data_points": null},
                   {"indicator": "open_escalations", "weight": 5, "rule": "bands", "outside_points": 0,
                    "bands": [{"lower": null, "upper": 1, "lower_inclusive": false, "upper_inclusive": false,
                               "points": 100}, ...]}]}
@@ -112,7 +113,12 @@ def measure_from_definition(measure: Mapping) -> engine.Measure:
     weight = _number(measure.get("weight"), "weight")
     if weight <= 0:
         raise DefinitionError("weight", f"The weight must be above 0, not {weight:g}.")
-    return engine.Measure(indicator=key, weight=weight, rule=rule_from_definition(measure))
+    no_data_points = _number(measure.get("no_data_points"), "no_data_points", optional=True)
+    if no_data_points is not None and not 0 <= no_data_points <= 100:
+        raise DefinitionError("no_data_points", f"Enter points between 0 and 100, not {no_data_points:g}.")
+    return engine.Measure(
+        indicator=key, weight=weight, rule=rule_from_definition(measure), no_data_points=no_data_points
+    )
 
 
 def thresholds_from_definition(definition: Mapping) -> engine.Thresholds:
@@ -179,7 +185,12 @@ def definition_from_engine(scorecard: engine.Scorecard, *, name: str, key: str, 
         "yellow_min": scorecard.thresholds.yellow_min,
         "gut_weight": scorecard.gut_weight,
         "measures": [
-            {"indicator": m.indicator, "weight": float(m.weight), **rule_to_definition(m.rule)}
+            {
+                "indicator": m.indicator,
+                "weight": float(m.weight),
+                **rule_to_definition(m.rule),
+                "no_data_points": m.no_data_points,
+            }
             for m in scorecard.measures
         ],
     }

@@ -1,16 +1,17 @@
 """The per-account index: one pass over each input list, so every indicator reads small precomputed figures.
 
-Days are counted as offsets back from ``as_of``'s UTC day: offset 0 is that day, and a window of N days
-holds offsets 0..N-1. Contact activity is kept as bit masks over offsets (bit d set = active on day d),
-so distinct-contact counts over any window are a mask and a popcount.
+Days are counted as offsets back from ``as_of``'s day in the tenant's calendar (``calendar.py``): offset 0
+is that day, and a window of N days holds offsets 0..N-1. Contact activity is kept as bit masks over
+offsets (bit d set = active on day d), so distinct-contact counts over any window are a mask and a popcount.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import UTC, date, datetime, time
+from datetime import datetime
 from typing import Any
 
+from indicators.engine.calendar import local_day
 from indicators.engine.gut import gut_points
 from indicators.engine.inputs import SURVEY_DAYS, AccountFacts, AccountInputs, ContactFacts, SurveyKind, TenantFacts
 from indicators.engine.nps import is_detractor
@@ -29,10 +30,6 @@ HIGH_SEVERITIES = frozenset({"high", "urgent"})
 NEVER = 1 << 30  # an offset further back than any window
 
 
-def utc_day(moment: datetime) -> date:
-    return moment.astimezone(UTC).date() if moment.tzinfo is not None else moment.date()
-
-
 def window_mask(days: int, skip: int = 0) -> int:
     """Bits for offsets ``skip``..``skip + days - 1``."""
     return ((1 << days) - 1) << skip
@@ -45,13 +42,13 @@ class AccountIndex:
         self.as_of = inputs.as_of
         self.account: AccountFacts = inputs.account
         self.tenant: TenantFacts = inputs.tenant
-        self.today = utc_day(inputs.as_of)
-        # The last moment of that day, in as_of's kind (aware or naive): (day_end - moment).days is an offset.
-        self._day_end = datetime.combine(self.today, time.max, tzinfo=None if inputs.as_of.tzinfo is None else UTC)
+        self.zone = inputs.tenant.zone
+        self.today = local_day(inputs.as_of, self.zone)
+        self._today_ordinal = self.today.toordinal()
         self._distinct: dict[tuple[int, int], int] = {}
         self._rows: dict[int, list] | None = None
         self.rollup_days = NEVER if inputs.rollups_since is None else (self.today - inputs.rollups_since).days + 1
-        self.events_days = NEVER if inputs.events_since is None else (self.today - utc_day(inputs.events_since)).days
+        self.events_days = NEVER if inputs.events_since is None else self.offset(inputs.events_since)
         self._index_rollups(inputs)
         self._index_events(inputs)
         self._index_contacts(inputs)
@@ -87,11 +84,11 @@ class AccountIndex:
         self._masks_only = inputs.contact_usage is not None
 
     def offset(self, moment: datetime) -> int:
-        """Days back from as_of's UTC day to ``moment``'s (0: the same day)."""
-        return (self._day_end - moment).days
+        """Days back from as_of's day to ``moment``'s, in the tenant's calendar (0: the same day)."""
+        return self._today_ordinal - local_day(moment, self.zone).toordinal()
 
     def _index_events(self, inputs: AccountInputs) -> None:
-        as_of, day_end = self.as_of, self._day_end
+        as_of, offset_of = self.as_of, self.offset
         sponsor = self.account.executive_sponsor_id
         self.last_proactive = self.last_reactive = self.last_sponsor = NEVER
         self.first_value_at = self.account.first_value_at
@@ -108,7 +105,7 @@ class AccountIndex:
             at = event.occurred_at
             if at > as_of:
                 continue
-            offset = (day_end - at).days
+            offset = offset_of(at)
             kind, name, contact = event.type, event.name, event.contact_id
             if (kind, name) in HIGH_VALUE:
                 high_value[at] = offset
@@ -222,12 +219,9 @@ class AccountIndex:
         return self._rows.get(contact_id, [])
 
     def days_since(self, offset: int) -> float | None:
-        """Days since an event at ``offset``; when there was none, the days the inputs cover (a floor), if known."""
-        if offset != NEVER:
-            return float(offset)
-        starts = [d for d in (self.account.contract_start_on, self.account.onboarding_started_on) if d is not None]
-        floor = min((self.today - min(starts)).days, self.events_days) if starts else self.events_days
-        return None if floor == NEVER else float(max(floor, 0))
+        """Days since an event at ``offset``; None when there was none: "never" is no data, not a number of days
+        (a scorecard may still say how to score it: ``Measure.no_data_points``)."""
+        return None if offset == NEVER else float(offset)
 
     def contact_view(self, contact_id: int) -> ContactView:
         view = self._views.get(contact_id)
@@ -263,7 +257,7 @@ class ContactView:
         if self.last_usage != NEVER:
             return self.last_usage
         seen = self.facts.last_seen_at
-        return None if seen is None else max((self.index.today - utc_day(seen)).days, 0)
+        return None if seen is None else max(self.index.offset(seen), 0)
 
 
 def build_index(inputs: AccountInputs) -> AccountIndex:

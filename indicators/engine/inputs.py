@@ -1,7 +1,8 @@
 """What the engine reads: one account's facts and aggregated activity at an ``as_of`` time.
 
 Everything is a frozen dataclass built by the caller (the Django side loads rows and converts them).
-Datetimes should be timezone-aware; the engine counts days as UTC calendar days, like the rollups.
+Datetimes should be timezone-aware; the engine counts days in the tenant's calendar (``calendar.py``), like
+the rollups.
 Anything dated after ``as_of`` is ignored, so an old point in time can be recomputed from newer loads.
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
@@ -49,6 +50,7 @@ class TenantFacts:
     products_in_catalogue: int = 0
     # The tenant's usual support tickets per active user over 30 days (e.g. its median); None until known.
     tickets_per_active_user_baseline: float | None = None
+    zone: tzinfo = UTC  # the tenant's time zone: its calendar counts the days
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -81,7 +83,7 @@ class ContactFacts:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DayRollup:
-    """One account's activity on one UTC day (``AccountDay``)."""
+    """One account's activity on one day of the tenant's calendar (``AccountDay``)."""
 
     day: date
     events: int = 0
@@ -93,7 +95,7 @@ class DayRollup:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DailyActivity:
-    """An account's daily rollups already summed by day offset back from as_of's UTC day (offset 0: that day).
+    """An account's daily rollups already summed by day offset back from as_of's day (offset 0: that day).
 
     What the index would fold from ``days`` itself, for a loader that folds the rows as it reads them.
     """
@@ -105,7 +107,7 @@ class DailyActivity:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ContactDayRollup:
-    """One contact's activity on one UTC day (``ContactDay``)."""
+    """One contact's activity on one day of the tenant's calendar (``ContactDay``)."""
 
     contact_id: int
     day: date
@@ -178,7 +180,7 @@ class AccountInputs:
     activity: DailyActivity | None = None  # instead of ``days``, when only ``as_of`` is evaluated
     contact_days: tuple[ContactDayRollup, ...] = ()
     # Instead of ``contact_days``, when only the account is scored: each contact's usage days as a bit mask
-    # over day offsets back from as_of's UTC day (bit d: usage on day d). Contact-level indicators need the rows.
+    # over day offsets back from as_of's day (bit d: usage on day d). Contact-level indicators need the rows.
     contact_usage: Mapping[int, int] | None = None
     events: tuple[EventRecord, ...] = ()  # usage events are ignored here: rollups carry usage
     rollups_since: date | None = None

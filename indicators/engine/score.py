@@ -3,7 +3,9 @@
 The rule, in full:
 
 * ``computed`` = sum(w_i * p_i) / sum(w_i) over the measures whose indicator has data (weights renormalised
-  over them); None when none has data. ``coverage`` = sum of those weights / sum of all weights.
+  over them), and those whose scorecard says how to score no data (``Measure.no_data_points``); None when
+  none counts. ``coverage`` = the weight of the measures with data / sum of all weights: a measure scored
+  by its no-data points counts in the score but is not data.
 * ``gut`` = the live gut read in points (very negative 0 ... very positive 100), None when absent or expired.
 * ``final`` = computed when there is no gut read; (1 - g) * computed + g * gut with g = the scorecard's
   ``gut_weight`` when both exist; gut alone when only it exists and g > 0; None when nothing has data.
@@ -29,8 +31,8 @@ class MeasureResult:
     indicator: str
     weight: float
     value: float | None  # None: no data
-    points: float | None  # 0-100; None: no data
-    share: float  # of the final score; 0 without data
+    points: float | None  # 0-100; None: no data (unless the measure scores no data: then value None, points set)
+    share: float  # of the final score; 0 when not scored
     contribution: float  # share * points
 
 
@@ -59,25 +61,27 @@ def score(*, values: Mapping[str, float | None], scorecard: Scorecard, gut: floa
     if gut is not None and not 0 <= gut <= 100:
         raise ValueError(f"The gut read must be between 0 and 100 points, not {gut!r}.")
     rated = []
-    weight_with_data = weighted_points = 0.0
+    weight_with_data = weight_scored = weighted_points = 0.0
     for measure in scorecard.measures:
         value = values.get(measure.indicator)
-        points = None
+        points = measure.no_data_points
         if value is not None:
             if not math.isfinite(value):
                 raise ValueError(f"The value of {measure.indicator!r} must be a finite number or None, not {value!r}.")
             points = measure.rule.points(value, CATALOGUE[measure.indicator].direction)
             weight_with_data += measure.weight
+        if points is not None:
+            weight_scored += measure.weight
             weighted_points += measure.weight * points
         rated.append((measure, value, points))
-    computed = _clamp(weighted_points / weight_with_data) if weight_with_data else None
+    computed = _clamp(weighted_points / weight_scored) if weight_scored else None
     if gut is None:
         gut_share = 0.0
     elif computed is None:
         gut_share = 1.0 if scorecard.gut_weight > 0 else 0.0
     else:
         gut_share = scorecard.gut_weight
-    scale = (1.0 - gut_share) / weight_with_data if weight_with_data else 0.0
+    scale = (1.0 - gut_share) / weight_scored if weight_scored else 0.0
     measures = tuple(
         MeasureResult(
             indicator=measure.indicator,

@@ -15,6 +15,9 @@ class Measure:
     indicator: str  # an account-level indicator key
     weight: float  # > 0; weights are relative, they need not sum to 100
     rule: Rule
+    # Points when the indicator has no data (e.g. never happened); None: no data is left out of the score and
+    # lowers its coverage. Only an explicit choice of the scorecard's author turns "never" into points.
+    no_data_points: float | None = None
 
     def __post_init__(self) -> None:
         declared = indicator(self.indicator)
@@ -22,6 +25,9 @@ class Measure:
             raise ValueError(f"Indicator {self.indicator!r} is not measured per account.")
         if not (isinstance(self.weight, int | float) and math.isfinite(self.weight) and self.weight > 0):
             raise ValueError(f"The weight of {self.indicator!r} must be a positive number, not {self.weight!r}.")
+        points = self.no_data_points
+        if points is not None and not (isinstance(points, int | float) and 0 <= points <= 100):
+            raise ValueError(f"Points without data for {self.indicator!r} must be between 0 and 100, not {points!r}.")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

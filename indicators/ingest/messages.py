@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
 
 from indicators.ingest import traits
 from indicators.ingest.segment_schema import Batch, Message, batch_decoder, message_decoder
+from indicators.models.events import FUTURE_TOLERANCE, FUTURE_TOLERANCE_SAID
 
 MAX_MESSAGE_BYTES = 32 * 1024
 MAX_BATCH_BYTES = 500 * 1024
@@ -120,8 +121,8 @@ def validate(message: Message, *, received_at: datetime, batch_sent_at: datetime
     if len(group_id) > MAX_ID_LENGTH or len(context_group_id) > MAX_ID_LENGTH:
         raise ValueError(f"groupId is longer than {MAX_ID_LENGTH} characters")
     occurred_at = event_time(message, received_at=received_at, batch_sent_at=batch_sent_at)
-    if occurred_at > received_at + timedelta(days=1):
-        raise ValueError("timestamp is more than a day in the future")
+    if occurred_at > received_at + FUTURE_TOLERANCE:
+        raise ValueError(f"timestamp is in the future (more than {FUTURE_TOLERANCE_SAID} after it was received)")
     contact = traits.contact_fields(message.traits) if message.type == "identify" else {}
     account = traits.account_fields(message.traits) if message.type == "group" else {}
     if message.type in ("page", "screen"):

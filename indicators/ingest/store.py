@@ -8,7 +8,7 @@ after that commits.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 
 import msgspec
 from django.db import connection
@@ -16,9 +16,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Contact, Tenant
+from accounts.zones import tenant_zone
+from indicators.engine.calendar import local_day
 from indicators.ingest import usage_days
 from indicators.ingest.rollups import rollups_add
-from indicators.ingest.rollups.deltas import EventFact, utc_day
+from indicators.ingest.rollups.deltas import EventFact
 from indicators.ingest.sql import insert_rows
 from indicators.models import Event, EventType, Feature
 from indicators.stale.marks import MARK_TARGET, MARK_UPDATE, accounts_mark_stale, hint_after_commit
@@ -75,7 +77,7 @@ def events_store(*, tenant: Tenant, events: list[NewEvent], received_at: datetim
 
 def contacts_seen_and_accounts_marked(*, tenant: Tenant, events: list[NewEvent], account_ids: set[int]) -> None:
     """``contacts_seen`` and ``accounts_mark_stale``; on PostgreSQL in one statement (one round trip)."""
-    seen = usage_seen(usage_of(events))
+    seen = usage_seen(usage_of(events), tenant_zone(tenant))
     if connection.vendor != "postgresql" or not seen or not account_ids:
         contacts_seen(tenant=tenant, seen=seen)
         accounts_mark_stale(tenant=tenant, account_ids=account_ids)
@@ -100,15 +102,15 @@ def usage_of(events: list[NewEvent]) -> list[tuple[int, datetime]]:
     return [(e.contact_id, e.occurred_at) for e in events if e.contact_id and e.type == EventType.USAGE]
 
 
-def usage_seen(usage: list[tuple[int, datetime]]) -> dict[int, Seen]:
-    """{contact id: its usage}."""
+def usage_seen(usage: list[tuple[int, datetime]], zone: tzinfo = UTC) -> dict[int, Seen]:
+    """{contact id: its usage}, its days in the tenant's calendar (``zone``)."""
     seen: dict[int, Seen] = {}
     for contact_id, at in usage:
         found = seen.get(contact_id)
         if found is None:
             found = seen[contact_id] = Seen(at, at)
         found.first_at, found.last_at = min(found.first_at, at), max(found.last_at, at)
-        found.days.add(utc_day(at))
+        found.days.add(local_day(at, zone))
     return seen
 
 
@@ -253,7 +255,6 @@ def events_attribute(*, tenant: Tenant, user_id: str, account_id: int, contact_i
     touched = rollups_add(tenant=tenant, facts=facts)
     accounts_mark_stale(tenant=tenant, account_ids=touched)
     if contact_id is not None:  # idempotent: usage the contact already counts (all but an alias's) changes nothing
-        contacts_seen(
-            tenant=tenant, seen=usage_seen([(contact_id, at) for _, at, t, _ in rows if t == EventType.USAGE])
-        )
+        usage = [(contact_id, at) for _, at, t, _ in rows if t == EventType.USAGE]
+        contacts_seen(tenant=tenant, seen=usage_seen(usage, tenant_zone(tenant)))
     return touched

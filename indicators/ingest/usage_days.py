@@ -1,6 +1,6 @@
 """A contact's recent days of product usage, kept on the contact as one bitmask.
 
-``Contact.usage_days`` has bit d set when the contact used the product d UTC days before
+``Contact.usage_days`` has bit d set when the contact used the product d days (of the tenant's calendar) before
 ``Contact.usage_days_to``, its last day of usage; days further back than the mask's 63 bits fall
 off. Ingestion ORs each batch's days in (``store.contacts_seen``), in the update that already moves
 the contact's last-seen time; an account's score reads the masks with its contacts instead of

@@ -1,5 +1,7 @@
 """Events: the raw material of every indicator, and the daily rollups kept beside them."""
 
+from datetime import timedelta
+
 from django.db import models
 
 from accounts.tenancy import TenantOwned
@@ -14,6 +16,13 @@ def tenant_without_own_index():
     return models.ForeignKey(
         "accounts.Tenant", on_delete=models.CASCADE, related_name="+", editable=False, db_index=False
     )
+
+
+# An event counts from its moment, not before: one stamped later than its receipt is a clock error, refused
+# beyond the few minutes by which honest clocks disagree (the day a future event would count in is already
+# "today" in the tenant's calendar otherwise).
+FUTURE_TOLERANCE = timedelta(minutes=5)
+FUTURE_TOLERANCE_SAID = "5 minutes"
 
 
 class EventType(models.TextChoices):

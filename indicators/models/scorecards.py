@@ -13,6 +13,7 @@ from django.db import models
 
 from accounts.audit import audit_trail
 from accounts.tenancy import TenantOwned
+from indicators.engine.catalogue import DAYS_RULE
 from indicators.engine.definition import (
     BANDS,
     LINEAR,
@@ -129,11 +130,17 @@ def _segment_list(value, errors: dict) -> list[str]:
     return list(dict.fromkeys(cleaned))
 
 
+NO_DATA_POINTS_HELP = (
+    "Empty: no data (say, no proactive communication ever) is left out of the score and lowers its coverage. "
+    "0-100: score no data with these points, an explicit rule that still does not count as data."
+)
+
+
 class ScorecardMeasure(TenantOwned):
     """One indicator of a scorecard: its weight and the rule turning its value into 0-100 points."""
 
     scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="measures")
-    indicator = models.CharField(max_length=80, choices=account_indicator_choices)
+    indicator = models.CharField(max_length=80, choices=account_indicator_choices, help_text=DAYS_RULE)
     weight = models.FloatField(help_text="Relative weight, above 0; weights need not sum to 100.")
     rule = models.CharField(max_length=10, choices=RuleKind.choices, default=RuleKind.LINEAR)
     lower = models.FloatField(null=True, blank=True, help_text="Linear rule: where the ramp starts.")
@@ -145,6 +152,12 @@ class ScorecardMeasure(TenantOwned):
         '"points": 100}, ...]; null is an open bound.',
     )
     outside_points = models.FloatField(default=0, help_text="Bands rule: points of a value in no band.")
+    no_data_points = models.FloatField(
+        null=True,
+        blank=True,
+        verbose_name="points when there is no data",
+        help_text=NO_DATA_POINTS_HELP,
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     history = audit_trail()
@@ -169,6 +182,7 @@ class ScorecardMeasure(TenantOwned):
             "upper": self.upper if linear else None,
             "bands": [] if linear else self.bands,
             "outside_points": 0.0 if linear else self.outside_points,
+            "no_data_points": self.no_data_points,
         }
 
     def clean(self):

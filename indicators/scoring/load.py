@@ -12,16 +12,19 @@ from django.db.models.functions import Cast
 
 from accounts.lookups import id_array
 from accounts.models import Account, Contact, Tenant
+from accounts.zones import tenant_zone
 from indicators import engine
+from indicators.engine.calendar import local_day
 from indicators.ingest import usage_days
-from indicators.ingest.rollups.deltas import utc_day
 from indicators.models import AccountDay, ContactDay, Event, EventType, Feature, GutRead, Product
 from indicators.scoring.surveys_source import survey_answers_load
 
 
 def tenant_facts(tenant: Tenant) -> engine.TenantFacts:
     features = dict(Feature.objects.for_tenant(tenant).filter(merged_into=None).values_list("key", "is_core_value"))
-    return engine.TenantFacts(features=features, products_in_catalogue=Product.objects.for_tenant(tenant).count())
+    return engine.TenantFacts(
+        features=features, products_in_catalogue=Product.objects.for_tenant(tenant).count(), zone=tenant_zone(tenant)
+    )
 
 
 def inputs_load(
@@ -41,9 +44,9 @@ def inputs_load(
     for a period (the masks count days back from ``as_of`` only).
     """
     start = history_from or as_of
-    rollups_since = (start - timedelta(days=engine.ROLLUP_DAYS)).date()
-    events_since = start - timedelta(days=engine.EVENT_DAYS)
     facts = facts or tenant_facts(tenant)
+    rollups_since = local_day(start, facts.zone) - timedelta(days=engine.ROLLUP_DAYS)
+    events_since = start - timedelta(days=engine.EVENT_DAYS)
     accounts = Account.objects.for_tenant(tenant).filter(pk__one_of=account_ids).values_list("pk", *ACCOUNT_FACTS)
     # Rows come as tuples of the columns the engine reads, JSON as text decoded by msgspec: building model
     # instances and Django's per-row JSON converters cost far more than the queries (bench/recompute.py).
@@ -53,7 +56,8 @@ def inputs_load(
     # (pure-Python) timestamptz loader parses for the account's score.
     last_seen = Value(None, output_field=DateTimeField()) if not contact_days else F("last_seen_at")
     contacts = defaultdict(list)
-    today, usage_window = utc_day(as_of), (utc_day(as_of) - rollups_since).days + 1
+    today = local_day(as_of, facts.zone)
+    usage_window = (today - rollups_since).days + 1
     # The usage masks kept on the contacts, seen from as_of (unless one of them can't tell: as_of long past).
     contact_usage, masks_stale = None if rows_wanted else defaultdict(dict), False
     for account_id, pk, executive, decision_maker, champion, advocate, reports_to_id, first, last, mask, mask_to in (
@@ -73,7 +77,7 @@ def inputs_load(
                 is_advocate=advocate, reports_to_id=reports_to_id, first_seen_at=first, last_seen_at=last,
             )
         )  # fmt: skip
-    days, activity = _account_days_load(tenant, account_ids, rollups_since, as_of, folded=not rows_wanted)
+    days, activity = _account_days_load(tenant, account_ids, rollups_since, today, folded=not rows_wanted)
     contact_rows = defaultdict(list)
     if rows_wanted:
         for account_id, contact_id, day, usage, by_feature in (
@@ -86,7 +90,7 @@ def inputs_load(
             )  # fmt: skip
     elif masks_stale:
         contact_usage = defaultdict(dict)
-        for account_id, contact_id, mask in contact_usage_masks(tenant, account_ids, rollups_since, as_of):
+        for account_id, contact_id, mask in contact_usage_masks(tenant, account_ids, rollups_since, today):
             contact_usage[account_id][contact_id] = mask
     events = defaultdict(list)
     recent = Event.objects.for_tenant(tenant).filter(account_id__one_of=account_ids, occurred_at__gte=events_since)
@@ -127,14 +131,13 @@ ACCOUNT_FACTS = (
 )  # fmt: skip
 
 
-def _account_days_load(tenant: Tenant, account_ids: list[int], since, as_of: datetime, *, folded: bool):
+def _account_days_load(tenant: Tenant, account_ids: list[int], since, today, *, folded: bool):
     """The accounts' daily rollups since ``since``: as rows ({account: [DayRollup]}, {}), or, when ``folded``,
-    summed by day offset back from as_of's day as they are read ({}, {account: DailyActivity}).
+    summed by day offset back from ``today`` (as_of's day) as they are read ({}, {account: DailyActivity}).
 
     Feature counts are read over the last 30 days only (of each moment of a back-filled period); counts by
     event type are not read by any indicator, so neither travels for the days nobody reads.
     """
-    today = utc_day(as_of)
     if folded and connection.vendor == "postgresql":
         return defaultdict(list), _daily_activity_postgresql(tenant, account_ids, since, today)
     features_from = today - timedelta(days=29) if folded else since
@@ -209,9 +212,8 @@ GROUP BY account_id, contact_id
 """
 
 
-def contact_usage_masks(tenant: Tenant, account_ids: list[int], since, as_of: datetime) -> list[tuple[int, int, int]]:
-    """(account id, contact id, mask): bit d set when the contact used the product d days before as_of's UTC day."""
-    today = utc_day(as_of)
+def contact_usage_masks(tenant: Tenant, account_ids: list[int], since, today) -> list[tuple[int, int, int]]:
+    """(account id, contact id, mask): bit d set when the contact used the product d days before ``today``."""
     if connection.vendor == "postgresql":
         # One row per contact instead of one per contact-day: the database folds the days into a bigint
         # (ROLLUP_DAYS keeps every offset below 63).

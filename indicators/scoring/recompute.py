@@ -20,7 +20,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Account, Tenant
+from accounts.zones import tenant_zone
 from indicators import engine
+from indicators.engine.calendar import local_day
 from indicators.engine.formatting import round_half_up
 from indicators.ingest.sql import insert_rows
 from indicators.models import HealthScore, HealthScoreHistory
@@ -118,6 +120,7 @@ def scores_store(*, tenant: Tenant, evaluations: dict[int, engine.AccountEvaluat
     current = {row[0]: row[1:] for row in previous_rows.values_list(
         "account_id", "score", "band", "scorecard", "history_at", "digest"
     )}  # fmt: skip
+    zone = tenant_zone(tenant)  # a history row on each new day of the tenant's calendar
     past = _scores_at(tenant, list(evaluations), [as_of - timedelta(days=7), as_of - timedelta(days=30)])
     rows, unchanged, history, changes = [], [], [], {}
     for account_id, evaluation in evaluations.items():
@@ -129,7 +132,7 @@ def scores_store(*, tenant: Tenant, evaluations: dict[int, engine.AccountEvaluat
         # History names every scorecard version used, so a new version writes a row too.
         moved = (before_score, before_band, before_scorecard) != (final, result.band or "", result.scorecard)
         moved = moved or account_id not in current
-        new_day = history_at is None or history_at.date() < as_of.date()
+        new_day = history_at is None or local_day(history_at, zone) < local_day(as_of, zone)
         fields = {
             "tenant_id": tenant.pk, "account_id": account_id, "score": final, "computed": result.computed,
             "gut": result.gut, "band": result.band or "", "coverage": result.coverage, "scorecard": result.scorecard,

@@ -25,7 +25,7 @@ from indicators.scoring.scorecards import scorecard_rescore_targets
 
 DEFAULT_KEY = "default"
 DEFAULT_NAME = "Default scorecard"
-MEASURE_FIELDS = ("indicator", "weight", "rule", "lower", "upper", "bands", "outside_points")
+MEASURE_FIELDS = ("indicator", "weight", "rule", "lower", "upper", "bands", "outside_points", "no_data_points")
 
 
 @dataclass(frozen=True, slots=True)

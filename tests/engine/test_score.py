@@ -85,3 +85,19 @@ def test_evaluating_an_account_computes_every_indicator_and_scores_the_default_s
 def test_evaluating_selected_indicators_still_computes_those_the_scorecard_needs():
     evaluation = evaluate_account(make_inputs(), scorecard=CARD, keys=["mau"])
     assert set(evaluation.values) == {"mau", *(m.indicator for m in CARD.measures)}
+
+
+def test_no_data_lowers_coverage_unless_the_measure_says_how_to_score_it():
+    from indicators.engine import LinearRule, Measure, Scorecard, score
+
+    usage = Measure(indicator="license_utilization", weight=30, rule=LinearRule(lower=0, upper=100))
+    silent = Measure(indicator="days_since_proactive_communication", weight=10, rule=LinearRule(lower=7, upper=45))
+    values = {"license_utilization": 80.0, "days_since_proactive_communication": None}
+    plain = score(values=values, scorecard=Scorecard(key="plain", measures=(usage, silent), gut_weight=0))
+    assert (plain.final, plain.coverage) == (80.0, 0.75)  # never is no data: left out, coverage 30/40
+    explicit = Measure(
+        indicator="days_since_proactive_communication", weight=10, rule=LinearRule(lower=7, upper=45), no_data_points=0
+    )
+    ruled = score(values=values, scorecard=Scorecard(key="ruled", measures=(usage, explicit), gut_weight=0))
+    assert (ruled.final, ruled.coverage) == (60.0, 0.75)  # (30 * 80 + 10 * 0) / 40; still no data
+    assert ruled.measures[1].points == 0 and ruled.measures[1].value is None and ruled.measures[1].share == 0.25

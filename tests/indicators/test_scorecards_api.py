@@ -27,6 +27,11 @@ BANDS = {
 }
 
 
+def shown(measure: dict) -> dict:
+    """A measure as the API shows it: no-data points too (null: no data lowers coverage)."""
+    return {"no_data_points": None, **measure}
+
+
 def body(**overrides):
     return {"name": "Enterprise", "segments": ["enterprise"], "measures": [LINEAR, BANDS], **overrides}
 
@@ -42,7 +47,7 @@ def test_admin_creates_a_scorecard_with_measures_and_version_1(world_a, django_c
     assert response.status_code == 201, response.json()
     data = response.json()
     assert data["key"] == "enterprise" and data["version"] == 1 and data["is_default"] is False
-    assert data["measures"] == [LINEAR, BANDS]
+    assert data["measures"] == [shown(LINEAR), shown(BANDS)]
     version = ScorecardVersion.objects.for_tenant(world_a.tenant).get(scorecard_id=data["id"])
     assert version.changed_by == world_a.admin.user and version.definition["measures"][1]["bands"] == BANDS["bands"]
     assert HealthScore.objects.for_tenant(world_a.tenant).get(account=enterprise).scorecard == "enterprise@v1"
@@ -54,7 +59,7 @@ def test_updating_measures_records_a_version_listed_read_only(world_a):
     detail = f"{URL}{created['id']}/"
     response = api.patch(detail, {"measures": [{**LINEAR, "weight": 40}]}, format="json")
     assert response.status_code == 200 and response.json()["version"] == 2
-    assert response.json()["measures"] == [{**LINEAR, "weight": 40}]
+    assert response.json()["measures"] == [shown({**LINEAR, "weight": 40})]
     assert api.patch(detail, {"name": "Enterprise"}, format="json").json()["version"] == 2  # nothing changed
     versions = api.get(f"{detail}versions/").json()
     assert [v["number"] for v in versions] == [2, 1]
@@ -151,3 +156,14 @@ def test_a_scorecard_change_never_rescores_another_tenants_accounts(
     with django_capture_on_commit_callbacks(execute=True):
         assert api_as(world_a.admin).post(URL, body(), format="json").status_code == 201
     assert HealthScore.objects.for_tenant(world_b.tenant).get(account=theirs).scorecard == "default@v1"
+
+
+def test_a_measure_may_say_how_to_score_no_data_and_the_points_are_checked(world_a):
+    api = api_as(world_a.admin)
+    never = {"indicator": "days_since_proactive_communication", "weight": 10, "rule": "linear", "lower": 7,
+             "upper": 45, "no_data_points": 0}  # fmt: skip
+    response = api.post(URL, body(measures=[LINEAR, never]), format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["measures"][1] == never
+    response = api.post(URL, body(name="Other", measures=[{**never, "no_data_points": 120}]), format="json")
+    assert response.status_code == 400 and list(errors(response)) == ["measures.0.no_data_points"]

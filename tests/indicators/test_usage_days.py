@@ -80,7 +80,7 @@ def test_batches_in_any_order_leave_each_contact_the_mask_of_all_its_usage_days(
     assert stored == {pk: usage_days.mask_of(d) for pk, d in days.items()}
     # As the rollups tell it, over the 61 days the score reads.
     today = now.date()
-    masks = contact_usage_masks(tenant, [account.pk], today - timedelta(days=60), now)
+    masks = contact_usage_masks(tenant, [account.pk], today - timedelta(days=60), today)
     assert {c: m for _, c, m in masks} == {
         pk: usage_days.mask_on(*stored[pk], today, 61) for pk in stored if usage_days.mask_on(*stored[pk], today, 61)
     }

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from indicators.engine.calendar import local_day
 from indicators.engine.declaration import NO_DATA, Category, Direction, Indicator, Kind, Value
-from indicators.engine.index import AccountIndex, ContactView, utc_day, window_mask
+from indicators.engine.index import AccountIndex, ContactView, window_mask
 from indicators.engine.inputs import LifecycleStage
 
 
@@ -55,7 +56,7 @@ def time_to_first_value(ix: AccountIndex) -> Value:
     if start is None or start > ix.today:
         return NO_DATA
     if ix.first_value_at is not None and ix.first_value_at <= ix.as_of:
-        return float(max((utc_day(ix.first_value_at) - start).days, 0))
+        return float(max((local_day(ix.first_value_at, ix.zone) - start).days, 0))
     completed = ix.account.onboarding_completed_on
     onboarding = ix.account.lifecycle_stage == LifecycleStage.ONBOARDING
     if not onboarding or (completed is not None and completed <= ix.today):

@@ -16,6 +16,7 @@ from __future__ import annotations
 from django.db import connection
 
 from accounts.models import Tenant
+from accounts.zones import tenant_zone
 from indicators.ingest.rollups import portable, postgresql
 from indicators.ingest.rollups.deltas import EventFact, deltas_of
 
@@ -24,7 +25,7 @@ def rollups_add(*, tenant: Tenant, facts: list[EventFact]) -> set[int]:
     """Add ``facts`` to the rollups; return the ids of the accounts touched."""
     if not facts:
         return set()
-    deltas = deltas_of(facts)
+    deltas = deltas_of(facts, tenant_zone(tenant))
     apply = postgresql.deltas_apply if connection.vendor == "postgresql" else portable.deltas_apply
     apply(tenant=tenant, deltas=deltas)
     return {d.account_id for d in deltas.accounts}

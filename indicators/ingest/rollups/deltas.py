@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
+
+from indicators.engine.calendar import local_day
 
 
 @dataclass(frozen=True)
@@ -56,16 +58,12 @@ class Deltas:
     contacts: list[DayDelta]  # by (contact_id, day)
 
 
-def utc_day(moment: datetime) -> date:
-    """Rollup days are UTC calendar days, whatever time zone the caller's datetime carries."""
-    return moment.astimezone(UTC).date() if moment.tzinfo else moment.date()
-
-
-def deltas_of(facts: Iterable[EventFact]) -> Deltas:
+def deltas_of(facts: Iterable[EventFact], zone: tzinfo = UTC) -> Deltas:
+    """Rollup days are the tenant's calendar dates (``indicators/engine/calendar.py``), in its ``zone``."""
     accounts: dict[tuple[int, date], DayDelta] = {}
     contacts: dict[tuple[int, date], DayDelta] = {}
     for fact in facts:
-        day = utc_day(fact.occurred_at)
+        day = local_day(fact.occurred_at, zone)
         key = (fact.account_id, day)
         if key not in accounts:
             accounts[key] = DayDelta(fact.account_id, day, fact.occurred_at)

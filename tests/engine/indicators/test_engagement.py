@@ -51,13 +51,12 @@ def test_days_are_counted_as_utc_calendar_days():
     assert values(make_inputs(events=(just_after_midnight,)))["days_since_proactive_communication"] == 0
 
 
-def test_without_any_proactive_communication_the_days_count_from_the_start_of_what_is_known():
+def test_without_any_proactive_communication_there_is_no_data_not_an_invented_number_of_days():
     inputs = make_inputs(events_since=ago(180))
-    assert values(inputs)["days_since_proactive_communication"] == 180
+    assert values(inputs)["days_since_proactive_communication"] is None
     young = with_account(inputs, contract_start_on=day(20))
-    assert values(young)["days_since_proactive_communication"] == 20
-    unknown = with_account(make_inputs(events_since=None), contract_start_on=None)
-    assert values(unknown)["days_since_proactive_communication"] is None
+    assert values(young)["days_since_proactive_communication"] is None
+    assert values(make_inputs(events_since=ago(210)))["days_since_proactive_communication"] is None
 
 
 def test_support_tickets_count_as_reactive_communication():

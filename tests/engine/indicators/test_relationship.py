@@ -39,7 +39,7 @@ def test_days_since_the_executive_sponsor_was_engaged():
     assert values(make_inputs(account=sponsor, events=events))["days_since_executive_sponsor_engaged"] == 12
     events = (*events, event("relationship", "executive_sponsor_engaged", 7, 1))
     assert values(make_inputs(account=sponsor, events=events))["days_since_executive_sponsor_engaged"] == 7
-    assert values(make_inputs(account=sponsor))["days_since_executive_sponsor_engaged"] == 180
+    assert values(make_inputs(account=sponsor))["days_since_executive_sponsor_engaged"] is None  # never: no data
 
 
 def test_no_sponsor_and_no_sponsor_engagement_is_no_data():

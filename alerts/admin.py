@@ -1,9 +1,12 @@
 """Alert rules (admins configure) and alerts (CSMs work to closure with a note)."""
 
+from zoneinfo import ZoneInfo
+
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Case, IntegerField, Value, When
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from accounts.admin.base import TenantScopedAdmin
@@ -63,8 +66,33 @@ class CloseForm(forms.Form):
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 4, "cols": 60}), label="Closing note")
 
 
+class TenantClockMixin:
+    """Every date and time on these pages (list, form, history, actions) on the tenant's clock, not UTC.
+
+    Admin renders dates in the active time zone when the page is rendered, so the page is rendered
+    inside the override rather than lazily after the view returns.
+    """
+
+    def _on_tenant_clock(self, request, view, *args, **kwargs):
+        tenant = getattr(request, "tenant", None)
+        with timezone.override(ZoneInfo(tenant.time_zone) if tenant is not None else None):
+            response = view(request, *args, **kwargs)
+            if callable(getattr(response, "render", None)) and not getattr(response, "is_rendered", True):
+                response.render()
+        return response
+
+    def changelist_view(self, request, extra_context=None):
+        return self._on_tenant_clock(request, super().changelist_view, extra_context)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        return self._on_tenant_clock(request, super().changeform_view, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        return self._on_tenant_clock(request, super().history_view, object_id, extra_context)
+
+
 @admin.register(Alert)
-class AlertAdmin(TenantScopedAdmin):
+class AlertAdmin(TenantClockMixin, TenantScopedAdmin):
     form = AlertForm
     list_display = ("title", "account", "priority", "status", "assignee", "due", "last_fired_at", "fire_count")
     list_filter = ("status", "priority", "assignee")
@@ -73,13 +101,13 @@ class AlertAdmin(TenantScopedAdmin):
     actions = ["close_selected"]
     readonly_fields = (
         "account", "title", "message", "priority", "due", "rule", "key", "detail", "first_fired_at", "last_fired_at",
-        "fire_count", "closed_by", "closed_at",
+        "fire_count", "closed_by", "closed_by_system", "closed_at",
     )  # fmt: skip
     fieldsets = (
         (None, {"fields": ("account", "title", "message", "priority", "due")}),
         ("Work it", {"fields": ("status", "assignee", "closing_note")}),
         ("Firing", {"fields": ("rule", "key", "detail", "first_fired_at", "last_fired_at", "fire_count")}),
-        ("Closure", {"fields": ("closed_by", "closed_at")}),
+        ("Closure", {"fields": ("closed_by", "closed_by_system", "closed_at")}),
     )
 
     def get_ordering(self, request):
@@ -102,7 +130,7 @@ class AlertAdmin(TenantScopedAdmin):
     def due(self, obj):
         if obj.due_at is None:
             return "-"
-        text = f"{obj.due_at:%Y-%m-%d %H:%M}"
+        text = f"{timezone.localtime(obj.due_at):%Y-%m-%d %H:%M}"  # the tenant's clock (TenantClockMixin)
         return format_html('<span style="{}">{} (overdue)</span>', OVERDUE_STYLE, text) if obj.is_overdue else text
 
     def save_model(self, request, obj, form, change):

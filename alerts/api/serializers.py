@@ -59,7 +59,7 @@ class AlertSerializer(TenantModelSerializer):
         fields = [
             "id", "account", "account_name", "rule", "key", "title", "message", "detail", "priority", "status",
             "assignee", "due_at", "overdue", "first_fired_at", "last_fired_at", "fire_count", "closed_by",
-            "closed_at", "closing_note", "created_at", "updated_at",
+            "closed_by_system", "closed_at", "closing_note", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
 

@@ -43,6 +43,9 @@ class Alert(TenantOwned):
     )
     closed_at = models.DateTimeField(null=True, blank=True)
     closing_note = models.TextField(blank=True)
+    closed_by_system = models.BooleanField(
+        default=False, help_text="Closed by csplatform because its cause was gone, not by a person."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,6 +1,15 @@
-"""Alert use cases. Other apps raise and close alerts through ``alert_raise`` / ``alert_close``."""
+"""Alert use cases. Other apps raise and close alerts through ``alert_raise`` / ``alert_close``, and
+``alert_resolve`` when the cause they raised one for is gone."""
 
-from alerts.services.alerts import Firing, alert_close, alert_raise, alert_update, alerts_fire
+from alerts.services.alerts import (
+    Firing,
+    alert_close,
+    alert_raise,
+    alert_resolve,
+    alert_update,
+    alerts_fire,
+    alerts_resolve,
+)
 from alerts.services.defaults import default_rules_create
 from alerts.services.evaluate import AccountState, rules_evaluate, rules_evaluate_current
 
@@ -9,8 +18,10 @@ __all__ = [
     "Firing",
     "alert_close",
     "alert_raise",
+    "alert_resolve",
     "alert_update",
     "alerts_fire",
+    "alerts_resolve",
     "default_rules_create",
     "rules_evaluate",
     "rules_evaluate_current",

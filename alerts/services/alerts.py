@@ -1,9 +1,16 @@
-"""Raising, re-firing and closing alerts: at most one alert per (tenant, account, key) is not closed."""
+"""Raising, re-firing and closing alerts: at most one alert per (tenant, account, key) is not closed.
+
+An alert follows its cause: while the cause holds, a new firing updates the open alert's words and
+figures (one cause, one open alert); when the cause is gone, csplatform closes it with a note that
+says why (``alerts_resolve``). Such changes are in the alert's history like a person's, with no
+user and a change reason that starts with "csplatform", the system's mark.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -15,6 +22,9 @@ from accounts.tenancy import same_tenant
 from alerts.models import Alert, AlertRule, AlertStatus, Priority
 
 REFIRE_FIELDS = ["title", "message", "priority", "detail", "due_at", "last_fired_at", "fire_count", "updated_at"]
+RESOLVE_FIELDS = ["status", "closing_note", "closed_at", "closed_by", "closed_by_system", "updated_at"]
+# History change reasons of what csplatform does by itself (a person's changes have none, and a user).
+RAISED, REFIRED, RESOLVED = "csplatform: raised", "csplatform: figures updated", "csplatform: cause cleared"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -64,14 +74,14 @@ def alert_raise(
         if alert is None:
             try:
                 with transaction.atomic():
-                    alert = _new_alert(tenant, firing, now)
+                    alert = _system_change(_new_alert(tenant, firing, now), RAISED)
                     alert.save()
                     return alert
             except IntegrityError:
                 # Another transaction opened it between our read and our insert: re-fire that one.
                 alert = _open_alerts(tenant, [account.pk], [key]).get()
         _refire(alert, firing, now)
-        alert.save(update_fields=REFIRE_FIELDS)
+        _system_change(alert, REFIRED).save(update_fields=REFIRE_FIELDS)
     return alert
 
 
@@ -85,6 +95,44 @@ def alert_close(*, tenant: Tenant, account: Account, key: str, note: str, by=Non
     return True
 
 
+def alert_resolve(*, tenant: Tenant, account: Account, key: str, why: str, now: datetime | None = None) -> bool:
+    """Close the open alert of ``account`` under ``key`` because its cause is gone, with a system note
+    saying ``why`` ("the follow-up's deadline moved to 2026-12-09 17:00 EST"); False when none is open."""
+    with transaction.atomic():
+        alerts = list(_open_alerts(tenant, [account.pk], [key]))
+        alerts_resolve(tenant=tenant, resolutions=[(alert, why) for alert in alerts], now=now)
+    return bool(alerts)
+
+
+def alerts_resolve(*, tenant: Tenant, resolutions: list[tuple[Alert, str]], now: datetime | None = None) -> int:
+    """Close each (alert, why) whose cause is gone, noting "Closed by csplatform: <why>."; return how many.
+
+    The alerts are the tenant's open ones, locked by the caller (``open_alerts``). An alert in
+    progress closes too: someone took it on, but what they were asked to look at is no longer so,
+    and the note tells them why; their work is with the account, not with the alert. (There is no
+    snooze: a snoozed alert would close alike.) If the cause returns, a new alert opens.
+    """
+    alerts = []
+    now = now or timezone.now()
+    for alert, why in resolutions:
+        same_tenant(tenant, alert=alert)
+        if alert.status == AlertStatus.CLOSED:
+            continue
+        alert.status, alert.closing_note, alert.closed_at = AlertStatus.CLOSED, f"Closed by csplatform: {why}.", now
+        alert.closed_by, alert.closed_by_system, alert.updated_at = None, True, now
+        alerts.append(_system_change(alert, RESOLVED))
+    if alerts:
+        bulk_update_with_history(alerts, Alert, fields=RESOLVE_FIELDS, manager=Alert.unscoped)
+    return len(alerts)
+
+
+def _system_change(alert: Alert, reason: str) -> Alert:
+    """Mark the next history row of ``alert`` as csplatform's, not the signed-in user's of the request."""
+    alert._history_user = None
+    alert._change_reason = reason
+    return alert
+
+
 _UNSET = object()
 
 
@@ -95,6 +143,9 @@ def alert_update(*, tenant: Tenant, alert: Alert, status: str | None = None, ass
     Raises ValidationError naming the field for a refused change.
     """
     same_tenant(tenant, alert=alert)
+    # A person's change: the history row takes the request's user, not a mark left by csplatform's last one.
+    alert.__dict__.pop("_history_user", None)
+    alert.__dict__.pop("_change_reason", None)
     if alert.status == AlertStatus.CLOSED:
         raise ValidationError({"status": "This alert is closed; if its condition returns, a new alert opens."})
     fields = ["updated_at"]
@@ -117,32 +168,35 @@ def alert_update(*, tenant: Tenant, alert: Alert, status: str | None = None, ass
     return alert
 
 
-def alerts_fire(*, tenant: Tenant, firings: list[Firing], now: datetime | None = None,
-                refire_daily: bool = True) -> tuple[int, int]:  # fmt: skip
+def alerts_fire(*, tenant: Tenant, firings: list[Firing], now: datetime | None = None, refire_daily: bool = True,
+                existing: dict[tuple[int, str], Alert] | None = None) -> tuple[int, int]:  # fmt: skip
     """Open or re-fire alerts for many firings in a fixed number of queries; return (opened, refired).
 
     With ``refire_daily`` an alert whose condition simply still holds is re-fired at most once a
-    day (any change of message or priority re-fires it at once), so frequent recomputes do not
-    rewrite it, and its audit trail, on every pass.
+    day of the tenant's (any change of message or priority re-fires it at once), so frequent
+    recomputes do not rewrite it, and its audit trail, on every pass. ``existing``: the open
+    alerts {(account id, key): alert} the caller already holds locked (``open_alerts``).
     """
     if not firings:
         return 0, 0
     now = now or timezone.now()
     # One firing per (account, key): the last one wins.
     by_key = {(f.account_id, f.key): f for f in firings}
+    zone = ZoneInfo(tenant.time_zone)
     with transaction.atomic():
-        existing = {
-            (a.account_id, a.key): a
-            for a in _open_alerts(tenant, {a for a, _ in by_key}, {k for _, k in by_key}).order_by("pk")
-        }
+        if existing is None:
+            existing = {
+                (a.account_id, a.key): a
+                for a in _open_alerts(tenant, {a for a, _ in by_key}, {k for _, k in by_key}).order_by("pk")
+            }
         new, refired = [], []
         for ident, firing in by_key.items():
             alert = existing.get(ident)
             if alert is None:
-                new.append(_new_alert(tenant, firing, now))
-            elif not refire_daily or _worth_refiring(alert, firing, now):
+                new.append(_system_change(_new_alert(tenant, firing, now), RAISED))
+            elif not refire_daily or _worth_refiring(alert, firing, now, zone):
                 _refire(alert, firing, now)
-                refired.append(alert)
+                refired.append(_system_change(alert, REFIRED))
         if refired:
             bulk_update_with_history(refired, Alert, fields=REFIRE_FIELDS, manager=Alert.unscoped)
         if new:
@@ -186,11 +240,12 @@ def _new_alert(tenant: Tenant, firing: Firing, now: datetime) -> Alert:
     )  # fmt: skip
 
 
-def _worth_refiring(alert: Alert, firing: Firing, now: datetime) -> bool:
+def _worth_refiring(alert: Alert, firing: Firing, now: datetime, zone: ZoneInfo) -> bool:
     return (
         alert.message != firing.message
         or alert.priority != firing.priority
-        or timezone.localdate(alert.last_fired_at) < timezone.localdate(now)
+        or alert.detail != firing.detail
+        or alert.last_fired_at.astimezone(zone).date() < now.astimezone(zone).date()
     )
 
 

@@ -2,8 +2,10 @@
 
 ``rules_evaluate`` is given each account's fresh state (score, band, indicator values, and the
 band before, when a recompute knows it), bulk-loads what the rules read beyond that (renewal
-dates and CSM owners, score history, survey answers), turns every condition that holds into a
-firing and hands them to ``alerts_fire``. Queries per call do not grow with the accounts.
+dates and CSM owners, score history, survey answers, the open alerts), and asks each condition
+for its verdict: one that holds opens an alert or updates the open one (``alerts_fire``); one whose
+cause is gone closes the open alert with a system note (``alerts_resolve``). Queries per call do
+not grow with the accounts.
 """
 
 from __future__ import annotations
@@ -13,15 +15,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Account, Tenant
-from alerts.models import AlertRule, AlertStatus, RuleKind
+from alerts.models import AlertRule, RuleKind
 from alerts.services import conditions
-from alerts.services.alerts import Firing, alert_update, alerts_fire, open_alerts
-from indicators.engine.formatting import number
-from indicators.engine.nps import DETRACTOR_MAX, SCALE_MAX
+from alerts.services.alerts import Firing, alerts_fire, alerts_resolve, open_alerts
+from alerts.services.wording import tenant_day
+from indicators.engine.nps import DETRACTOR_MAX
 from indicators.models import Event, EventType, HealthScore, HealthScoreHistory
 
 NPS_EVENT = (EventType.SURVEY, "nps_response")
@@ -61,56 +62,43 @@ def rules_evaluate(*, tenant: Tenant, states: Mapping[int, AccountState], as_of:
     answers, amended_away = _latest_detractor_answers(
         tenant, ids, as_of, [r.within_days for r in by_kind[RuleKind.DETRACTOR_ANSWER]]
     )
-    today = as_of.astimezone(ZoneInfo(tenant.time_zone)).date()
+    today = tenant_day(tenant, as_of)
 
-    firings, cleared = [], []
+    open_now = {(a.account_id, a.key): a for a in open_alerts(tenant=tenant, account_ids=ids,
+                                                              keys=[rule_key(r) for r in rules])}  # fmt: skip
+
+    firings, resolutions = [], []
     for rule in rules:
+        key = rule_key(rule)
         for account_id, state in states.items():
             if account_id not in accounts:
                 continue  # not this tenant's account, or deleted since
             renewal_on, csm = accounts[account_id]
-            peak = peaks.get((account_id, rule.within_days))
-            reason = _reason(rule, state, renewal_on=renewal_on, today=today, as_of=as_of, peak=peak,
-                             answer=answers.get(account_id))  # fmt: skip
-            if reason is None:
-                cleared.append((account_id, rule))
-                continue
-            firings.append(
-                Firing(
-                    account_id=account_id, key=rule_key(rule), title=rule.name, message=reason.message,
-                    priority=rule.priority, due_at=as_of + timedelta(days=rule.due_in_days),
-                    detail={"kind": rule.kind, **reason.detail}, rule_id=rule.pk, assignee_id=csm,
-                )
-            )  # fmt: skip
-    opened_refired = alerts_fire(tenant=tenant, firings=firings, now=as_of)
-    if amended_away:  # rare: only then is there an alert that may have lost its cause
-        _close_amended_detractor_alerts(tenant, cleared, amended_away)
+            alert = open_now.get((account_id, key))
+            # An alert raised before its rule was changed to another kind is not this condition's to judge.
+            raised = alert.detail if alert is not None and alert.detail.get("kind") == rule.kind else None
+            verdict = _verdict(rule, state, renewal_on=renewal_on, today=today, as_of=as_of,
+                               peak=peaks.get((account_id, rule.within_days)), answer=answers.get(account_id),
+                               amended_away=amended_away, raised=raised)  # fmt: skip
+            if isinstance(verdict, conditions.Cleared):
+                resolutions.append((alert, verdict.why))
+            elif isinstance(verdict, conditions.Reason):
+                firings.append(
+                    Firing(
+                        account_id=account_id, key=key, title=rule.name, message=verdict.message,
+                        priority=rule.priority, due_at=as_of + timedelta(days=rule.due_in_days),
+                        detail={"kind": rule.kind, **verdict.detail}, rule_id=rule.pk, assignee_id=csm,
+                    )
+                )  # fmt: skip
+    opened_refired = alerts_fire(tenant=tenant, firings=firings, now=as_of, existing=open_now)
+    alerts_resolve(tenant=tenant, resolutions=resolutions, now=as_of)
     return opened_refired
-
-
-def _close_amended_detractor_alerts(tenant: Tenant, cleared: list[tuple[int, AlertRule]],
-                                    amended_away: Mapping[int, float]) -> None:  # fmt: skip
-    """An alert raised for a detractor answer that has since been amended out of detraction follows its cause.
-
-    Only a changed cause closes it: an answer that merely aged out of the rule's window is still work.
-    """
-    keys = {rule_key(rule) for _, rule in cleared if rule.kind == RuleKind.DETRACTOR_ANSWER}
-    accounts = {account_id for account_id, rule in cleared if rule.kind == RuleKind.DETRACTOR_ANSWER}
-    if not keys:
-        return
-    with transaction.atomic():
-        for alert in open_alerts(tenant=tenant, account_ids=accounts, keys=keys):
-            score = amended_away.get(alert.detail.get("response_id"))
-            if score is None:
-                continue
-            note = f"Closed by csplatform: the answer was amended to {number(score)}/{SCALE_MAX}, not a detractor's."
-            alert_update(tenant=tenant, alert=alert, status=AlertStatus.CLOSED, note=note)
 
 
 def rules_evaluate_current(*, tenant: Tenant, as_of: datetime | None = None, account_ids=None) -> tuple[int, int]:
     """Evaluate the rules over the accounts' stored current scores (the daily pass for time-driven rules:
     renewals come closer and answers age without any recompute). Band changes need a transition and
-    never fire here."""
+    never fire here, but an open band alert is updated or closed by the band stored."""
     as_of = as_of or timezone.now()
     if not AlertRule.objects.for_tenant(tenant).filter(enabled=True).exists():
         return 0, 0
@@ -130,28 +118,32 @@ def rules_evaluate_current(*, tenant: Tenant, as_of: datetime | None = None, acc
         opened, refired, last = opened + o, refired + r, chunk[-1][0]
 
 
-def _reason(rule: AlertRule, state: AccountState, *, renewal_on, today, as_of, peak, answer):
+def _verdict(rule: AlertRule, state: AccountState, *, renewal_on, today, as_of, peak, answer, amended_away,
+             raised) -> conditions.Verdict:  # fmt: skip
+    """Whether ``rule`` holds for the account, and with what figures; or, for an open alert (``raised``:
+    the figures it was last fired with), whether its cause is gone."""
     match rule.kind:
         case RuleKind.INDICATOR_THRESHOLD:
             return conditions.indicator_threshold(
                 indicator=rule.indicator, op=rule.operator, threshold=rule.threshold,
-                value=state.values.get(rule.indicator),
+                value=state.values.get(rule.indicator), raised=raised, today=today,
             )  # fmt: skip
         case RuleKind.SCORE_DROP:
-            return conditions.score_drop(points=rule.points, days=rule.within_days, peak=peak, score=state.score)
+            return conditions.score_drop(points=rule.points, days=rule.within_days, peak=peak, score=state.score,
+                                         raised=raised, today=today)  # fmt: skip
         case RuleKind.BAND_CHANGE:
             return conditions.band_change(
                 to_band=rule.to_band, from_band=rule.from_band, before=state.before_band, band=state.band,
-                score=state.score,
+                score=state.score, raised=raised, today=today,
             )  # fmt: skip
         case RuleKind.RENEWAL_PROXIMITY:
-            return conditions.renewal_proximity(
-                days=rule.within_days, bands=rule.bands or [], renewal_on=renewal_on, today=today, band=state.band
-            )
+            return conditions.renewal_proximity(days=rule.within_days, bands=rule.bands or [], renewal_on=renewal_on,
+                                                today=today, band=state.band, raised=raised)  # fmt: skip
         case RuleKind.DETRACTOR_ANSWER:
-            if answer is None or answer.occurred_at < as_of - timedelta(days=rule.within_days):
-                return None
-            return conditions.detractor_answer(days=rule.within_days, answer=answer)
+            if answer is not None and answer.occurred_at < as_of - timedelta(days=rule.within_days):
+                answer = None
+            return conditions.detractor_answer(days=rule.within_days, answer=answer, raised=raised,
+                                               amended_away=amended_away)  # fmt: skip
     return None
 
 

@@ -1,9 +1,14 @@
 """The alerts admin: rules for admins; alerts worked to closure with a note, own alerts first, overdue in red."""
 
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
 import pytest
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from alerts.models import Alert, AlertRule, AlertStatus
-from alerts.services import alert_raise
+from alerts.services import alert_raise, alerts_resolve
 from tests.alerts.builders import due, rule
 from tests.conftest import session_client
 from tests.factories import AccountFactory, MembershipFactory, UserFactory
@@ -125,3 +130,38 @@ def test_the_assignee_choices_are_the_tenants_members_only(client, world_a, worl
     page = session_client(client, world_a.admin).get(f"{ALERTS}{both['ours'].pk}/change/").content.decode()
     assert world_a.csm.user.email in page or str(world_a.csm) in page
     assert world_b.csm.user.email not in page and str(world_b.csm) not in page
+
+
+@pytest.mark.parametrize(
+    ("zone", "shown"), [("America/New_York", "2026-05-10 22:30"), ("Pacific/Auckland", "2026-05-11 14:30")]
+)
+def test_alert_dates_read_on_the_tenants_clock(client, world_a, world_b, zone, shown):
+    world_a.tenant.time_zone = zone
+    world_a.tenant.save()
+    moment = datetime(2026, 5, 11, 2, 30, tzinfo=UTC)
+    ours = raised(world_a, "Ours", due_at=moment)
+    raised(world_b, "Theirs", due_at=moment)  # another tenant's zone is never ours
+    c = session_client(client, world_a.csm)
+    listed = c.get(ALERTS).content.decode()
+    assert shown in listed and "2026-05-11 02:30" not in listed
+    Alert.objects.for_tenant(world_a.tenant).filter(pk=ours.pk).update(first_fired_at=moment)
+    with timezone.override(ZoneInfo(zone)):
+        expected = date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+    form = c.get(f"{ALERTS}{ours.pk}/change/").content.decode()
+    assert expected in form
+    assert date_format(moment.replace(tzinfo=None), "DATETIME_FORMAT") not in form
+
+
+def test_an_alert_closed_by_the_system_says_so_in_its_history_on_the_tenants_clock(client, world_a):
+    world_a.tenant.time_zone = "Pacific/Auckland"
+    world_a.tenant.save()
+    ours = raised(world_a, "Ours")
+    at = datetime(2026, 5, 10, 12, 30, tzinfo=UTC)  # 00:30 on the 11th in Auckland
+    alerts_resolve(tenant=world_a.tenant, resolutions=[(ours, "the follow-up was closed")], now=at)
+    c = session_client(client, world_a.csm)
+    history = c.get(f"{ALERTS}{ours.pk}/history/")
+    assert history.status_code == 200 and "csplatform: cause cleared" in history.content.decode()
+    form = c.get(f"{ALERTS}{ours.pk}/change/").content.decode()
+    assert "Closed by csplatform: the follow-up was closed." in form
+    with timezone.override(ZoneInfo("Pacific/Auckland")):
+        assert date_format(timezone.localtime(at), "DATETIME_FORMAT") in form  # closed at, the 11th

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 from itertools import pairwise
 
-from django.db.models import Avg, Count
+from django.db.models import Avg, Case, Count, F, Q, Sum, Value, When
 from django.utils import timezone
 
-from accounts.models import Account, Tenant
+from accounts.models import Account, LifecycleStage, Tenant
 from indicators import engine
 from indicators.models import Band, Event, EventType, HealthScore, HealthScoreHistory
 from indicators.scoring.results import explanation_to_json, result_from_json
@@ -97,27 +98,68 @@ def health_trend(
     return list(reversed(rows.values_list("at", "score")[:TREND_POINTS_MAX]))
 
 
+UNSCORED = "none"  # the key of the accounts not scored yet (as the account list's band filter spells it)
+CHURNED = "churned"
+
+
 @dataclass(frozen=True, slots=True)
 class HealthOverview:
-    accounts: int
+    """The health of the tenant's current customers; churned accounts are counted apart, in no health figure."""
+
+    accounts: int  # current customers: every account not churned
     by_band: dict[str, int]  # green, yellow, red, in that order
-    unscored: int  # accounts without a score (never computed, or no measure had data)
-    average: float | None
+    unscored: int  # current customers without a score (never computed, or no measure had data)
+    average: float | None  # over the scored current customers
+    arr_by_band: dict[str, Decimal]  # green, yellow, red
+    unscored_arr: Decimal
+    churned: int
+    churned_arr: Decimal
+
+    def rows(self) -> list[tuple[str, int, Decimal]]:
+        """(band key, accounts, ARR) for each band, then ``UNSCORED`` for the accounts not scored yet."""
+        return [
+            *((band, count, self.arr_by_band[band]) for band, count in self.by_band.items()),
+            (UNSCORED, self.unscored, self.unscored_arr),
+        ]
 
 
 def health_overview(*, tenant: Tenant) -> HealthOverview:
-    """How the tenant's accounts spread over the bands, and their average score."""
-    scores = HealthScore.objects.for_tenant(tenant).exclude(score=None)
-    counts = dict(scores.values_list("band").annotate(n=Count("id")).order_by())
-    average = scores.aggregate(avg=Avg("score"))["avg"]
-    accounts = Account.objects.for_tenant(tenant).count()
-    by_band = {band.value: counts.get(band.value, 0) for band in Band}
-    return HealthOverview(accounts=accounts, by_band=by_band, unscored=accounts - sum(counts.values()), average=average)
+    """How the tenant's current customers spread over the bands (accounts and ARR), their average score,
+    and the churned accounts apart: a churned customer's last score says nothing of the book's health."""
+    accounts = Account.objects.for_tenant(tenant)
+    scored = Q(health__score__isnull=False, health__tenant=tenant)
+    group = Case(
+        When(lifecycle_stage=LifecycleStage.CHURNED, then=Value(CHURNED)),
+        When(scored, then=F("health__band")),
+        default=Value(UNSCORED),
+    )
+    totals = {
+        key: (n, arr or Decimal(0))
+        for key, n, arr in accounts.annotate(group=group).values("group")
+        .annotate(n=Count("pk"), arr=Sum("arr")).order_by().values_list("group", "n", "arr")
+    }  # fmt: skip
+    current = accounts.exclude(lifecycle_stage=LifecycleStage.CHURNED)
+    average = current.filter(scored).aggregate(avg=Avg("health__score"))["avg"]
+    none = (0, Decimal(0))
+    return HealthOverview(
+        accounts=sum(n for key, (n, _) in totals.items() if key != CHURNED),
+        by_band={band.value: totals.get(band.value, none)[0] for band in Band},
+        unscored=totals.get(UNSCORED, none)[0],
+        average=average,
+        arr_by_band={band.value: totals.get(band.value, none)[1] for band in Band},
+        unscored_arr=totals.get(UNSCORED, none)[1],
+        churned=totals.get(CHURNED, none)[0],
+        churned_arr=totals.get(CHURNED, none)[1],
+    )
 
 
 def health_movers(*, tenant: Tenant, limit: int = 10) -> tuple[list[HealthScore], list[HealthScore]]:
-    """The accounts whose score rose most over the last 7 days, and those that fell most."""
-    scores = HealthScore.objects.for_tenant(tenant).select_related("account")
+    """The current customers whose score rose most over the last 7 days, and those that fell most."""
+    scores = (
+        HealthScore.objects.for_tenant(tenant)
+        .exclude(account__lifecycle_stage=LifecycleStage.CHURNED)
+        .select_related("account")
+    )
     risers = list(scores.filter(change_7d__gt=0).order_by("-change_7d", "account__name")[:limit])
     fallers = list(scores.filter(change_7d__lt=0).order_by("change_7d", "account__name")[:limit])
     return risers, fallers

@@ -30,7 +30,7 @@ class BandListFilter(admin.SimpleListFilter):
     parameter_name = "band"
 
     def lookups(self, request, model_admin):
-        return [("green", "Green"), ("yellow", "Yellow"), ("red", "Red"), ("none", "Not scored")]
+        return [("green", "Green"), ("yellow", "Yellow"), ("red", "Red"), ("none", "Not scored yet")]
 
     def queryset(self, request, queryset):
         if self.value() == "none":

@@ -1,4 +1,6 @@
-"""The health dashboard: how the active tenant's accounts spread over the bands, and who moved most this week."""
+"""The health dashboard: how the active tenant's current customers spread over the bands, and who moved most
+this week. Churned accounts are shown apart and counted in no health figure; accounts not scored yet have
+their own bar."""
 
 from __future__ import annotations
 
@@ -9,10 +11,16 @@ from django.urls import reverse
 
 from indicators.admin.account_health import BAND_COLORS, signed
 from indicators.charts import bar_chart_svg
-from indicators.selectors import health_movers, health_overview
+from indicators.models import Band
+from indicators.selectors import UNSCORED, health_movers, health_overview
 
 MOVERS = 10
 UNSCORED_COLOR = "#adb5bd"
+BAND_LABELS = {**{band.value: band.label for band in Band}, UNSCORED: "Not scored yet"}
+COLORS = {**BAND_COLORS, UNSCORED: UNSCORED_COLOR}
+# The account list's filters for the current customers (every stage but churned), and for the churned ones.
+CURRENT = "lifecycle_stage__in=onboarding,adopting,mature,renewing"
+CHURNED = "lifecycle_stage__exact=churned"
 
 
 def _movers(rows) -> list[dict]:
@@ -37,18 +45,20 @@ def health_dashboard(request):
         return redirect("admin:index")
     overview = health_overview(tenant=tenant)
     risers, fallers = health_movers(tenant=tenant, limit=MOVERS)
-    bars = [(band.capitalize(), count, BAND_COLORS[band]) for band, count in overview.by_band.items()]
-    bars.append(("Not scored", overview.unscored, UNSCORED_COLOR))
+    rows = overview.rows()
+    bars = [(BAND_LABELS[key], count, COLORS[key]) for key, count, _ in rows]
     changelist = reverse("admin:accounts_account_changelist")
     context = {
         **admin.site.each_context(request),
         "title": "Health dashboard",
         "overview": overview,
-        "chart": bar_chart_svg(bars, title="Accounts by health band", width=520),
+        "currency": tenant.currency,
+        "chart": bar_chart_svg(bars, title="Current customers by health band", width=520),
         "band_links": [
-            {"label": label, "count": count, "url": f"{changelist}?band={key}"}
-            for (label, count, _), key in zip(bars, [*overview.by_band, "none"], strict=True)
+            {"label": BAND_LABELS[key], "count": count, "arr": arr, "url": f"{changelist}?band={key}&{CURRENT}"}
+            for key, count, arr in rows
         ],
+        "churned_url": f"{changelist}?{CHURNED}",
         "risers": _movers(risers),
         "fallers": _movers(fallers),
     }

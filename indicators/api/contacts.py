@@ -34,7 +34,9 @@ class ContactHealthSerializer(serializers.Serializer):
     adoption_stage = serializers.ChoiceField(choices=STAGES)
     left_at = serializers.DateTimeField(allow_null=True)
     first_seen_at = serializers.DateTimeField(source="contact.first_seen_at", allow_null=True)
-    last_seen_at = serializers.DateTimeField(source="contact.last_seen_at", allow_null=True)
+    last_seen_at = serializers.DateTimeField(
+        allow_null=True, help_text="Their own last use of the product; never after they left."
+    )
     survey_score = serializers.IntegerField(allow_null=True, help_text="Latest NPS answer, 0-10.")
     survey_at = serializers.DateTimeField(allow_null=True)
     indicators = serializers.DictField(

@@ -123,7 +123,14 @@ def _seen_json(seen: dict[int, Seen]) -> str:
 
 
 def contacts_seen(*, tenant: Tenant, seen: dict[int, Seen]) -> None:
-    """Move the contacts' first and last seen times, and add the days of the usage just stored (``usage_seen``)."""
+    """Move the contacts' first and last seen times, and add the days of the usage just stored (``usage_seen``).
+
+    Only the contact's own activity moves them: product usage that carries the contact (Segment ``track``,
+    ``page`` and ``screen`` calls, the API's usage events), the activity adoption stages are computed from.
+    Events someone else records about a contact never do: a CSM's call or email logged against them,
+    relationship events (added, left, sponsor engaged), commercial moves and lifecycle milestones attributed
+    to them, tickets, content and survey events. Nor does an event merely attributed to the account.
+    """
     if not seen:
         return
     if connection.vendor == "postgresql":

@@ -1,8 +1,16 @@
 """The User 360 read side: each contact's indicators, adoption stage, latest survey score and risk flags.
 
 For a set of accounts at once, in a fixed number of queries (the engine's inputs, plus one for survey
-answers and departures), with the tenant's adoption rules. Champions, executives and the executive sponsor
-who go dormant or leave are flagged as a risk to the account.
+answers and departures, and one for last-seen times the rollups do not back), with the tenant's adoption
+rules. Champions, executives and the executive sponsor who go dormant or leave are flagged as a risk to the
+account. A contact who left stops counting from the moment they left: no stage, no usage figures, and
+"last seen" no later than the departure.
+
+"Last seen" is the contact's own use of the product: the usage events that carry them (Segment ``track``,
+``page`` and ``screen`` calls; the API's usage events), the activity the adoption stage is computed from,
+so the two cannot disagree. Events about a contact that someone else records do not make them seen: a
+CSM's call, email or meeting logged against them, relationship events (added, left, sponsor engaged),
+renewals and other commercial moves, lifecycle milestones, tickets, content and survey events.
 """
 
 from __future__ import annotations
@@ -12,11 +20,13 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from accounts.models import Account, Contact, Tenant
 from indicators import engine
 from indicators.engine.nps import is_score
+from indicators.ingest.rollups.deltas import utc_day
 from indicators.models import Event, EventType
 from indicators.scoring.load import inputs_load
 
@@ -39,6 +49,7 @@ class ContactHealth:
     contact: Contact
     adoption_stage: str  # an engine.AdoptionStage value, or LEFT
     left_at: datetime | None
+    last_seen_at: datetime | None  # their own last use of the product, at as_of and before leaving
     values: dict[str, float | None]  # contact-level indicator key -> value (None: no data)
     survey_score: int | None  # latest NPS answer, 0-10
     survey_at: datetime | None
@@ -121,6 +132,47 @@ def _signals(tenant: Tenant, account_ids: list[int]):
     return answers, departures
 
 
+def _last_seen(
+    tenant: Tenant, inputs: dict[int, engine.AccountInputs], departures: dict[int, datetime], as_of: datetime
+) -> dict[int, datetime]:
+    """Each contact's last own use of the product at ``as_of``, and before they left if they did.
+
+    ``Contact.last_seen_at`` is kept by ingestion from usage alone, but it is a plain field others write too
+    (the contacts API, the demo's plan, an import), and a departed user's login may still send usage. So it
+    is taken only where it falls on the last usage day the contact's rollups show (or before the rollups
+    reach, as the engine reads it); any other contact's time is read from their usage events, in one query.
+    """
+    seen: dict[int, datetime] = {}
+    unbacked: dict[datetime, list[int]] = defaultdict(list)  # the moment to look back from -> contacts
+    for account_inputs in inputs.values():
+        usage_days = defaultdict(list)
+        for row in account_inputs.contact_days:
+            if row.usage_events:
+                usage_days[row.contact_id].append(row.day)
+        for contact in account_inputs.contacts:
+            left_at = departures.get(contact.id)
+            until = left_at if left_at is not None and left_at <= as_of else as_of
+            last_day = max((d for d in usage_days[contact.id] if d <= utc_day(until)), default=None)
+            stored = contact.last_seen_at
+            if stored is not None and stored <= until:
+                day = utc_day(stored)
+                if day == last_day or (last_day is None and day < account_inputs.rollups_since):
+                    seen[contact.id] = stored
+                    continue
+            if stored is not None or last_day is not None:
+                unbacked[until].append(contact.id)
+    if unbacked:
+        own_usage = Q()
+        for until, contact_ids in unbacked.items():
+            own_usage |= Q(contact_id__in=contact_ids, occurred_at__lte=until)
+        rows = (
+            Event.objects.for_tenant(tenant).filter(own_usage, type=EventType.USAGE)
+            .values("contact_id").annotate(last=Max("occurred_at")).order_by().values_list("contact_id", "last")
+        )  # fmt: skip
+        seen.update(rows)
+    return seen
+
+
 def contacts_health(
     *, tenant: Tenant, account_ids: list[int], as_of: datetime | None = None
 ) -> dict[int, list[ContactHealth]]:
@@ -132,9 +184,13 @@ def contacts_health(
     for contact in Contact.objects.for_tenant(tenant).filter(account_id__in=list(inputs)):
         contacts[contact.account_id].append(contact)
     answers, departures = _signals(tenant, list(inputs))
+    seen = _last_seen(tenant, inputs, departures, as_of)
     result = {}
     for account_id, account_inputs in inputs.items():
-        facts = tuple(replace(f, left_at=departures.get(f.id)) for f in account_inputs.contacts)
+        # The engine reads last seen where the rollups stop: it gets the checked time, not the stored one.
+        facts = tuple(
+            replace(f, left_at=departures.get(f.id), last_seen_at=seen.get(f.id)) for f in account_inputs.contacts
+        )
         index = engine.build_index(
             replace(account_inputs, contacts=facts, surveys=engine.SurveyAnswers(tuple(answers[account_id])))
         )
@@ -160,6 +216,7 @@ def contacts_health(
                     contact=contact,
                     adoption_stage=stage,
                     left_at=left_at,
+                    last_seen_at=seen.get(contact.pk),
                     values=values,
                     survey_score=answer.score if answer else None,
                     survey_at=answer.answered_at if answer else None,

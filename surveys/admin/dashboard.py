@@ -1,18 +1,22 @@
-"""The NPS dashboard: the trend with its margins, beside the tenant's health bands and retention figures."""
+"""The NPS dashboard: the trend with its margins over whole calendar months, beside the tenant's health bands.
 
-from datetime import timedelta
+Retention is not shown here until it is a rate over a period (accounts at its start still customers at its
+end); the share of accounts not churned today is no such rate, and it rises whenever an account is created.
+"""
+
+from datetime import date, timedelta
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Sum
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from accounts.models import Account, LifecycleStage, Membership
+from accounts.models import Membership
 from accounts.roles import Role, role_at_least
+from indicators.admin.dashboard import BAND_LABELS
 from indicators.charts import line_chart_svg
-from indicators.models import HealthScore
+from indicators.selectors import health_overview
 from surveys.eligibility_rules import local_date
 from surveys.models import Survey
 from surveys.services.reports import Scope, nps_compare, nps_summary, nps_trend
@@ -33,29 +37,13 @@ class DashboardFilters(forms.Form):
         self.fields["csm"].queryset = Membership.objects.for_tenant(tenant).select_related("user")
 
 
-def retention_and_bands(tenant) -> dict:
-    """The figures NPS is read beside: accounts by health band and how many accounts churned."""
-    bands = dict(HealthScore.objects.for_tenant(tenant).values("band").annotate(n=Count("pk")).values_list("band", "n"))
-    arr = dict(
-        HealthScore.objects.for_tenant(tenant)
-        .values("band")
-        .annotate(arr=Sum("account__arr"))
-        .values_list("band", "arr")
-    )
-    stages = dict(
-        Account.objects.for_tenant(tenant)
-        .values("lifecycle_stage")
-        .annotate(n=Count("pk"))
-        .values_list("lifecycle_stage", "n")
-    )
-    total = sum(stages.values())
-    churned = stages.get(LifecycleStage.CHURNED, 0)
-    return {
-        "bands": [(band, bands.get(band, 0), arr.get(band) or 0) for band in ("green", "yellow", "red")],
-        "accounts": total,
-        "churned": churned,
-        "logo_retention": round(100 * (total - churned) / total, 1) if total else None,
-    }
+def period_start(today: date, *, months: int, interval: str) -> date:
+    """Where a period of ``months`` calendar months ending ``today`` starts: the first day of the month
+    ``months - 1`` before today's (today's month counts, to date), so no month in the series is cut short.
+    A weekly series starts on that day's Monday, so its first week is whole too."""
+    index = today.year * 12 + today.month - 1 - (months - 1)
+    start = date(index // 12, index % 12 + 1, 1)
+    return start - timedelta(days=start.weekday()) if interval == "week" else start
 
 
 def nps_dashboard(request):
@@ -66,7 +54,7 @@ def nps_dashboard(request):
     values = form.cleaned_data if form.is_bound and form.is_valid() else {}
     months, interval = values.get("months") or 12, values.get("interval") or "month"
     today = local_date(timezone.now(), tenant.time_zone)
-    start = today - timedelta(days=30 * months)
+    start = period_start(today, months=months, interval=interval)
     common = {
         "survey_id": values["survey"].pk if values.get("survey") else None,
         "segment": values.get("segment") or "",
@@ -83,6 +71,7 @@ def nps_dashboard(request):
         title=f"NPS, {interval}ly",
         empty_text="No responses in this period",
     )
+    health = health_overview(tenant=tenant)
     context = {
         **admin.site.each_context(request),
         "title": "NPS",
@@ -91,7 +80,13 @@ def nps_dashboard(request):
         "trend": trend,
         "chart": chart,
         "comparison": nps_compare(tenant=tenant, before=previous, after=recent),
-        "beside": retention_and_bands(tenant),
+        "health": health,
+        "bands": [(BAND_LABELS[key], count, arr) for key, count, arr in health.rows()],
+        "currency": tenant.currency,
+        # The last period runs to today: the table says so rather than show it as a whole one.
+        "current_period": (
+            today - timedelta(days=today.weekday()) if interval == "week" else today.replace(day=1)
+        ).isoformat(),
         "start": start,
         "end": today,
     }

@@ -35,7 +35,7 @@ def test_dashboard_counts_bands_averages_and_lists_movers_of_the_active_tenant(a
     response = admin_client_a.get(DASHBOARD)
     assert response.status_code == 200
     html = response.content.decode()
-    assert bars(html) == {"Green": "3", "Yellow": "2", "Red": "1", "Not scored": "2"}
+    assert bars(html) == {"Green": "3", "Yellow": "2", "Red": "1", "Not scored yet": "2"}
     overview = response.context["overview"]
     assert overview.accounts == 8 and overview.average == pytest.approx(60.0)
     assert '<strong class="average">60.0</strong>' in html
@@ -53,7 +53,7 @@ def test_band_counts_link_to_the_filtered_account_list(admin_client_a, tenants):
 def test_a_tenant_without_accounts_gets_an_empty_but_valid_picture(admin_client_a):
     response = admin_client_a.get(DASHBOARD)
     assert response.status_code == 200
-    assert bars(response.content.decode()) == {"Green": "0", "Yellow": "0", "Red": "0", "Not scored": "0"}
+    assert bars(response.content.decode()) == {"Green": "0", "Yellow": "0", "Red": "0", "Not scored yet": "0"}
     assert response.context["overview"].average is None
 
 

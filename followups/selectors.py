@@ -11,15 +11,13 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import Tenant
+from followups.business_hours import business_hours_between
 from followups.models import OPEN_STATUSES, Department, FollowUp, ResponseTheme, Status
+from followups.tenant_calendar import NonWorkingDays
 
 
 def followups_overdue(queryset: QuerySet, now: datetime | None = None) -> QuerySet:
     return queryset.filter(status__in=OPEN_STATUSES, due_at__lt=now or timezone.now())
-
-
-def hours_between(start: datetime, end: datetime) -> float:
-    return (end - start).total_seconds() / 3600
 
 
 @dataclass
@@ -37,9 +35,16 @@ def department_queues(*, tenant: Tenant, since: datetime | None = None, now: dat
     """Per department: open and overdue follow-ups of the responses its themes tagged, and median response times.
 
     Time to first response runs from the follow-up's opening to its first activity (or its closing,
-    if nothing was logged); time to close from opening to closing. Counted over responses since ``since``.
+    if nothing was logged); time to close from opening to closing. Both count business hours in the
+    tenant's time zone (followups/business_hours.py), so a weekend or a holiday does not make a team
+    look slow. Counted over responses since ``since``.
     """
     now = now or timezone.now()
+    non_working_days = NonWorkingDays(tenant)
+
+    def hours_between(start: datetime, end: datetime) -> float:
+        return business_hours_between(start, end, tenant.time_zone, non_working_days)
+
     departments = list(Department.objects.for_tenant(tenant).order_by("name"))
     queues = {d.pk: DepartmentQueue(department=d) for d in departments}
     tags = ResponseTheme.objects.for_tenant(tenant).select_related("theme")

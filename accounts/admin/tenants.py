@@ -1,22 +1,87 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.models import Tenant, User
+from accounts.models.tenant import ClosingDay
 from accounts.roles import Role
+
+BUSINESS_CALENDAR = (
+    "Follow-up deadlines count business days: Monday to Friday in the tenant's time zone, except the "
+    "public holidays of the country (and subdivision) below and the closing days listed further down. "
+    "Department response times count business hours: 09:00 to 17:00 on those days."
+)
+
+
+class ClosingDayForm(forms.ModelForm):
+    def validate_unique(self):
+        super().validate_unique()
+        # Django leaves the inline's foreign key (the tenant) out of constraint checks, so "one row per
+        # (tenant, day)" would reach the database as an IntegrityError: check it here.
+        try:
+            self.instance.validate_constraints(exclude=self._get_validation_exclusions())
+        except ValidationError as error:
+            self._update_errors(error)
+
+
+class ClosingDayInline(admin.TabularInline):
+    """The tenant's own closing days, edited on its settings page: the rows are the parent tenant's only."""
+
+    model = ClosingDay
+    form = ClosingDayForm
+    fk_name = "tenant"
+    fields = ("day", "name")
+    extra = 0
+    verbose_name_plural = "closing days (not business days, besides weekends and public holidays)"
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset_class = super().get_formset(request, obj, **kwargs)
+
+        class ParentTenantFormSet(formset_class):
+            @classmethod
+            def get_default_prefix(cls):
+                return "closing_days"  # tenant-owned rows hide their reverse name ("+")
+
+            def add_fields(self, form, index):
+                super().add_fields(form, index)
+                # A posted row id resolves only to this tenant's rows (Django checks it against every tenant's).
+                field = form.fields.get(self.model._meta.pk.name)
+                if field is not None and getattr(field, "queryset", None) is not None:
+                    field.queryset = field.queryset.filter(pk__in=self.get_queryset().values("pk"))
+
+        ParentTenantFormSet.__name__ = formset_class.__name__
+        return ParentTenantFormSet
+
+    # Roles live on memberships: whoever may change the tenant may change its closing days.
+    def has_view_permission(self, request, obj=None):
+        return self.admin_site._registry[Tenant].has_view_permission(request, obj)
+
+    def has_add_permission(self, request, obj):
+        return self.admin_site._registry[Tenant].has_change_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self.admin_site._registry[Tenant].has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.admin_site._registry[Tenant].has_change_permission(request, obj)
 
 
 @admin.register(Tenant)
 class TenantAdmin(SimpleHistoryAdmin):
     """A tenant admin edits their own tenant's settings; operators see every tenant."""
 
-    list_display = ("name", "slug", "time_zone", "currency", "created_at")
+    list_display = ("name", "slug", "time_zone", "country", "currency", "created_at")
     search_fields = ("name", "slug")
-    fields = ("name", "slug", "time_zone", "currency", "settings")
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "time_zone", "currency", "settings")}),
+        ("Business calendar", {"fields": ("country", "subdivision"), "description": BUSINESS_CALENDAR}),
+    )
+    inlines = [ClosingDayInline]
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)

@@ -1,9 +1,13 @@
 import zoneinfo
+from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from holidays import list_supported_countries
+from holidays.registry import COUNTRIES
 
 from accounts.audit import audit_trail
+from accounts.tenancy import TenantOwned
 
 # Settings that later features read, with their defaults. A tenant overrides any of them.
 TENANT_SETTING_DEFAULTS: dict[str, int | float | str] = {
@@ -33,6 +37,39 @@ def validate_currency(value: str) -> None:
         raise ValidationError("Use a three-letter ISO 4217 code such as USD or EUR.")
 
 
+@cache
+def holiday_subdivisions() -> dict[str, tuple[str, ...]]:
+    """ISO 3166-1 alpha-2 code -> subdivision codes, for every country the ``holidays`` library knows."""
+    return {code: tuple(subs) for code, subs in list_supported_countries(include_aliases=False).items()}
+
+
+def holiday_country_choices() -> list[tuple[str, str]]:
+    """(code, "Name (code)") for every country whose public holidays are known, by name."""
+    small = {"And", "Of", "The"}
+    names = {
+        entry[1]: " ".join(w.lower() if w in small else w for w in module.replace("_", " ").title().split())
+        for module, entry in COUNTRIES.items()
+    }
+    return sorted(((code, f"{names.get(code, code)} ({code})") for code in holiday_subdivisions()), key=lambda c: c[1])
+
+
+def subdivision_error(country: str, subdivision: str) -> str | None:
+    """Why ``subdivision`` cannot go with ``country`` (both as stored), or None when it can."""
+    if not subdivision:
+        return None
+    if not country:
+        return "Choose the country first: a subdivision is a state, province or region of it."
+    if country not in holiday_subdivisions():
+        return None  # the country's own error says what is wrong
+    known = holiday_subdivisions()[country]
+    if subdivision in known:
+        return None
+    if not known:
+        return f"Public holidays of {country} are known for the whole country only: leave the subdivision empty."
+    codes = ", ".join(known)
+    return f"'{subdivision}' is not a subdivision of {country} with known public holidays. Use one of: {codes}."
+
+
 def validate_tenant_settings(value) -> None:
     if not isinstance(value, dict):
         raise ValidationError("Settings must be an object.")
@@ -51,6 +88,22 @@ class Tenant(models.Model):
     slug = models.SlugField(max_length=60, unique=True)
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     currency = models.CharField(max_length=3, default="USD", validators=[validate_currency])
+    # The business calendar: weekends, these public holidays and the tenant's closing days are not business days.
+    country = models.CharField(
+        max_length=2,
+        blank=True,
+        default="",
+        choices=holiday_country_choices,  # a callable: a new ``holidays`` release needs no migration
+        help_text="Its public holidays are not business days: follow-up deadlines skip them, like weekends "
+        "and the closing days below. Empty: no public holidays.",
+    )
+    subdivision = models.CharField(
+        max_length=32,
+        blank=True,
+        default="",
+        help_text="State, province or region code whose own public holidays apply too (e.g. TX in the US, "
+        "BY in Germany). Empty: the country's holidays only.",
+    )
     settings = models.JSONField(default=dict, blank=True, validators=[validate_tenant_settings])
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -62,5 +115,36 @@ class Tenant(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self):
+        super().clean()
+        self.subdivision = canonical_subdivision(self.country, (self.subdivision or "").strip())
+        problem = subdivision_error(self.country, self.subdivision)
+        if problem:
+            raise ValidationError({"subdivision": problem})
+
     def setting(self, key: str):
         return self.settings.get(key, TENANT_SETTING_DEFAULTS[key])
+
+
+def canonical_subdivision(country: str, subdivision: str) -> str:
+    """``subdivision`` spelled as the library spells it for ``country`` ("tx" -> "TX"), else unchanged."""
+    for known in holiday_subdivisions().get(country, ()):
+        if known.casefold() == subdivision.casefold():
+            return known
+    return subdivision
+
+
+class ClosingDay(TenantOwned):
+    """A day the tenant's team does not work besides weekends and public holidays (a company holiday)."""
+
+    day = models.DateField(help_text="Not a business day: follow-up deadlines and response times skip it.")
+    name = models.CharField(max_length=100, help_text="What it is, e.g. “Company offsite”.")
+
+    history = audit_trail()
+
+    class Meta(TenantOwned.Meta):
+        ordering = ["day"]
+        constraints = [models.UniqueConstraint(fields=["tenant", "day"], name="closingday_unique_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d}: {self.name}"

@@ -46,6 +46,7 @@ class DepartmentAdmin(ProtectedDeleteAdminMixin, TenantScopedAdmin):
             since = timezone.now() - timedelta(days=QUEUE_DAYS)
             queues = department_queues(tenant=request.tenant, since=since)
         context = {**(extra_context or {}), "queues": queues, "queue_days": QUEUE_DAYS}
+        context["time_zone"] = request.tenant.time_zone if request.tenant is not None else ""
         return super().changelist_view(request, context)
 
 

@@ -207,6 +207,12 @@ class RootCauseSerializer(UniqueNameMixin, TenantModelSerializer):
         validators = []
 
 
+BUSINESS_HOURS_HELP = (
+    "Median in business hours: 09:00-17:00 in the tenant's time zone, Monday to Friday, "
+    "except its public holidays and closing days."
+)
+
+
 class DepartmentQueueSerializer(serializers.Serializer):
     department = serializers.IntegerField(source="department.pk")
     name = serializers.CharField(source="department.name")
@@ -214,5 +220,5 @@ class DepartmentQueueSerializer(serializers.Serializer):
     overdue_items = serializers.IntegerField()
     items = serializers.IntegerField(help_text="Follow-ups of the period routed here, open or closed.")
     themes = serializers.DictField(child=serializers.IntegerField(), help_text="Open items by theme.")
-    median_hours_to_first_response = serializers.FloatField(allow_null=True)
-    median_hours_to_close = serializers.FloatField(allow_null=True)
+    median_hours_to_first_response = serializers.FloatField(allow_null=True, help_text=BUSINESS_HOURS_HELP)
+    median_hours_to_close = serializers.FloatField(allow_null=True, help_text=BUSINESS_HOURS_HELP)

@@ -38,7 +38,10 @@ class FollowUp(TenantOwned):
         "accounts.Membership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
-    due_at = models.DateTimeField(help_text="End of the last business day allowed, in the tenant's time zone.")
+    due_at = models.DateTimeField(
+        help_text="End of the last business day allowed, in the tenant's time zone. Business days are Monday "
+        "to Friday, except the tenant's public holidays and closing days."
+    )
     first_activity_at = models.DateTimeField(null=True, blank=True, editable=False)
     overdue_alerted_at = models.DateTimeField(null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(null=True, blank=True)

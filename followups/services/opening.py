@@ -11,14 +11,22 @@ from accounts.roles import Role
 from accounts.tenancy import same_tenant
 from followups.business_days import business_deadline
 from followups.models import FollowUp
+from followups.tenant_calendar import NonWorkingDays
 from surveys.models import SurveyResponse
 
 WORKING_ROLES = (Role.ADMIN, Role.CSM)
 
 
-def followup_deadline(*, tenant: Tenant, category: str, since: datetime) -> datetime:
-    """End of the tenant's business-day allowance for ``category`` after ``since``, in its time zone."""
-    return business_deadline(since, tenant.setting(f"followup_days_{category}"), tenant.time_zone)
+def followup_deadline(
+    *, tenant: Tenant, category: str, since: datetime, non_working_days: NonWorkingDays | None = None
+) -> datetime:
+    """End of the tenant's business-day allowance for ``category`` after ``since``, in its time zone.
+
+    Weekends, the tenant's public holidays and its closing days are not counted. A caller opening many
+    follow-ups may pass one ``NonWorkingDays`` of the tenant for all of them.
+    """
+    days = tenant.setting(f"followup_days_{category}")
+    return business_deadline(since, days, tenant.time_zone, holidays=non_working_days or NonWorkingDays(tenant))
 
 
 def fallback_assignee(*, tenant: Tenant) -> Membership | None:

@@ -1,8 +1,9 @@
 """Themes: keyword rules and hand tagging; departments and their queues."""
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -101,7 +102,11 @@ def test_another_tenants_theme_cannot_tag(owned_a, world_a, world_b):
         response_themes_set(tenant=world_a.tenant, response=respond(owned_a, 4), themes=[theirs])
 
 
+WEDNESDAY_EVENING = datetime(2026, 11, 18, 19, 0, tzinfo=UTC)  # the tenant's zone is UTC
+
+
 @pytest.mark.django_db
+@time_machine.travel(WEDNESDAY_EVENING, tick=False)
 def test_each_department_sees_its_open_items_and_time_to_respond(owned_a, themes_a, world_a):
     now = timezone.now()
     slow = followup_of(respond(owned_a, 3, "slow app"))
@@ -125,8 +130,29 @@ def test_each_department_sees_its_open_items_and_time_to_respond(owned_a, themes
     assert product.median_hours_to_first_response == pytest.approx(2.0, abs=0.1)
     assert product.median_hours_to_close is None
     assert (billing.open_items, billing.items) == (0, 1)
-    assert billing.median_hours_to_close == pytest.approx(10.0, abs=0.1)
+    # Opened at 09:00, closed at 19:00: ten clock hours, eight business hours (09:00-17:00).
+    assert billing.median_hours_to_close == pytest.approx(8.0, abs=0.1)
     assert (sales.open_items, sales.items) == (0, 0)
+
+
+@pytest.mark.django_db
+@time_machine.travel(datetime(2026, 11, 30, 11, 0, tzinfo=UTC), tick=False)  # Monday 11:00 (the zone is UTC)
+def test_department_response_times_skip_weekends_and_the_tenants_holidays(owned_a, themes_a, world_a, world_b):
+    from accounts.models.tenant import ClosingDay
+
+    world_a.tenant.country = "US"
+    world_a.tenant.save()
+    ClosingDay.objects.create(tenant=world_a.tenant, day=date(2026, 11, 25), name="Offsite")
+    ClosingDay.objects.create(tenant=world_b.tenant, day=date(2026, 11, 30), name="Not A's")
+    slow = followup_of(respond(owned_a, 3, "slow app"))
+    tuesday_four_pm = datetime(2026, 11, 24, 16, 0, tzinfo=UTC)
+    FollowUp.objects.for_tenant(world_a.tenant).filter(pk=slow.pk).update(created_at=tuesday_four_pm)
+    activity_log(tenant=world_a.tenant, followup=slow, kind="call", at=timezone.now())
+    product = {q.department.kind: q for q in department_queues(tenant=world_a.tenant)}["product"]
+    # Tuesday 16:00-17:00; Wednesday (closing day) and Thanksgiving nothing; Friday 09:00-17:00 (a
+    # working day for the federal calendar); the weekend nothing; Monday 09:00-11:00, B's closing day
+    # being B's only: 11 business hours of 139 clock hours.
+    assert product.median_hours_to_first_response == pytest.approx(11.0, abs=0.01)
 
 
 def _cause(world):

@@ -184,6 +184,13 @@ def build_contacts(b: World) -> None:
     account.save()
 
 
+@builder("accounts.ClosingDay")
+def build_closing_day(b: World) -> None:
+    from accounts.models.tenant import ClosingDay
+
+    b.add(ClosingDay.objects.create(tenant=b.tenant, day=date(2026, 12, 24), **canary_fields(b, ClosingDay)))
+
+
 @builder("admin.LogEntry")
 def build_log_entry(b: World) -> None:
     account = b.row(Account)

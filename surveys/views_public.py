@@ -6,7 +6,10 @@ signed token only, never from anything else in the request.
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -16,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from indicators.engine import nps
 from surveys.models import SurveyResponse
-from surveys.services.responses import can_amend, link_response_record, response_amend
+from surveys.services.responses import can_amend, link_response_record
 from surveys.services.unsubscribe import contact_unsubscribe, is_unsubscribed
 from surveys.tokens import LinkError, link_open
 
@@ -51,11 +54,12 @@ def respond(request, token: str):
     if request.method == "POST" and (answer is None or amendable):
         form = AnswerForm(request.POST)
         if form.is_valid():
-            score, comment = form.cleaned_data["score"], form.cleaned_data["comment"]
-            if answer is None:
-                link_response_record(tenant=tenant, send=send, score=score, comment=comment)
-            else:
-                response_amend(tenant=tenant, response=answer, score=score, comment=comment)
+            # The first answer or an amendment: the service decides, as for answers from the API or an import.
+            # If the window closed while the page was open, the thank-you page shows the answer as it stands.
+            with suppress(ValidationError):
+                link_response_record(
+                    tenant=tenant, send=send, score=form.cleaned_data["score"], comment=form.cleaned_data["comment"]
+                )
             return HttpResponseRedirect(reverse("surveys-public:thanks", args=[token]))
     else:
         if send.opened_at is None:

@@ -12,6 +12,7 @@ from accounts.api.serializers_base import RejectUnknownFieldsMixin, TenantModelS
 from accounts.models import Account, Membership
 from surveys.models import Channel, ScheduleKind, Survey, SurveyResponse, SurveySend
 from surveys.services.contacts import ContactNotFound, contact_resolve
+from surveys.services.responses import Outcome
 
 CONTACT_FIELDS = ("contact", "contact_external_id", "contact_email")
 CONTACT_LOOKUPS = {"contact": "contact_id", "contact_external_id": "external_id", "contact_email": "email"}
@@ -95,11 +96,24 @@ class SurveyResponseSerializer(TenantModelSerializer):
         read_only_fields = fields
 
 
+OUTCOME_HELP = (
+    "What the answer did. `created` (201): a new answer. `amended` (200): the contact had answered this survey "
+    "within the tenant's amend window (`survey_amend_hours`) before it, and that answer now has this score and "
+    "comment (`amended_at` says when). `unchanged` (200): an answer within that window already says this, or "
+    "says something given later (an older answer arriving late does not overwrite a newer one). `duplicate` "
+    "(200): the key was already sent with this same answer. The response returned is the contact's answer as it "
+    "now stands."
+)
+
+
 class SurveyResponseCreatedSerializer(SurveyResponseSerializer):
-    duplicate = serializers.BooleanField(read_only=True, help_text="True when the dedup_key was already stored.")
+    outcome = serializers.ChoiceField(choices=[o.value for o in Outcome], read_only=True, help_text=OUTCOME_HELP)
+    duplicate = serializers.BooleanField(
+        read_only=True, help_text="True when the key was already sent with this same answer (outcome `duplicate`)."
+    )
 
     class Meta(SurveyResponseSerializer.Meta):
-        fields = [*SurveyResponseSerializer.Meta.fields, "duplicate"]
+        fields = [*SurveyResponseSerializer.Meta.fields, "outcome", "duplicate"]
         read_only_fields = fields
 
 
@@ -119,7 +133,14 @@ class SurveyResponseInputSerializer(RejectUnknownFieldsMixin, serializers.Serial
         required=False,
         help_text="Where the answer was given (default in_product).",
     )
-    dedup_key = serializers.CharField(max_length=191, help_text="Unique per tenant: a repeat is not stored twice.")
+    dedup_key = serializers.CharField(
+        required=False,
+        max_length=191,
+        help_text="Optional: your id for this answer, to retry safely. Sent again with the same answer it stores "
+        "nothing new (200, `duplicate`); with a different answer it is refused (422, `key_reused`). Without it "
+        "the `Idempotency-Key` header is the key; without either one is generated, and a retry within the amend "
+        "window amends the answer to the same values.",
+    )
 
     def validate_responded_at(self, value):
         if value > timezone.now() + timedelta(minutes=5):
@@ -136,9 +157,13 @@ class SurveyResponseInputSerializer(RejectUnknownFieldsMixin, serializers.Serial
 
 class ResponseBulkItemSerializer(serializers.Serializer):
     index = serializers.IntegerField()
-    id = serializers.IntegerField()
-    dedup_key = serializers.CharField()
-    duplicate = serializers.BooleanField()
+    id = serializers.IntegerField(help_text="The contact's answer this item created, amended or found.")
+    dedup_key = serializers.CharField(
+        help_text="The item's key: its own, or the `Idempotency-Key` header's plus `-<index>`; without either, "
+        "the key of the answer it created or found.",
+    )
+    outcome = serializers.ChoiceField(choices=[o.value for o in Outcome], help_text=OUTCOME_HELP)
+    duplicate = serializers.BooleanField(help_text="True when the outcome is `duplicate`.")
 
 
 class ResponseBulkRejectedSerializer(serializers.Serializer):
@@ -148,10 +173,22 @@ class ResponseBulkRejectedSerializer(serializers.Serializer):
 
 
 class ResponseBulkReceiptSerializer(serializers.Serializer):
-    accepted = serializers.IntegerField()
-    duplicates = serializers.IntegerField()
+    accepted = serializers.IntegerField(help_text="Items that created a new answer.")
+    amended = serializers.IntegerField(help_text="Items that amended an answer given within the amend window.")
+    duplicates = serializers.IntegerField(help_text="Items that changed nothing (`unchanged` or `duplicate`).")
     responses = ResponseBulkItemSerializer(many=True)
     rejected = ResponseBulkRejectedSerializer(many=True)
+
+
+class KeyReusedErrorItemSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=["key_reused"])
+    detail = serializers.CharField()
+    attr = serializers.CharField(help_text="`dedup_key` or `Idempotency-Key`: where the key was sent.")
+
+
+class KeyReusedErrorSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=["validation_error"])
+    errors = KeyReusedErrorItemSerializer(many=True)
 
 
 class EligibilityQuerySerializer(RejectUnknownFieldsMixin, serializers.Serializer):

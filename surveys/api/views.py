@@ -2,7 +2,8 @@
 
 from dataclasses import asdict
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from drf_standardized_errors.formatter import flatten_errors
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -17,6 +18,7 @@ from surveys.api.serializers import (
     CompareQuerySerializer,
     EligibilityQuerySerializer,
     EligibilitySerializer,
+    KeyReusedErrorSerializer,
     NpsComparisonSerializer,
     NpsSummarySerializer,
     NpsTrendSerializer,
@@ -32,7 +34,7 @@ from surveys.api.serializers import (
 from surveys.models import Survey, SurveyResponse, SurveySend
 from surveys.services import reports
 from surveys.services.eligibility import contact_eligibility
-from surveys.services.responses import response_record
+from surveys.services.responses import MAX_KEY, KeyReused, Outcome, response_record
 
 MAX_BULK_RESPONSES = 500
 
@@ -74,11 +76,68 @@ class SurveySendViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenant
     ordering_fields = ["created_at", "scheduled_for"]
 
 
-BULK_DESCRIPTION = f"""A JSON array of up to {MAX_BULK_RESPONSES} responses, each as for a single one.
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+MAX_HEADER_KEY = MAX_KEY - 4  # room for the bulk item's "-<index>"
 
-Valid ones are stored (201; 200 when every valid one was a duplicate by `dedup_key`); each invalid one is
-reported in `rejected` by its index. When every item is invalid the answer is a 400 whose error `attr`s start
-with the item's index."""
+IDEMPOTENCY_PARAMETER = OpenApiParameter(
+    IDEMPOTENCY_HEADER,
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description=f"The key of this request when the body has no `dedup_key` (at most {MAX_HEADER_KEY} "
+    "characters; a quoted string is read without its quotes). Bulk: each item without a `dedup_key` gets "
+    "this key plus `-<index>`, so the whole request can be retried.",
+)
+
+KEY_REUSED = OpenApiResponse(
+    KeyReusedErrorSerializer,
+    description="The key (`dedup_key`, or the `Idempotency-Key` header, named in `attr`) was already sent with a "
+    "different answer: nothing was stored. Use a new key for a new answer.",
+)
+
+CREATE_DESCRIPTION = """The contact by exactly one of `contact` (id), `contact_external_id`, `contact_email`.
+
+One person, one answer: an answer from a contact to a survey (or to no survey) given within the tenant's amend
+window (`survey_amend_hours`) after that contact's answer amends it, whatever the channel (page, API, import);
+later, it is a new answer. `responded_at` (default now) decides, not the order of arrival. The body says what
+happened in `outcome`: 201 `created`; 200 `amended`, `unchanged` or `duplicate`, with the contact's answer as it
+now stands.
+
+`dedup_key` is optional; without it the `Idempotency-Key` header is the key, and without either one is
+generated. A key sent again with the same answer stores nothing (200, `duplicate`); with a different answer it
+is a 422 naming the key's field."""
+
+BULK_DESCRIPTION = f"""A JSON array of up to {MAX_BULK_RESPONSES} responses, each as for a single one and under the
+same rule, in order.
+
+Valid ones are recorded (201 when one created a new answer, else 200), each with its `outcome`; each invalid one,
+or one whose key was already sent with a different answer, is reported in `rejected` by its index. When no item
+is recorded the answer is an error whose `attr`s start with the item's index: 422 when a key was reused, else 400."""
+
+
+class KeyReusedError(ValidationError):
+    status_code = 422
+
+
+def _header_key(request) -> str:
+    key = request.headers.get(IDEMPOTENCY_HEADER, "").strip()
+    if len(key) >= 2 and key[0] == key[-1] == '"':  # sent as a structured-field string (RFC 8941)
+        key = key[1:-1]
+    if len(key) > MAX_HEADER_KEY:
+        detail = f"At most {MAX_HEADER_KEY} characters."
+        raise ValidationError({IDEMPOTENCY_HEADER: [ErrorDetail(detail, code="max_length")]})
+    return key
+
+
+def _receipt(index: int, key: str, recorded) -> dict:
+    outcome = recorded.outcome
+    dedup_key = key or recorded.response.dedup_key
+    return {"index": index, "id": recorded.response.pk, "dedup_key": dedup_key, "outcome": outcome,
+            "duplicate": outcome is Outcome.DUPLICATE}  # fmt: skip
+
+
+def _key_reused(field: str) -> dict:
+    return {field: [ErrorDetail(KeyReused.MESSAGE, code="key_reused")]}
 
 
 @extend_schema_view(list=extend_schema(summary="List responses"), retrieve=extend_schema(summary="A response"))
@@ -93,7 +152,7 @@ class SurveyResponseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Te
     required_scopes = {"POST": (Scope.INGEST, Scope.WRITE)}
     required_roles = {"POST": Role.CSM}
 
-    def _record(self, data):
+    def _record(self, data, key: str):
         return response_record(
             tenant=self.tenant,
             contact=data["contact_obj"],
@@ -102,23 +161,40 @@ class SurveyResponseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Te
             responded_at=data.get("responded_at"),
             survey=data.get("survey"),
             channel=data["channel"],
-            dedup_key=data["dedup_key"],
+            dedup_key=key,
         )
 
     @extend_schema(
         summary="Record a response",
-        description="The contact by exactly one of `contact` (id), `contact_external_id`, `contact_email`. 201 with "
-        'the stored response; 200 with `"duplicate": true` (and the earlier response) when the dedup_key was '
-        "already stored.",
+        description=CREATE_DESCRIPTION,
         request=SurveyResponseInputSerializer,
-        responses={201: SurveyResponseCreatedSerializer, 200: SurveyResponseCreatedSerializer},
+        parameters=[IDEMPOTENCY_PARAMETER],
+        responses={
+            201: OpenApiResponse(SurveyResponseCreatedSerializer, description="A new answer (`outcome`: `created`)."),
+            200: OpenApiResponse(
+                SurveyResponseCreatedSerializer,
+                description="The contact's answer within the window, `amended` or `unchanged`; or a `duplicate`.",
+            ),
+            422: KEY_REUSED,
+        },
     )
     def create(self, request):
+        header = _header_key(request)
         serializer = SurveyResponseInputSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
-        recorded = self._record(serializer.validated_data)
+        data = serializer.validated_data
+        key, field = data.get("dedup_key", ""), "dedup_key"
+        if key and header and key != header:
+            detail = f"Differs from the {IDEMPOTENCY_HEADER} header; send one key."
+            raise ValidationError({"dedup_key": [ErrorDetail(detail, code="invalid")]})
+        if not key and header:
+            key, field = header, IDEMPOTENCY_HEADER
+        try:
+            recorded = self._record(data, key)
+        except KeyReused:
+            raise KeyReusedError(_key_reused(field)) from None
         response = recorded.response
-        response.duplicate = not recorded.created
+        response.outcome, response.duplicate = recorded.outcome, recorded.outcome is Outcome.DUPLICATE
         data = SurveyResponseCreatedSerializer(response, context=self.get_serializer_context()).data
         return Response(data, status=status.HTTP_201_CREATED if recorded.created else status.HTTP_200_OK)
 
@@ -126,41 +202,54 @@ class SurveyResponseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Te
         summary=f"Record up to {MAX_BULK_RESPONSES} responses",
         description=BULK_DESCRIPTION,
         request=SurveyResponseInputSerializer(many=True),
+        parameters=[IDEMPOTENCY_PARAMETER],
         responses={
             201: ResponseBulkReceiptSerializer,
-            200: OpenApiResponse(ResponseBulkReceiptSerializer, description="Every valid response was a duplicate."),
+            200: OpenApiResponse(ResponseBulkReceiptSerializer, description="No item created a new answer."),
+            422: OpenApiResponse(KeyReusedErrorSerializer, description="No item recorded, and a key was reused."),
         },
     )
     @action(detail=False, methods=["post"])
     def bulk(self, request):
+        header = _header_key(request)
         items = request.data
         if not isinstance(items, list) or not items or len(items) > MAX_BULK_RESPONSES:
             detail = f"Expected a JSON array of 1 to {MAX_BULK_RESPONSES} responses."
             raise ValidationError({"non_field_errors": [ErrorDetail(detail, code="invalid")]})
         validator = SurveyResponseInputSerializer(context=self.get_serializer_context())
-        valid, rejected = [], []
+        valid, rejected = [], {}
         for index, item in enumerate(items):
             try:
                 valid.append((index, validator.run_validation(item)))
             except ValidationError as exc:
-                rejected.append((index, exc.detail))
+                rejected[index] = exc.detail
         if not valid:
-            raise ValidationError([errors for _, errors in rejected])
-        stored = [(index, self._record(data)) for index, data in valid]
-        accepted = sum(r.created for _, r in stored)
+            raise ValidationError([rejected[index] for index in sorted(rejected)])
+        stored, reused = [], False
+        for index, data in valid:
+            key, field = data.get("dedup_key", ""), "dedup_key"
+            if not key and header:
+                key, field = f"{header}-{index}", IDEMPOTENCY_HEADER
+            try:
+                stored.append((index, key, self._record(data, key)))
+            except KeyReused:
+                rejected[index], reused = _key_reused(field), True
+        if not stored:
+            errors = [rejected[index] for index in sorted(rejected)]
+            raise KeyReusedError(errors) if reused else ValidationError(errors)
+        outcomes = [r.outcome for _, _, r in stored]
         body = {
-            "accepted": accepted,
-            "duplicates": len(stored) - accepted,
-            "responses": [
-                {"index": i, "id": r.response.pk, "dedup_key": r.response.dedup_key, "duplicate": not r.created}
-                for i, r in stored
-            ],
+            "accepted": outcomes.count(Outcome.CREATED),
+            "amended": outcomes.count(Outcome.AMENDED),
+            "duplicates": outcomes.count(Outcome.UNCHANGED) + outcomes.count(Outcome.DUPLICATE),
+            "responses": [_receipt(index, key, recorded) for index, key, recorded in stored],
             "rejected": [
                 {"index": index, "type": "validation_error", "errors": [asdict(e) for e in flatten_errors(errors)]}
-                for index, errors in rejected
+                for index, errors in sorted(rejected.items())
             ],
         }
-        return Response(body, status=status.HTTP_201_CREATED if accepted else status.HTTP_200_OK)
+        created = Outcome.CREATED in outcomes
+        return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
 def _scope(data, prefix: str = "") -> reports.Scope:

@@ -25,7 +25,13 @@ class SurveyResponse(TenantOwned):
     comment = models.TextField(blank=True)
     responded_at = models.DateTimeField()
     channel = models.CharField(max_length=12, choices=Channel.choices)
-    dedup_key = models.CharField(max_length=191, help_text="Unique per tenant; a repeated key is not stored twice.")
+    dedup_key = models.CharField(
+        max_length=191,
+        help_text="The key that created this answer (the caller's, or generated); unique per tenant.",
+    )
+    # {key: fingerprint of the answer it came with} for every key that created or amended this answer, so a
+    # replay is recognised and a key reused for another answer refused (surveys.services.responses).
+    answer_keys = models.JSONField(default=dict, blank=True, editable=False)
     amended_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -1,7 +1,9 @@
 """Importing responses from another survey tool's CSV export, with a dry run and per-row errors.
 
 Plain ``csv`` rather than an import framework: every row must go through ``response_record`` (the
-event, the signal, de-duplication) and resolve contacts inside the tenant, which is exactly this module.
+event, the signal, de-duplication, one answer per person within the amend window) and resolve contacts
+inside the tenant, which is exactly this module. Rows are recorded in file order; the rule decides by
+``responded_at``, so a file listing a person's answers in any order ends with their latest word.
 """
 
 from __future__ import annotations
@@ -18,9 +20,9 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from accounts.models import Contact, Tenant
 from indicators.engine import nps
-from surveys.models import Channel, Survey
+from surveys.models import Channel, Survey, SurveyResponse
 from surveys.services.contacts import ContactNotFound, contact_resolve
-from surveys.services.responses import response_record
+from surveys.services.responses import Outcome, response_record
 
 COLUMNS = ("contact_id", "contact_external_id", "contact_email", "score", "comment", "responded_at", "dedup_key")
 MAX_ROWS = 5000
@@ -35,7 +37,8 @@ class RowResult:
     comment: str = ""
     responded_at: datetime | None = None
     dedup_key: str = ""
-    duplicate: bool = False
+    outcome: str = ""  # surveys.services.responses.Outcome, once recorded
+    duplicate: bool = False  # nothing new: the key was stored already, or the answer already says this
 
     @property
     def ok(self) -> bool:
@@ -46,7 +49,8 @@ class RowResult:
 class ImportResult:
     rows: list[RowResult]
     file_errors: list[str] = field(default_factory=list)
-    stored: int = 0
+    stored: int = 0  # new answers
+    amended: int = 0  # rows that amended an answer given within the amend window
     duplicates: int = 0
 
     @property
@@ -97,8 +101,10 @@ def _row(tenant: Tenant, line: int, raw: dict, now: datetime) -> RowResult:
         row.errors.append("responded_at: in the future")
     key = (raw.get("dedup_key") or "").strip()
     if not key and row.contact is not None and row.score is not None and row.responded_at is not None:
-        # Same answer, same key: importing a file twice stores its rows once.
-        digest = hashlib.sha256(f"{row.contact.pk}|{row.responded_at.isoformat()}|{row.score}".encode()).hexdigest()
+        # Same answer, same key: importing a file twice stores its rows once. The comment is part of the
+        # answer: a row corrected and imported again is another answer (which the amend rule then places).
+        answer = f"{row.contact.pk}|{row.responded_at.isoformat()}|{row.score}|{row.comment}"
+        digest = hashlib.sha256(answer.encode()).hexdigest()
         key = f"import-{digest[:32]}"
     row.dedup_key = key[:191]
     return row
@@ -127,13 +133,7 @@ def responses_import(*, tenant: Tenant, text: str, survey: Survey | None, dry_ru
             seen[row.dedup_key] = row.line
     result = ImportResult(rows=rows)
     if dry_run:
-        from surveys.models import SurveyResponse
-
-        stored = set(
-            SurveyResponse.objects.for_tenant(tenant)
-            .filter(dedup_key__in=list(seen))
-            .values_list("dedup_key", flat=True)
-        )
+        stored = _keys_stored(tenant, rows, list(seen))
         for row in rows:
             row.duplicate = row.ok and row.dedup_key in stored
         result.duplicates = sum(r.duplicate for r in rows)
@@ -153,9 +153,27 @@ def responses_import(*, tenant: Tenant, text: str, survey: Survey | None, dry_ru
                 survey=survey,
             )
         except ValidationError as error:
-            row.errors.extend(error.messages)
+            row.errors.extend(_messages(error))
             continue
-        row.duplicate = not recorded.created
-        result.stored += recorded.created
+        row.outcome = recorded.outcome.value
+        row.duplicate = recorded.outcome in (Outcome.DUPLICATE, Outcome.UNCHANGED)
+        result.stored += recorded.outcome is Outcome.CREATED
+        result.amended += recorded.outcome is Outcome.AMENDED
         result.duplicates += row.duplicate
     return result
+
+
+def _keys_stored(tenant: Tenant, rows: list[RowResult], keys: list[str]) -> set[str]:
+    """Which of ``keys`` are stored already: as the key that created an answer, or one that amended it."""
+    answers = SurveyResponse.objects.for_tenant(tenant)
+    stored = set(answers.filter(dedup_key__in=keys).values_list("dedup_key", flat=True))
+    contacts = {row.contact.pk for row in rows if row.ok}
+    for answer_keys in answers.filter(contact__in=contacts).values_list("answer_keys", flat=True):
+        stored.update(set(answer_keys or {}) & set(keys))
+    return stored
+
+
+def _messages(error: ValidationError) -> list[str]:
+    if hasattr(error, "error_dict"):
+        return [f"{field}: {message}" for field, messages in error.message_dict.items() for message in messages]
+    return error.messages

@@ -30,20 +30,22 @@ def test_an_integration_records_a_response_naming_the_contact_any_way(key_client
     assert Event.objects.for_tenant(world_a.tenant).filter(message_id=f"survey-response-{data['id']}").exists()
 
 
-def test_a_repeated_dedup_key_returns_the_first_response(key_client_a, world_a, contact_a):
+def test_a_repeated_dedup_key_returns_the_first_response_and_refuses_another_answer(key_client_a, world_a, contact_a):
     body = {"contact": contact_a.pk, "score": 4, "dedup_key": "same"}
     first = key_client_a.post(URL, body, format="json")
-    second = key_client_a.post(URL, {**body, "score": 10}, format="json")
+    second = key_client_a.post(URL, body, format="json")
     assert (first.status_code, second.status_code) == (201, 200)
-    assert second.json()["duplicate"] is True and second.json()["score"] == 4
-    assert stored(world_a.tenant).count() == 1
+    assert second.json()["duplicate"] is True and second.json()["id"] == first.json()["id"]
+    other_answer = key_client_a.post(URL, {**body, "score": 10}, format="json")
+    assert other_answer.status_code == 422 and other_answer.json()["errors"][0]["attr"] == "dedup_key"
+    assert stored(world_a.tenant).get().score == 4
 
 
 @pytest.mark.parametrize(
     "body, attr",
     [
         ({"score": 11, "dedup_key": "x"}, "score"),
-        ({"score": 5}, "dedup_key"),
+        ({"score": 5, "dedup_key": "k" * 192}, "dedup_key"),
         ({"score": 5, "dedup_key": "x", "contact_email": "nobody@example.com"}, "contact_email"),
         ({"score": 5, "dedup_key": "x", "tenant": 1}, "tenant"),
         ({"score": 5, "dedup_key": "x", "responded_at": "2999-01-01T00:00:00Z"}, "responded_at"),

@@ -5,12 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from accounts.models import Membership, Tenant
 from accounts.roles import Role
 from accounts.tenancy import same_tenant
+from alerts.services import alert_resolve
+from alerts.services.wording import tenant_moment
 from followups.business_days import business_deadline
 from followups.models import FollowUp
+from followups.services.closing import overdue_alert_key
 from followups.tenant_calendar import NonWorkingDays
 from surveys.models import SurveyResponse
 
@@ -76,5 +80,16 @@ def _follow_amendment(tenant: Tenant, followup: FollowUp, response: SurveyRespon
         return followup
     followup.category = response.category
     followup.due_at = followup_deadline(tenant=tenant, category=response.category, since=response.responded_at)
-    followup.save(update_fields=["category", "due_at", "updated_at"])
+    fields = ["category", "due_at", "updated_at"]
+    if followup.overdue_alerted_at is not None and followup.due_at > timezone.now():
+        # The overdue alert's cause is gone: the amended answer's deadline is still ahead.
+        alert_resolve(
+            tenant=tenant,
+            account=followup.account,
+            key=overdue_alert_key(followup),
+            why=f"the follow-up's deadline moved to {tenant_moment(tenant, followup.due_at)}",
+        )
+        followup.overdue_alerted_at = None
+        fields.append("overdue_alerted_at")
+    followup.save(update_fields=fields)
     return followup

@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.models import Tenant
 from alerts.models import Priority
 from alerts.services import alert_raise
+from alerts.services.wording import tenant_moment
 from followups.models import OPEN_STATUSES, FollowUp
 from followups.services.closing import overdue_alert_key
 from surveys.models import Category
@@ -35,12 +36,13 @@ def overdue_alerts_raise(*, tenant: Tenant, now: datetime | None = None) -> int:
             followup = (
                 FollowUp.objects.for_tenant(tenant).select_related("account", "contact", "assignee").get(pk=followup_id)
             )
+            due = tenant_moment(tenant, followup.due_at)
             alert_raise(
                 tenant=tenant,
                 account=followup.account,
                 key=overdue_alert_key(followup),
                 title=f"Overdue {followup.get_category_display().lower()} follow-up",
-                message=f"The follow-up of {followup.contact}'s answer was due {followup.due_at:%Y-%m-%d %H:%M} UTC.",
+                message=f"The follow-up of {followup.contact}'s answer was due {due}.",
                 priority=PRIORITY.get(followup.category, Priority.MEDIUM),
                 due_at=now,
                 detail={

@@ -25,8 +25,8 @@ from django.utils import timezone
 
 from accounts.models import Account, Contact, Tenant
 from indicators import engine
+from indicators.engine.calendar import local_day
 from indicators.engine.nps import is_score
-from indicators.ingest.rollups.deltas import utc_day
 from indicators.models import Event, EventType
 from indicators.scoring.load import inputs_load
 
@@ -145,6 +145,7 @@ def _last_seen(
     seen: dict[int, datetime] = {}
     unbacked: dict[datetime, list[int]] = defaultdict(list)  # the moment to look back from -> contacts
     for account_inputs in inputs.values():
+        zone = account_inputs.tenant.zone  # rollup days are the tenant's calendar dates
         usage_days = defaultdict(list)
         for row in account_inputs.contact_days:
             if row.usage_events:
@@ -152,10 +153,10 @@ def _last_seen(
         for contact in account_inputs.contacts:
             left_at = departures.get(contact.id)
             until = left_at if left_at is not None and left_at <= as_of else as_of
-            last_day = max((d for d in usage_days[contact.id] if d <= utc_day(until)), default=None)
+            last_day = max((d for d in usage_days[contact.id] if d <= local_day(until, zone)), default=None)
             stored = contact.last_seen_at
             if stored is not None and stored <= until:
-                day = utc_day(stored)
+                day = local_day(stored, zone)
                 if day == last_day or (last_day is None and day < account_inputs.rollups_since):
                     seen[contact.id] = stored
                     continue

@@ -11,6 +11,7 @@ from accounts.roles import Scope
 from accounts.services.api_keys import api_key_create
 from followups.models import Department, FollowUp, ResponseTheme, RootCause, Status, Theme, ThemeKeywordRule
 from tests.conftest import api_as
+from tests.factories import ContactFactory
 from tests.followups.conftest import followup_of, respond
 
 pytestmark = pytest.mark.django_db
@@ -62,7 +63,7 @@ def test_follow_up_shows_its_response_activities_and_deadline(world_a, detractor
 
 
 def test_list_filters_by_status_category_assignee_and_overdue(world_a, owned_a, detractor_a):
-    promoter = followup_of(respond(owned_a, 10))
+    promoter = followup_of(respond(ContactFactory(account=owned_a.account), 10))  # one answer per person
     FollowUp.objects.for_tenant(world_a.tenant).filter(pk=promoter.pk).update(
         assignee=world_a.admin, due_at=timezone.now() - timedelta(hours=1), status=Status.WAITING
     )

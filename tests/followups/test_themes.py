@@ -13,6 +13,7 @@ from followups.selectors import department_queues
 from followups.services.closing import Outcome, followup_close
 from followups.services.themes import response_themes_set, rules_apply_to_responses
 from followups.services.working import activity_log
+from tests.factories import ContactFactory
 from tests.followups.conftest import followup_of, respond
 
 
@@ -110,8 +111,9 @@ WEDNESDAY_EVENING = datetime(2026, 11, 18, 19, 0, tzinfo=UTC)  # the tenant's zo
 def test_each_department_sees_its_open_items_and_time_to_respond(owned_a, themes_a, world_a):
     now = timezone.now()
     slow = followup_of(respond(owned_a, 3, "slow app"))
-    slow_too = followup_of(respond(owned_a, 4, "slow reports"))
-    invoice = followup_of(respond(owned_a, 5, "invoice twice"))
+    # One answer per person and survey: each answer is another contact's.
+    slow_too = followup_of(respond(ContactFactory(account=owned_a.account), 4, "slow reports"))
+    invoice = followup_of(respond(ContactFactory(account=owned_a.account), 5, "invoice twice"))
     FollowUp.objects.for_tenant(world_a.tenant).filter(pk__in=[slow.pk, slow_too.pk, invoice.pk]).update(
         created_at=now - timedelta(hours=10)
     )

@@ -8,12 +8,21 @@ offsets (bit d set = active on day d), so distinct-contact counts over any windo
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from indicators.engine.calendar import local_day
 from indicators.engine.gut import gut_points
-from indicators.engine.inputs import SURVEY_DAYS, AccountFacts, AccountInputs, ContactFacts, SurveyKind, TenantFacts
+from indicators.engine.inputs import (
+    SURVEY_DAYS,
+    AccountFacts,
+    AccountInputs,
+    ContactFacts,
+    SurveyAnswer,
+    SurveyKind,
+    TenantFacts,
+)
 from indicators.engine.nps import is_detractor
 
 # (type, name) pairs that count as a high-value engagement.
@@ -170,10 +179,8 @@ class AccountIndex:
         if inputs.surveys is None:
             return
         as_of = self.as_of
-        for n, answer in enumerate(inputs.surveys.answers()):
+        for n, answer in enumerate(_answers_known_at(inputs.surveys.answers(), as_of)):
             at = answer.answered_at
-            if at > as_of:
-                continue
             offset = self.offset(at)
             kind, score = answer.kind, answer.score
             if kind == SurveyKind.ONBOARDING:
@@ -258,6 +265,21 @@ class ContactView:
             return self.last_usage
         seen = self.facts.last_seen_at
         return None if seen is None else max(self.index.offset(seen), 0)
+
+
+def _answers_known_at(answers: Iterable[SurveyAnswer], as_of: datetime) -> list[SurveyAnswer]:
+    """The answers given by ``as_of``, each response as its latest version known then (not an amendment
+    made later: history reads what was known at its moment)."""
+    known, versions = [], {}
+    for answer in answers:
+        given = answer.known_at or answer.answered_at
+        if answer.answered_at > as_of or given > as_of:
+            continue
+        if answer.response_id is None:
+            known.append(answer)
+        elif (seen := versions.get(answer.response_id)) is None or (seen.known_at or seen.answered_at) <= given:
+            versions[answer.response_id] = answer
+    return known + list(versions.values())
 
 
 def build_index(inputs: AccountInputs) -> AccountIndex:

@@ -132,6 +132,10 @@ class SurveyAnswer:
     score: int  # 0..10
     kind: str  # SurveyKind
     answered_at: datetime
+    # An amended answer comes as several versions of one response: at ``as_of`` the latest version
+    # given by then counts (``known_at``: when this version was given; None: when it was answered).
+    response_id: object | None = None
+    known_at: datetime | None = None
 
 
 @runtime_checkable

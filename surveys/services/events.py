@@ -32,6 +32,8 @@ def response_event_record(*, tenant: Tenant, response: SurveyResponse) -> None:
             "comment": response.comment,
             "response_id": response.pk,
             "category": response.category,
+            # When this version of the answer was given: history before it reads the earlier version.
+            **({"amended_at": response.amended_at.isoformat()} if response.amended_at else {}),
         },
         account_id=response.account_id,
         contact_id=response.contact_id,

@@ -27,9 +27,10 @@ ANSWERS = {
 
 @pytest.fixture
 def answered(world_a, world_b):
-    contact = ContactFactory(account=AccountFactory(tenant=world_a.tenant))
-    for key, (at, score) in ANSWERS.items():
-        response_record(tenant=world_a.tenant, contact=contact, score=score, dedup_key=key, channel=Channel.IMPORT,
+    account = AccountFactory(tenant=world_a.tenant)
+    for key, (at, score) in ANSWERS.items():  # one person each: a person's second answer may amend the first
+        person = ContactFactory(account=account)
+        response_record(tenant=world_a.tenant, contact=person, score=score, dedup_key=key, channel=Channel.IMPORT,
                         responded_at=at)  # fmt: skip
     theirs = ContactFactory(account=AccountFactory(tenant=world_b.tenant))
     response_record(tenant=world_b.tenant, contact=theirs, score=0, dedup_key="b", channel=Channel.IMPORT,

@@ -1,5 +1,6 @@
 """Survey events reach the scoring engine: one query per chunk, amendments replace answers."""
 
+from dataclasses import replace
 from datetime import timedelta
 
 from django.db import connection
@@ -36,11 +37,18 @@ def test_an_amendment_replaces_the_answer_the_engine_sees(world_a, contact_a):
     recorded = response_record(
         tenant=world_a.tenant, contact=contact_a, score=3, dedup_key="a", channel=Channel.IN_PRODUCT
     )
-    response_amend(tenant=world_a.tenant, response=recorded.response, score=9, comment="better")
+    amended = response_amend(tenant=world_a.tenant, response=recorded.response, score=9, comment="better")
     inputs = inputs_load(tenant=world_a.tenant, account_ids=[contact_a.account_id], as_of=timezone.now())
     answers = list(inputs[contact_a.account_id].surveys.answers())
-    assert [a.score for a in answers] == [9]
+    assert [a.score for a in answers] == [3, 9]  # both versions travel, one response
     assert isinstance(inputs[contact_a.account_id].surveys, engine.SurveyAnswers)
+    # The engine counts the latest version known at its moment: 9 now, 3 before the amendment was made.
+    now = engine.build_index(inputs[contact_a.account_id])
+    before = engine.build_index(
+        replace(inputs[contact_a.account_id], as_of=amended.amended_at - timedelta(microseconds=1))
+    )
+    assert [score for _, score in now.nps_latest.values()] == [9]
+    assert [score for _, score in before.nps_latest.values()] == [3]
 
 
 def test_the_account_is_marked_for_recompute_by_a_response(world_a, contact_a):

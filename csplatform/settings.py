@@ -268,6 +268,7 @@ RECOMPUTE_MARK_GRACE_SECONDS = env.float("RECOMPUTE_MARK_GRACE_SECONDS", default
 CELERY_BEAT_SCHEDULE = {
     "sweep-dirty-accounts": {"task": "indicators.sweep_dirty_accounts", "schedule": 1.0},
     "sweep-marked-accounts": {"task": "indicators.sweep_marked_accounts", "schedule": RECOMPUTE_MARKED_SWEEP_SECONDS},
+    "sweep-expired-gut-reads": {"task": "indicators.sweep_expired_gut_reads", "schedule": 10.0},
     "recompute-all-accounts": {"task": "indicators.recompute_all_accounts", "schedule": 6 * 3600.0},
     "prune-ingestion-records": {"task": "indicators.prune_ingestion_records", "schedule": 24 * 3600.0},
     "sweep-overdue-followups": {"task": "followups.sweep_overdue_followups", "schedule": 300.0},

@@ -12,6 +12,7 @@ from indicators.ingest.retention import ingestion_records_prune
 from indicators.models import Scorecard
 from indicators.scoring.recompute import TASK_ACCOUNTS, accounts_recompute
 from indicators.scoring.scorecards import scorecard_rescore_targets
+from indicators.stale.expiries import expired_gut_reads_mark
 from indicators.stale.sweep import chunks_by_tenant, dirty_sweep, marked_sweep
 
 
@@ -51,6 +52,12 @@ def sweep_dirty_accounts(**kwargs) -> int:
 @shared_task(name="indicators.sweep_marked_accounts", ignore_result=True)
 def sweep_marked_accounts(**kwargs) -> int:
     return marked_sweep(_publish, size=TASK_ACCOUNTS, grace=timedelta(seconds=settings.RECOMPUTE_MARK_GRACE_SECONDS))
+
+
+@shared_task(name="indicators.sweep_expired_gut_reads", ignore_result=True)
+def sweep_expired_gut_reads(**kwargs) -> int:
+    """Every few seconds: an expired gut read stops counting now, so its account is rescored now."""
+    return expired_gut_reads_mark()
 
 
 @shared_task(name="indicators.recompute_all_accounts", ignore_result=True)

@@ -31,12 +31,20 @@ class GutRead(TenantOwned):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
     set_at = models.DateTimeField(default=timezone.now, editable=False)
+    # When its expiry marked the account for a recompute (indicators/stale/expiries.py); None until then.
+    expiry_marked_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     history = audit_trail()
 
     class Meta(TenantOwned.Meta):
         ordering = ["-set_at", "-pk"]
-        indexes = [models.Index(fields=["tenant", "account", "-set_at"], name="gutread_tenant_account_set")]
+        indexes = [
+            models.Index(fields=["tenant", "account", "-set_at"], name="gutread_tenant_account_set"),
+            # The expiry sweep's only read: the reads still to expire, soonest first.
+            models.Index(
+                fields=["expires_at"], condition=models.Q(expiry_marked_at__isnull=True), name="gutread_expiry_due"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_level_display()} until {self.expires_at:%Y-%m-%d}"

@@ -32,7 +32,7 @@ def test_an_expired_read_rescores_its_account_at_once_and_only_once(world_a, dja
     with django_capture_on_commit_callbacks(execute=True):
         assert expired_gut_reads_mark() == 1
     score = HealthScore.objects.for_tenant(world_a.tenant).get(account=account)
-    assert score.gut is None and score.score == score.computed  # the read no longer moves the score
+    assert score.gut is None and score.score == pytest.approx(score.computed, abs=0.005)  # the read no longer counts
     assert expired_gut_reads_mark(now=timezone.now() + timedelta(minutes=12)) == 0
 
 

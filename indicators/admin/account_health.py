@@ -14,7 +14,7 @@ from indicators import charts, engine
 from indicators.engine.formatting import fixed, points_text, value_text
 from indicators.scoring.contacts import account_contacts_health
 from indicators.scoring.results import result_from_json
-from indicators.selectors import health_bands, health_current, health_last_change, health_trend
+from indicators.selectors import health_bands, health_current, health_trend, health_week_change
 
 TREND_DAYS = 180
 UNCHANGED = 0.05  # points: below what the panel shows with one decimal
@@ -115,7 +115,7 @@ def health_panel(account) -> str:
     current = health_current(tenant=tenant, account=account)
     if current is None:
         return render_to_string("indicators/admin/health_panel.html", {"current": None})
-    last = health_last_change(tenant=tenant, account=account)
+    last = health_week_change(tenant=tenant, account=account)
     explanation = last["explanation"]
     chart = charts.line_chart_svg(
         health_trend(tenant=tenant, account=account, days=TREND_DAYS),

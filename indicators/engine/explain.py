@@ -1,10 +1,10 @@
 """What changed between two scores of an account, measure by measure, in sentences, and what to do next.
 
-Attribution is exact: each measure's contribution to the change is ``share_after * points_after -
-share_before * points_before`` (a measure without data contributes 0 on that side), and the gut read's is
-``gut_share_after * gut_after - gut_share_before * gut_before``. Because each final score is the sum of its
-contributions, these add up to ``final_after - final_before``, renormalisation and gut blend included: a
-measure whose value did not move still shows a contribution when others gained or lost data.
+Attribution is exact: each final score is the sum of its measures' contributions (share * points, the gut
+read's included), so the change is the sum of the differences. Each difference is split into what the
+measure's own points did and what its share did; the shares move only when some measure (or the gut read)
+gains or loses data, or the scorecard changes, and that re-weighting is credited to its cause (``explain``):
+a measure whose value did not move never takes the blame.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from indicators.engine.formatting import points_text, value_text
 from indicators.engine.score import MeasureResult, ScoreResult
 
 GUT = "gut_read"
+WEIGHTS = "weights"  # the line of the other measures' re-weighting (not an indicator)
+REWEIGHTED = " (the other measures' re-weighting included)"
 QUIET = 0.005  # contributions smaller than this (in points) are not worth a sentence
 
 
@@ -48,7 +50,7 @@ class Explanation:
     score_after: float | None
     change: float  # (after or 0) - (before or 0); the sum of the contributions
     changes: tuple[MeasureChange, ...]  # biggest effect first
-    next_step: NextStep | None  # the biggest negative contributor's action
+    next_step: NextStep | None  # the action of the measure whose value worsened most
 
     @property
     def sentences(self) -> tuple[str, ...]:
@@ -65,7 +67,7 @@ def _sentence(label: str, unit: str, key: str, before, after, contribution: floa
         return f"{label} has no data any more (was {value_text(before, unit, key)}): {effect}"
     was, now = value_text(before, unit, key), value_text(after, unit, key)
     if before == after:
-        why = " (weights shifted as other data came or went)" if abs(contribution) >= QUIET else ""
+        why = " (its rule changed with the scorecard)" if abs(contribution) >= QUIET else ""
         return f"{label} unchanged at {now}: {effect}{why}"
     if was == now:
         return f"{label} barely moved ({now}): {effect}"
@@ -73,11 +75,16 @@ def _sentence(label: str, unit: str, key: str, before, after, contribution: floa
     return f"{label} {verb} from {was} to {now}: {effect}"
 
 
-def _change(key: str, before: MeasureResult | None, after: MeasureResult | None) -> MeasureChange:
+def _has_points(row: MeasureResult | None) -> bool:
+    return row is not None and row.points is not None and row.share > 0
+
+
+def _change(
+    key: str, before: MeasureResult | None, after: MeasureResult | None, contribution: float, note: str = ""
+) -> MeasureChange:
     declared = CATALOGUE[key]
     value_before = before.value if before else None
     value_after = after.value if after else None
-    contribution = (after.contribution if after else 0.0) - (before.contribution if before else 0.0)
     return MeasureChange(
         indicator=key,
         label=declared.label,
@@ -86,7 +93,7 @@ def _change(key: str, before: MeasureResult | None, after: MeasureResult | None)
         points_before=before.points if before else None,
         points_after=after.points if after else None,
         contribution=contribution,
-        sentence=_sentence(declared.label, declared.unit, key, value_before, value_after, contribution),
+        sentence=_sentence(declared.label, declared.unit, key, value_before, value_after, contribution) + note,
     )
 
 
@@ -103,29 +110,77 @@ def _gut_row(result: ScoreResult | None) -> MeasureResult | None:
     )
 
 
+def _weights_line(causes: list[MeasureChange], reweighting: float) -> MeasureChange:
+    """The other measures' re-weighting, as its own line, naming what came or went."""
+    effect = points_text(reweighting)
+    if causes:
+        named = ", ".join(c.label for c in causes)
+        sentence = f"Weights of the other measures shifted as {named} came or went: {effect}"
+    else:  # the same measures with data, other weights: another scorecard version
+        sentence = f"Weights of the measures changed with the scorecard: {effect}"
+    return MeasureChange(
+        indicator=WEIGHTS, label="Weights", value_before=None, value_after=None, points_before=None,
+        points_after=None, contribution=reweighting, sentence=sentence,
+    )  # fmt: skip
+
+
 def explain(before: ScoreResult | None, after: ScoreResult) -> Explanation:
-    """Explain ``after`` against ``before`` (None: the first score), possibly under different scorecards."""
+    """Explain ``after`` against ``before`` (None: the first score), possibly under different scorecards.
+
+    A measure scored on both sides is credited with what its own points did at its former share,
+    ``share_before * (points_after - points_before)``; what the shares did, ``(share_after - share_before) *
+    points_after`` summed over those measures, is the re-weighting, caused by the measures (or the gut read)
+    whose data came or went. With one such cause the re-weighting is part of its line; with several, or
+    none (a new scorecard version), it is a line of its own. The lines still add up to the change.
+    """
     rows_before = {m.indicator: m for m in before.measures} if before else {}
     rows_after = {m.indicator: m for m in after.measures}
-    keys = list(rows_after) + [k for k in rows_before if k not in rows_after]
-    changes = [_change(key, rows_before.get(key), rows_after.get(key)) for key in keys]
     gut_before, gut_after = _gut_row(before), _gut_row(after)
     if gut_before or gut_after:
-        changes.append(_change(GUT, gut_before, gut_after))
+        rows_before[GUT], rows_after[GUT] = gut_before, gut_after
+    keys = list(rows_after) + [k for k in rows_before if k not in rows_after]
+    changes, causes, reweighting = [], [], 0.0
+    for key in keys:
+        old, new = rows_before.get(key), rows_after.get(key)
+        if _has_points(old) and _has_points(new):
+            changes.append(_change(key, old, new, old.share * (new.points - old.points)))
+            reweighting += (new.share - old.share) * new.points
+        else:
+            own = (new.contribution if new else 0.0) - (old.contribution if old else 0.0)
+            change = _change(key, old, new, own)
+            changes.append(change)
+            if _has_points(old) or _has_points(new):
+                causes.append(change)
+    if len(causes) == 1:
+        [cause] = causes
+        key, total = cause.indicator, cause.contribution + reweighting
+        with_weights = _change(key, rows_before.get(key), rows_after.get(key), total, REWEIGHTED)
+        changes[changes.index(cause)] = with_weights
+    elif reweighting:  # a line even when tiny, so the lines add up; only a noteworthy one is told
+        changes.append(_weights_line(causes, reweighting))
     changes.sort(key=lambda c: -abs(c.contribution))
-    worst = min(changes, key=lambda c: c.contribution, default=None)
-    next_step = None
-    if worst is not None and worst.contribution <= -QUIET:
-        action = CATALOGUE[worst.indicator].action
-        next_step = NextStep(indicator=worst.indicator, action=action, points=worst.contribution)
     score_before = before.final if before else None
     return Explanation(
         score_before=score_before,
         score_after=after.final,
         change=(after.final or 0.0) - (score_before or 0.0),
         changes=tuple(changes),
-        next_step=next_step,
+        next_step=_next_step(changes, after),
     )
+
+
+def _next_step(changes: list[MeasureChange], after: ScoreResult) -> NextStep | None:
+    """From the measure whose own value worsened most; never one whose points are already full now (its
+    action would contradict the data: "agree objectives" where they are documented). Without a worsening:
+    what costs the current score most."""
+    worsened = [
+        c for c in changes
+        if c.indicator != WEIGHTS and c.contribution <= -QUIET and c.points_after is not None and c.points_after < 100
+    ]  # fmt: skip
+    if worsened:
+        worst = min(worsened, key=lambda c: c.contribution)
+        return NextStep(indicator=worst.indicator, action=CATALOGUE[worst.indicator].action, points=worst.contribution)
+    return suggest_next_step(after)
 
 
 def suggest_next_step(result: ScoreResult) -> NextStep | None:

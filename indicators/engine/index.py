@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from indicators.engine.calendar import local_day
 from indicators.engine.gut import gut_points
 from indicators.engine.inputs import (
+    EVENT_DAYS,
     SURVEY_DAYS,
     AccountFacts,
     AccountInputs,
@@ -57,7 +58,12 @@ class AccountIndex:
         self._distinct: dict[tuple[int, int], int] = {}
         self._rows: dict[int, list] | None = None
         self.rollup_days = NEVER if inputs.rollups_since is None else (self.today - inputs.rollups_since).days + 1
-        self.events_days = NEVER if inputs.events_since is None else self.offset(inputs.events_since)
+        # Events are read over EVENT_DAYS before as_of at most, whatever was loaded: a back-filled point
+        # loaded with a longer history sees what a live score at its moment sees, no further.
+        self.events_from = as_of_horizon = inputs.as_of - timedelta(days=EVENT_DAYS)
+        if inputs.events_since is not None and inputs.events_since > as_of_horizon:
+            self.events_from = inputs.events_since
+        self.events_days = self.offset(self.events_from)
         self._index_rollups(inputs)
         self._index_events(inputs)
         self._index_contacts(inputs)
@@ -112,7 +118,7 @@ class AccountIndex:
         closed: dict[Any, datetime] = {}
         for event in inputs.events:
             at = event.occurred_at
-            if at > as_of:
+            if at > as_of or at < self.events_from:
                 continue
             offset = offset_of(at)
             kind, name, contact = event.type, event.name, event.contact_id

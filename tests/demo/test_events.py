@@ -3,9 +3,10 @@
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import UTC, timedelta
+from datetime import UTC, time, timedelta
 from decimal import Decimal
 from io import StringIO
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
@@ -18,7 +19,7 @@ from demo.events import account_trend, demo_customers, demo_events_plan, demo_ev
 from demo.people import demo_tenant_seed
 from indicators.api.serializers import EVENT_SERIALIZERS
 from indicators.ingest.store import events_store
-from indicators.models import AccountDay, ContactDay, Event, EventType, Feature, Product
+from indicators.models import AccountDay, ContactDay, Event, EventType, Feature, HealthScoreHistory, Product
 
 pytestmark = pytest.mark.django_db
 
@@ -205,6 +206,7 @@ class TestASampleOfTheDemoAccounts:
         assert (len(stored.inserted), stored.duplicates) == (0, len(plan))
 
 
+@pytest.mark.django_db(transaction=True)  # real commits: the recomputes they trigger run as in `make run`
 def test_seed_demo_stores_six_months_of_events_once():
     out = StringIO()
     call_command("seed_demo", stdout=out, stderr=StringIO())
@@ -216,6 +218,11 @@ def test_seed_demo_stores_six_months_of_events_once():
     oldest = Event.objects.for_tenant(tenant).exclude(type="survey").order_by("occurred_at").first().occurred_at
     assert timezone.now() - oldest < timedelta(days=183)
     assert Event.objects.for_tenant(tenant).values("account").distinct().count() > 250
+    # No transient scores: every history point is a back-filled day's end in the tenant's calendar, or today's.
+    zone = ZoneInfo(tenant.time_zone)
+    moments = set(HealthScoreHistory.objects.for_tenant(tenant).values_list("at", flat=True))
+    latest = max(moments)
+    assert {m for m in moments if m != latest and m.astimezone(zone).time() != time.max} == set()
     day = timezone.now().astimezone(UTC).date()
 
     out = StringIO()

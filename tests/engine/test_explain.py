@@ -43,14 +43,15 @@ def test_a_measure_that_moved_explains_its_share_of_the_change_in_a_sentence():
 def test_losing_data_moves_the_other_measures_contributions_through_renormalisation():
     explanation = explain(scored(mau=42, objectives_documented=1), scored(mau=42))
     changes = by_key(explanation)
-    assert changes["objectives_documented"].contribution == pytest.approx(-50)
+    # The measure whose data went carries the whole move, the others' re-weighting with it; the measure
+    # whose value did not move takes no blame and no sentence.
+    assert changes["objectives_documented"].contribution == pytest.approx(-29)
     assert changes["objectives_documented"].sentence == (
-        "Partnership objectives documented has no data any more (was yes): \u221250 points"
+        "Partnership objectives documented has no data any more (was yes): \u221229 points"
+        " (the other measures' re-weighting included)"
     )
-    assert changes["mau"].contribution == pytest.approx(21)
-    assert changes["mau"].sentence == (
-        "Active users (30d) unchanged at 42: +21 points (weights shifted as other data came or went)"
-    )
+    assert changes["mau"].contribution == pytest.approx(0)
+    assert "Active users (30d)" not in " ".join(explanation.sentences)
     assert sum(c.contribution for c in explanation.changes) == pytest.approx(explanation.change) == -29
 
 
@@ -62,16 +63,28 @@ def test_the_biggest_negative_contributor_is_the_suggested_next_step():
     assert explanation.changes[0].indicator == "objectives_documented"  # biggest effect first
 
 
-def test_no_next_step_when_nothing_dragged_the_score_down():
-    assert explain(scored(mau=10), scored(mau=30)).next_step is None
+def test_without_a_worsening_the_next_step_is_what_costs_the_score_most_now():
+    explanation = explain(scored(mau=10), scored(mau=30))
+    assert explanation.next_step.indicator == "mau"  # the only measure, still short of full points
+
+
+def test_the_next_step_never_contradicts_current_data():
+    # Objectives documented (full points) while active users fell: the step is about users, not objectives.
+    explanation = explain(scored(mau=42, objectives_documented=1), scored(mau=20, objectives_documented=1))
+    assert explanation.next_step.indicator == "mau"
+    full = explain(scored(objectives_documented=1), scored(objectives_documented=1))
+    assert full.next_step is None  # nothing short of full points: nothing to suggest
 
 
 def test_a_new_gut_read_is_a_row_of_its_own_and_the_rows_still_add_up():
     explanation = explain(scored(mau=42, objectives_documented=1), scored(gut=25, mau=42, objectives_documented=1))
     changes = by_key(explanation)
-    assert changes["gut_read"].contribution == pytest.approx(5)
-    assert changes["gut_read"].sentence == "CSM's gut read now has data (negative): +5 points"
-    assert changes["mau"].contribution == pytest.approx(0.4 * 42 - 0.5 * 42)
+    # Before: mau 42 and objectives 100 at half each (71). After: 0.4 each and the gut 25 at 0.2 (61.8).
+    assert changes["gut_read"].contribution == pytest.approx(61.8 - 71)
+    assert changes["gut_read"].sentence == (
+        "CSM's gut read now has data (negative): \u22129 points (the other measures' re-weighting included)"
+    )
+    assert changes["mau"].contribution == pytest.approx(0) and changes["objectives_documented"].contribution == 0
     assert sum(c.contribution for c in explanation.changes) == pytest.approx(explanation.change)
 
 

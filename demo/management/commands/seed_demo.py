@@ -39,21 +39,23 @@ class Command(BaseCommand):
         progress = partial(tqdm, file=stream, disable=options["verbosity"] == 0, leave=False)
         seeded = demo_tenant_seed(progress=progress)
         tenant = seeded.tenant
-        demo_gut_seed(tenant=tenant)  # the default scorecard and a few CSM gut reads, before any scoring
         events_before = Event.objects.for_tenant(tenant).count()
-        # Events go through the ingestion path after the accounts and contacts they belong to exist. Each of
-        # its transactions marks accounts stale: held, so each account is rescored once at the end, not per batch.
+        # Every recompute asked for while seeding (the gut reads, each batch of events) is held to the end: a
+        # score computed before the events are in would be a transient first point in every account's history,
+        # and "what changed" would explain the seeding instead of the customer. The history below is the only
+        # scoring; the held recomputes then find each score as it stands.
         with recompute_held():
+            demo_gut_seed(tenant=tenant)  # the default scorecard and a few CSM gut reads
             new_events = None if options["no_events"] else demo_events_seed(tenant=tenant, progress=progress)
             if new_events is not None:
                 demo_surveys_seed(tenant=tenant)  # past NPS rounds: survey events the history below reads
                 demo_followups_seed(tenant=tenant)  # follow-ups worked and closed, themes, advocates
+                # Scores as they stood each week over the seeded months, then today's: history, trends.
+                ids = list(Account.objects.for_tenant(tenant).values_list("pk", flat=True))
+                with progress(total=len(ids), desc="Health scores", unit="account") as bar:
+                    history_backfill(tenant=tenant, account_ids=ids, days=DEMO_HISTORY_DAYS, step_days=7,
+                                     progress=bar.update)  # fmt: skip
         if new_events is not None:
-            # Scores as they stood each week over the seeded months, then today's: history, trends, explanations.
-            ids = list(Account.objects.for_tenant(tenant).values_list("pk", flat=True))
-            with progress(total=len(ids), desc="Health scores", unit="account") as bar:
-                history_backfill(tenant=tenant, account_ids=ids, days=DEMO_HISTORY_DAYS, step_days=7,
-                                 progress=bar.update)  # fmt: skip
             demo_alerts_raise(tenant=tenant)  # rules evaluated over the fresh scores
 
         events = ""

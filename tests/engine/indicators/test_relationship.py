@@ -56,3 +56,12 @@ def test_org_chart_completeness_is_the_share_of_contacts_placed_in_it():
     )
     assert values(make_inputs(contacts=people))["org_chart_completeness"] == 75.0
     assert values(make_inputs(contacts=people[:1]))["org_chart_completeness"] is None
+
+
+def test_events_older_than_the_event_window_are_not_read_even_when_loaded():
+    """A back-filled point is loaded with a longer history than a live score; it reads no further back."""
+    sponsor = AccountFacts(executive_sponsor_id=1, contract_start_on=None)
+    events = (event("relationship", "executive_sponsor_engaged", 182, 1),)
+    assert values(make_inputs(account=sponsor, events=events, events_since=ago(400)))[
+        "days_since_executive_sponsor_engaged"
+    ] is None  # fmt: skip

@@ -78,7 +78,8 @@ class ContactSerializer(TenantModelSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["id", "created_at", "updated_at"]
+        # First and last seen come from the contact's own product usage (ingestion), never from a caller.
+        read_only_fields = ["id", "first_seen_at", "last_seen_at", "created_at", "updated_at"]
         validators = []
 
     def validate_external_id(self, value):

@@ -164,15 +164,23 @@ class AccountIndex:
     def _index_contacts(self, inputs: AccountInputs) -> None:
         as_of = self.as_of
         self.contacts: dict[int, ContactFacts] = {}
-        self.departed: set[int] = set(self.left)
+        departures = dict(self.left)  # contact -> when they left, by as_of
         for contact in inputs.contacts:
             left_at = contact.left_at or self.left.get(contact.id)
             if left_at is not None and left_at <= as_of:
-                self.departed.add(contact.id)
+                departures[contact.id] = left_at
                 continue
             if contact.first_seen_at is not None and contact.first_seen_at > as_of:
                 continue
             self.contacts[contact.id] = contact
+        self.departed: set[int] = set(departures)
+        # Someone who left stops counting as active or engaged from the day they left; their days before
+        # still count (a champion's leaving shows as a fall of the active users, not as a rewritten past).
+        for contact_id, left_at in departures.items():
+            kept = ~((1 << (max(self.offset(left_at), -1) + 1)) - 1)
+            for masks in (self.usage_masks, self.engaged_masks):
+                if contact_id in masks:
+                    masks[contact_id] &= kept
         for contact_id, mask in self.usage_masks.items():
             self.engaged_masks[contact_id] |= mask
 

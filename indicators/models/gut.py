@@ -40,9 +40,11 @@ class GutRead(TenantOwned):
         ordering = ["-set_at", "-pk"]
         indexes = [
             models.Index(fields=["tenant", "account", "-set_at"], name="gutread_tenant_account_set"),
-            # The expiry sweep's only read: the reads still to expire, soonest first.
+            # The expiry sweep's read: only the reads still to expire are in it (live ones: a small index).
             models.Index(
-                fields=["expires_at"], condition=models.Q(expiry_marked_at__isnull=True), name="gutread_expiry_due"
+                fields=["tenant", "expires_at"],
+                condition=models.Q(expiry_marked_at__isnull=True),
+                name="gutread_expiry_due",
             ),
         ]
 

@@ -93,3 +93,17 @@ def test_usage_indicators_exist_per_contact():
     assert CATALOGUE["core_feature_usage_share"].contact(view) == 100.0
     assert CATALOGUE["features_used_share"].contact(view) == 25.0
     assert CATALOGUE["days_since_last_usage"].contact(view) == 0
+
+
+def test_a_contact_who_left_stops_counting_as_active_from_the_day_they_left():
+    """Hand-worked: two users active 20 and 5 days ago; the second left 3 days ago and kept a login going."""
+    from tests.engine.builders import event
+
+    days = [*usage(1, [20]), *usage(2, [5, 2, 1])]
+    stayed = values(make_inputs(contact_days=days))
+    left = values(make_inputs(contact_days=days, events=(event("relationship", "champion_left", 3, 2),)))
+    assert stayed["wau"] == 1 and left["wau"] == 1  # day 5 was before leaving
+    assert stayed["mau"] == 2 and left["mau"] == 2
+    recent = [*usage(1, [20]), *usage(2, [2, 1])]
+    gone = values(make_inputs(contact_days=recent, events=(event("relationship", "champion_left", 3, 2),)))
+    assert gone["wau"] == 0  # only usage after leaving: not active

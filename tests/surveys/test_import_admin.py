@@ -46,12 +46,17 @@ def test_import_stores_valid_rows_with_events_and_a_second_import_stores_nothing
     admin = session_client(client, world_a.admin)
     text = csv_for(contact_a, orphan)
     page = upload(admin, text, action="import")
-    assert "Imported: 2 stored, 0 already there, 4 rejected." in page.content.decode()
+    assert (
+        "Imported: 2 stored, 0 amended an earlier answer of the same person, 0 already there, 4 rejected."
+        in page.content.decode()
+    )
     rows = SurveyResponse.objects.for_tenant(world_a.tenant).order_by("responded_at")
     assert [(r.score, r.channel, r.comment) for r in rows] == [(9, "import", "Great"), (2, "import", "Late")]
     assert Event.objects.for_tenant(world_a.tenant).filter(name="nps_response").count() == 2
     again = upload(admin, text, action="import")
-    assert "Imported: 0 stored, 2 already there" in again.content.decode()
+    assert (
+        "Imported: 0 stored, 0 amended an earlier answer of the same person, 2 already there" in again.content.decode()
+    )
     preview = upload(admin, text)
     assert "(2 already imported)" in preview.content.decode()
 

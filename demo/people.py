@@ -25,7 +25,8 @@ from accounts.services.tenants import membership_set, user_get_or_create
 from demo.people_vocabulary import COMPANY_HEADS, COMPANY_TAILS, FIRST_NAMES, LAST_NAMES, OBJECTIVES, TEAMS
 
 SEED = 20240917
-TENANT = {"slug": "demo", "name": "Northwind Analytics", "time_zone": "Europe/London", "currency": "USD"}
+TENANT = {"slug": "demo", "name": "Northwind Analytics", "time_zone": "Europe/London", "currency": "USD",
+          "country": "GB", "subdivision": "ENG"}  # fmt: skip
 API_KEY_NAME = "Demo key"
 ACCOUNT_COUNT = 300
 BATCH = 500

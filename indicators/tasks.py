@@ -4,7 +4,6 @@ from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
-from django.db import transaction
 
 from accounts.background import tenant_task
 from accounts.models import Account, Tenant
@@ -14,7 +13,7 @@ from indicators.models import Scorecard
 from indicators.scoring.recompute import TASK_ACCOUNTS, accounts_recompute
 from indicators.scoring.scorecards import scorecard_rescore_targets
 from indicators.stale.expiries import expired_gut_reads_mark
-from indicators.stale.marks import accounts_mark_stale
+from indicators.stale.hint import recompute_hold
 from indicators.stale.sweep import chunks_by_tenant, dirty_sweep, marked_sweep
 
 
@@ -36,14 +35,15 @@ def rebuild_rollups(*, tenant: Tenant) -> int:
 
 @tenant_task(name="indicators.rescore_scorecard", ignore_result=True)
 def rescore_scorecard(*, tenant: Tenant, scorecard_id: int) -> int:
-    """After a scorecard changed: its accounts (now and before) are marked stale, like an event would, so
-    the usual hint and sweeps rescore them (and bulk work that holds recomputes holds these too)."""
+    """After a scorecard changed: its accounts (now and before), one recompute task per TASK_ACCOUNTS of them;
+    held like any other recompute inside ``recompute_held`` (bulk seeding scores once, at its end)."""
     scorecard = Scorecard.objects.for_tenant(tenant).filter(pk=scorecard_id).first()
     if scorecard is None:
         return 0
     ids = scorecard_rescore_targets(tenant=tenant, scorecard=scorecard)
-    with transaction.atomic():
-        accounts_mark_stale(tenant=tenant, account_ids=set(ids))
+    if not recompute_hold(tenant_id=tenant.pk, account_ids=ids):
+        for start in range(0, len(ids), TASK_ACCOUNTS):
+            _publish(tenant.pk, ids[start : start + TASK_ACCOUNTS])
     return len(ids)
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Account, Tenant
@@ -41,6 +42,7 @@ def rule_key(rule: AlertRule) -> str:
     return f"rule:{rule.pk}"
 
 
+@transaction.atomic  # the open alerts are locked (open_alerts) until their firings and resolutions are written
 def rules_evaluate(*, tenant: Tenant, states: Mapping[int, AccountState], as_of: datetime,
                    kinds: Iterable[str] | None = None) -> tuple[int, int]:  # fmt: skip
     """Fire the tenant's enabled rules (of ``kinds``, default all) over ``states``; return (opened, refired)."""

@@ -35,9 +35,7 @@ def hint_send(*, tenant_id: int, account_ids: set[int]) -> bool:
     """Call after commit. True when the accounts were handed on (to Redis, or recomputed in-process)."""
     if not account_ids:
         return False
-    held = _held.get()
-    if held is not None:
-        held[tenant_id].update(account_ids)
+    if recompute_hold(tenant_id=tenant_id, account_ids=account_ids):
         return True
     if not settings.REDIS_URL:
         _recompute_here(tenant_id, sorted(account_ids))
@@ -65,6 +63,15 @@ def recompute_held() -> Iterator[None]:
         _held.reset(token)
     for tenant_id, account_ids in held.items():
         hint_send(tenant_id=tenant_id, account_ids=account_ids)
+
+
+def recompute_hold(*, tenant_id: int, account_ids) -> bool:
+    """Inside ``recompute_held()``: add the accounts to the held recomputes and say True; False outside."""
+    held = _held.get()
+    if held is None:
+        return False
+    held[tenant_id].update(account_ids)
+    return True
 
 
 def recompute_here_with(task: Task) -> None:

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "axes",
     "accounts",
     "indicators",
+    "outcomes",
     "surveys",
     "followups",
     "alerts",

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("surveys.api.urls")),
     path("", include("followups.api.urls")),
     path("", include("alerts.api.urls")),
+    path("", include("outcomes.api.urls")),
 ]

@@ -1,0 +1,73 @@
+"""Renewals, their reasons and the ARR ledger in the console; the rules stay in outcomes/services."""
+
+from datetime import date
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+
+from accounts.admin.base import TenantScopedAdmin
+from outcomes.models import ArrMovement, Renewal, RenewalReason
+from outcomes.services.renewals import renewal_save, renewal_validate
+
+
+class RenewalForm(forms.ModelForm):
+    class Meta:
+        model = Renewal
+        fields = ("account", "external_id", "term_start", "term_end", "arr_due", "outcome", "closed_arr",
+                  "closed_on", "reason", "csm_call", "csm_call_on", "notes")  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:  # a new renewal: a one-year term from today, as most are
+            today = date.today()
+            self.initial.setdefault("term_start", today)
+            self.initial.setdefault("term_end", today.replace(year=today.year + 1, day=min(today.day, 28)))
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.instance.account_id is None or self.errors:
+            return
+        try:  # the service's own checks, shown next to their fields instead of failing the save
+            renewal_validate(tenant=self.instance.account.tenant, renewal=self.instance)
+        except ValidationError as exc:
+            self._update_errors(exc)
+
+
+@admin.register(Renewal)
+class RenewalAdmin(TenantScopedAdmin):
+    form = RenewalForm
+    list_display = ("account", "term_end", "arr_due", "outcome", "closed_arr", "csm_call", "source")
+    list_filter = ("outcome", "csm_call", "source")
+    search_fields = ("account__name", "external_id")
+    date_hierarchy = "term_end"
+    autocomplete_fields = ()
+    readonly_fields = ("source", "created_at", "updated_at")
+
+    def save_model(self, request, obj, form, change):
+        renewal_save(tenant=obj.account.tenant, renewal=obj)
+
+
+@admin.register(RenewalReason)
+class RenewalReasonAdmin(TenantScopedAdmin):
+    list_display = ("name", "kind", "active")
+    list_filter = ("kind", "active")
+
+
+@admin.register(ArrMovement)
+class ArrMovementAdmin(TenantScopedAdmin):
+    """Read only: the ledger is appended by renewals and commercial events, never edited."""
+
+    list_display = ("account", "on", "kind", "amount", "arr_after", "renewal", "note")
+    list_filter = ("kind",)
+    search_fields = ("account__name",)
+    date_hierarchy = "on"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,10 @@
+"""REST routes of this app (included by csplatform/api_urls.py)."""
+
+from accounts.api.urls import OptionalSlashRouter
+from outcomes.api.views import ArrMovementViewSet, RenewalViewSet
+
+router = OptionalSlashRouter()
+router.register("renewals", RenewalViewSet, basename="renewal")
+router.register("arr-movements", ArrMovementViewSet, basename="arr-movement")
+
+urlpatterns = router.urls

@@ -1,0 +1,112 @@
+"""Renewals (CRUD, upsert by external id, bulk) and the ARR ledger (read only)."""
+
+from django.db import transaction
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from accounts.api.serializers_base import RejectUnknownFieldsMixin
+from accounts.api.upsert import ExternalIdUpsertMixin
+from accounts.api.viewsets import TenantCrudViewSet, TenantScopedViewSet
+from accounts.roles import Role
+from outcomes.api.filters import ArrMovementFilter, RenewalFilter
+from outcomes.api.serializers import ArrMovementSerializer, RenewalSerializer
+from outcomes.models import ArrMovement, Renewal
+
+EXTERNAL_ID = OpenApiParameter("external_id", str, OpenApiParameter.PATH, description="The tenant's own id.")
+MAX_BULK = 500
+
+
+class BulkRenewalsSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    """The body as checked: each item is then validated as a create or an update by its external id."""
+
+    renewals = serializers.ListField(
+        child=serializers.DictField(), max_length=MAX_BULK,
+        help_text=f"Up to {MAX_BULK} renewals, each with its external_id: created or updated by it.",
+    )  # fmt: skip
+
+
+class BulkRenewalsBodySerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    """The body as documented."""
+
+    renewals = RenewalSerializer(many=True, help_text=f"Up to {MAX_BULK} renewals, each with its external_id.")
+
+
+class RenewalViewSet(ExternalIdUpsertMixin, TenantCrudViewSet):
+    """Renewals per account and term. Admins and write keys change any; CSMs their accounts' ones.
+
+    Closing a renewal (an outcome other than pending, with its closed ARR) moves the account's ARR through
+    the ledger and opens the next term; a closed renewal is corrected by closing it again, never reopened.
+    """
+
+    model = Renewal
+    serializer_class = RenewalSerializer
+    filterset_class = RenewalFilter
+    ordering_fields = ["term_end", "arr_due", "created_at", "updated_at"]
+    required_roles = {"DELETE": Role.ADMIN}
+
+    def narrow(self, queryset):
+        return queryset.select_related("account", "reason")
+
+    @extend_schema(parameters=[EXTERNAL_ID], methods=["GET"], summary="Retrieve a renewal by external id")
+    @extend_schema(
+        parameters=[EXTERNAL_ID], methods=["PUT"], summary="Create or update a renewal by external id",
+        description="Creates the renewal (201) or updates the fields sent (200).",
+    )  # fmt: skip
+    @action(detail=False, methods=["get", "put"], url_path=r"by-external-id/(?P<external_id>[^/]+)")
+    def by_external_id(self, request, external_id):
+        if request.method in ("GET", "HEAD"):
+            return self.retrieve_by_external_id(request, external_id)
+        return self.upsert_by_external_id(request, external_id)
+
+    @extend_schema(
+        summary="Create or update renewals in bulk, by external id",
+        description="All or nothing: every item is validated and saved in one transaction; a 400 names each "
+        "failing item by its index (`renewals.<index>.<field>`). 200 with each item's id and whether it was "
+        "created.",
+        request=BulkRenewalsBodySerializer,
+    )
+    @action(detail=False, methods=["post"])
+    def bulk(self, request):
+        body = BulkRenewalsSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        results, errors = [], {}
+        with transaction.atomic():
+            for index, item in enumerate(body.validated_data["renewals"]):
+                external_id = item.get("external_id")
+                if not isinstance(external_id, str) or not external_id:
+                    errors[f"renewals.{index}.external_id"] = ["Each renewal in bulk has its external_id."]
+                    continue
+                instance = self.get_queryset().filter(external_id=external_id).first()
+                if instance is not None:
+                    self.check_object_permissions(request, instance)
+                serializer = self.get_serializer(instance, data=item, partial=instance is not None)
+                if not serializer.is_valid():
+                    errors.update({f"renewals.{index}.{k}": v for k, v in serializer.errors.items()})
+                    continue
+                try:
+                    with transaction.atomic():
+                        saved = serializer.save()
+                except ValidationError as exc:
+                    errors.update({f"renewals.{index}.{k}": v for k, v in exc.detail.items()})
+                    continue
+                results.append({"index": index, "id": saved.pk, "external_id": external_id,
+                                "created": instance is None})  # fmt: skip
+            if errors:
+                transaction.set_rollback(True)
+        if errors:
+            raise ValidationError(errors)
+        return Response({"renewals": results}, status=status.HTTP_200_OK)
+
+
+class ArrMovementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantScopedViewSet):
+    """The ARR ledger: every change of an account's ARR, appended, never edited (read only)."""
+
+    model = ArrMovement
+    serializer_class = ArrMovementSerializer
+    filterset_class = ArrMovementFilter
+    ordering_fields = ["on", "recorded_at", "amount"]
+    ordering = ["on", "pk"]
+    required_roles = {"GET": Role.VIEWER}

@@ -1,0 +1,42 @@
+"""Tenant B's (and A's) rows for the outcomes models: builders registered after the core ones in world.py."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from accounts.models import Account
+from outcomes.models import ArrMovement, MovementKind, Outcome, ReasonKind, Renewal, RenewalReason
+from tests.isolation.world import World, builder, canary_fields
+
+
+@builder("outcomes.RenewalReason")
+def build_renewal_reason(b: World) -> None:
+    b.add(RenewalReason.objects.create(tenant=b.tenant, kind=ReasonKind.CHURN, **canary_fields(b, RenewalReason)))
+
+
+@builder("outcomes.Renewal")
+def build_renewals(b: World) -> None:
+    account, reason = b.row(Account), b.row(RenewalReason)
+    closed = Renewal.objects.create(
+        tenant=b.tenant, account=account, term_start=date(2024, 3, 1), term_end=date(2025, 3, 1),
+        arr_due=Decimal("12000.00"), outcome=Outcome.CHURNED, closed_arr=Decimal("0.00"), closed_on=date(2025, 2, 20),
+        reason=reason, **canary_fields(b, Renewal, "renewalclosed"),
+    )  # fmt: skip
+    pending = Renewal.objects.create(
+        tenant=b.tenant, account=account, term_start=date(2026, 3, 1), term_end=date(2027, 3, 1),
+        arr_due=Decimal("15000.00"), **canary_fields(b, Renewal),
+    )  # fmt: skip
+    b.add(pending, main=True)
+    b.add(closed)
+
+
+@builder("outcomes.ArrMovement")
+def build_arr_movement(b: World) -> None:
+    b.add(
+        ArrMovement.objects.create(
+            tenant=b.tenant, account=b.row(Account), on=date(2025, 2, 20), kind=MovementKind.CHURN,
+            amount=Decimal("-12000.00"), arr_after=Decimal("0.00"), renewal=b.row(Renewal),
+            **canary_fields(b, ArrMovement),
+        )
+    )  # fmt: skip

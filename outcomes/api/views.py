@@ -1,19 +1,26 @@
 """Renewals (CRUD, upsert by external id, bulk) and the ARR ledger (read only)."""
 
+from datetime import timedelta
+
 from django.db import transaction
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from accounts.api.fields import TenantIdField
 from accounts.api.serializers_base import RejectUnknownFieldsMixin
 from accounts.api.upsert import ExternalIdUpsertMixin
 from accounts.api.viewsets import TenantCrudViewSet, TenantScopedViewSet
+from accounts.models import Membership
 from accounts.roles import Role
 from outcomes.api.filters import ArrMovementFilter, RenewalFilter
 from outcomes.api.serializers import ArrMovementSerializer, RenewalSerializer
 from outcomes.models import ArrMovement, Renewal
+from outcomes.selectors import outcomes_summary
+from outcomes.services.ledger import tenant_today
 
 EXTERNAL_ID = OpenApiParameter("external_id", str, OpenApiParameter.PATH, description="The tenant's own id.")
 MAX_BULK = 500
@@ -110,3 +117,42 @@ class ArrMovementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenan
     ordering_fields = ["on", "recorded_at", "amount"]
     ordering = ["on", "pk"]
     required_roles = {"GET": Role.VIEWER}
+
+
+class OutcomesQuerySerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    start = serializers.DateField(required=False, help_text="First day (tenant's calendar); default a year ago.")
+    end = serializers.DateField(required=False, help_text="Last day, inclusive; default today.")
+    segment = serializers.CharField(required=False, max_length=60)
+    csm = TenantIdField(model=Membership, required=False, help_text="A CSM's book: accounts they own.")
+
+    def validate(self, attrs):
+        end = attrs.setdefault("end", tenant_today(self.context["tenant"]))
+        start = attrs.setdefault("start", end - timedelta(days=364))
+        if start > end:
+            raise serializers.ValidationError({"end": "Must not be before start."})
+        return attrs
+
+
+class OutcomesViewSet(TenantScopedViewSet):
+    """Outcome figures: revenue and logo retention, renewal rates, growth per customer, with definitions."""
+
+    model = ArrMovement
+    serializer_class = ArrMovementSerializer  # the rows the figures read; the answer is a report shape
+    pagination_class = None
+    filter_backends = []
+    required_roles = {"GET": Role.VIEWER}
+
+    @extend_schema(
+        summary="Outcome figures over a period",
+        description="GRR and NRR on the cohort of accounts that were customers when the period started (new "
+        "accounts excluded; GRR never above 100%); logo retention and churn; gross and net renewal rates on the "
+        "ARR due in the period (a different denominator); revenue growth per customer. Each figure has its "
+        "definition, numerator, denominator, counts, and `enough: false` with a null value below its minimum.",
+        parameters=[OutcomesQuerySerializer],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    @action(detail=False, methods=["get"])
+    def summary(self, request):
+        query = OutcomesQuerySerializer(data=request.query_params, context=self.get_serializer_context())
+        query.is_valid(raise_exception=True)
+        return Response(outcomes_summary(tenant=self.tenant, **query.validated_data))

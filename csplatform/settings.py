@@ -275,6 +275,7 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-overdue-followups": {"task": "followups.sweep_overdue_followups", "schedule": 300.0},
     "evaluate-alert-rules": {"task": "alerts.evaluate_all_rules", "schedule": 24 * 3600.0},
     "reconcile-outcomes": {"task": "outcomes.reconcile_all", "schedule": 24 * 3600.0},
+    "analyse-outcomes": {"task": "outcomes.analyse_all", "schedule": 7 * 24 * 3600.0},
     "surveys-tick": {"task": "surveys.tick", "schedule": 60.0},
 }
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

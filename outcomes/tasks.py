@@ -4,6 +4,7 @@ from celery import shared_task
 
 from accounts.background import tenant_task, tenants_fan_out
 from accounts.models import Tenant
+from outcomes.services.learning import LEADS, indicators_analyse
 from outcomes.services.ledger import ledgers_reconcile
 from outcomes.services.renewals import renewals_open_from_accounts
 
@@ -18,3 +19,15 @@ def reconcile_tenant(*, tenant: Tenant) -> int:
 def reconcile_all(**kwargs) -> int:
     """Daily: ARR and renewal dates set outside renewals (the account form, the API, group traits)."""
     return tenants_fan_out(reconcile_tenant, Tenant.objects.values_list("pk", flat=True))
+
+
+@tenant_task(name="outcomes.analyse_indicators")
+def analyse_indicators(*, tenant: Tenant) -> int:
+    """Which indicators preceded churn, read 90 and 180 days before each term end; one stored run each."""
+    return sum(1 for lead in LEADS if indicators_analyse(tenant=tenant, lead_days=lead))
+
+
+@shared_task(name="outcomes.analyse_all", ignore_result=True)
+def analyse_all(**kwargs) -> int:
+    """Weekly: every tenant's indicator ranking, on the renewals closed since the last run."""
+    return tenants_fan_out(analyse_indicators, Tenant.objects.values_list("pk", flat=True))

@@ -54,6 +54,9 @@ class HealthScoreHistory(ScoreFields, TenantOwned):
 
     account = models.ForeignKey("accounts.Account", on_delete=models.CASCADE, related_name="+")
     at = models.DateTimeField()
+    # Every indicator's value as it stood then (not only the scorecard's measures): what learning from
+    # outcomes reads, as recorded at the time and never recomputed later.
+    values = models.JSONField(default=dict)
 
     class Meta(TenantOwned.Meta):
         indexes = [models.Index(fields=["tenant", "account", "-at"], name="healthhist_tenant_account_at")]

@@ -142,7 +142,7 @@ def scores_store(*, tenant: Tenant, evaluations: dict[int, engine.AccountEvaluat
             before_score=before_score, before_band=before_band, score=final, band=fields["band"], evaluation=evaluation
         )
         if moved or new_day:
-            history.append({**fields, "at": as_of})
+            history.append({**fields, "at": as_of, "values": dict(evaluation.values)})
             history_at = as_of
         week, month = past.get(account_id, (None, None))
         row = {

@@ -14,13 +14,16 @@ from accounts.api.fields import TenantIdField
 from accounts.api.serializers_base import RejectUnknownFieldsMixin
 from accounts.api.upsert import ExternalIdUpsertMixin
 from accounts.api.viewsets import TenantCrudViewSet, TenantScopedViewSet
+from accounts.background import enqueue_on_commit
 from accounts.models import Membership
 from accounts.roles import Role
 from outcomes.api.filters import ArrMovementFilter, RenewalFilter
 from outcomes.api.serializers import ArrMovementSerializer, RenewalSerializer
-from outcomes.models import ArrMovement, Renewal
+from outcomes.models import AnalysisKind, ArrMovement, OutcomeAnalysis, Renewal
 from outcomes.selectors import outcomes_summary
+from outcomes.services.learning import LEADS
 from outcomes.services.ledger import tenant_today
+from outcomes.tasks import analyse_indicators
 
 EXTERNAL_ID = OpenApiParameter("external_id", str, OpenApiParameter.PATH, description="The tenant's own id.")
 MAX_BULK = 500
@@ -133,6 +136,16 @@ class OutcomesQuerySerializer(RejectUnknownFieldsMixin, serializers.Serializer):
         return attrs
 
 
+class IndicatorsQuerySerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    lead_days = serializers.ChoiceField(
+        choices=LEADS, default=LEADS[0], required=False, help_text="Indicators as recorded so many days before."
+    )
+
+
+class RefreshSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    """An empty body: a refresh takes no parameters (any field sent is named in a 400)."""
+
+
 class OutcomesViewSet(TenantScopedViewSet):
     """Outcome figures: revenue and logo retention, renewal rates, growth per customer, with definitions."""
 
@@ -140,7 +153,43 @@ class OutcomesViewSet(TenantScopedViewSet):
     serializer_class = ArrMovementSerializer  # the rows the figures read; the answer is a report shape
     pagination_class = None
     filter_backends = []
-    required_roles = {"GET": Role.VIEWER}
+    required_roles = {"GET": Role.VIEWER, "POST": Role.ADMIN}
+
+    @extend_schema(
+        summary="Which indicators preceded churn",
+        description="The latest stored run (weekly, or on demand with `POST .../indicators/refresh/`): per "
+        "indicator, AUC with a bootstrap 95% interval (direction fixed in advance by the catalogue), "
+        "permutation p and Benjamini–Hochberg q, lift and coverage, counts; ranked only when the interval "
+        'clears 0.5 and q ≤ 0.1, "not enough outcomes yet" below 20 churned (and 20 renewed) renewals with '
+        "a value. `run` is null before the first run.",
+        parameters=[IndicatorsQuerySerializer],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    @action(detail=False, methods=["get"])
+    def indicators(self, request):
+        query = IndicatorsQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        run = (
+            OutcomeAnalysis.objects.for_tenant(self.tenant)
+            .filter(kind=AnalysisKind.INDICATORS, lead_days=query.validated_data["lead_days"]).first()
+        )  # fmt: skip
+        if run is None:
+            return Response({"run": None, "indicators": []})
+        window = {"first_term_end": run.first_term_end, "last_term_end": run.last_term_end}
+        return Response({
+            "run": {"ran_at": run.ran_at, "lead_days": run.lead_days, **window, "churned": run.churned,
+                    "renewed": run.renewed},
+            "indicators": run.result,
+        })  # fmt: skip
+
+    @extend_schema(
+        summary="Run the indicator ranking now", request=RefreshSerializer, responses={202: OpenApiTypes.OBJECT}
+    )
+    @action(detail=False, methods=["post"], url_path="indicators/refresh")
+    def indicators_refresh(self, request):
+        RefreshSerializer(data=request.data if isinstance(request.data, dict) else {}).is_valid(raise_exception=True)
+        enqueue_on_commit(analyse_indicators, tenant_id=self.tenant.pk)
+        return Response({"queued": True}, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(
         summary="Outcome figures over a period",

@@ -5,9 +5,20 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from django.utils import timezone
+
 from accounts.models import Account
-from outcomes.models import ArrMovement, MovementKind, Outcome, ReasonKind, Renewal, RenewalReason
-from tests.isolation.world import World, builder, canary_fields
+from outcomes.models import (
+    AnalysisKind,
+    ArrMovement,
+    MovementKind,
+    Outcome,
+    OutcomeAnalysis,
+    ReasonKind,
+    Renewal,
+    RenewalReason,
+)
+from tests.isolation.world import World, builder, canary_fields, text_value
 
 
 @builder("outcomes.RenewalReason")
@@ -38,5 +49,18 @@ def build_arr_movement(b: World) -> None:
             tenant=b.tenant, account=b.row(Account), on=date(2025, 2, 20), kind=MovementKind.CHURN,
             amount=Decimal("-12000.00"), arr_after=Decimal("0.00"), renewal=b.row(Renewal),
             **canary_fields(b, ArrMovement),
+        )
+    )  # fmt: skip
+
+
+@builder("outcomes.OutcomeAnalysis")
+def build_outcome_analysis(b: World) -> None:
+    b.add(
+        OutcomeAnalysis.objects.create(
+            tenant=b.tenant, kind=AnalysisKind.INDICATORS, lead_days=90, ran_at=timezone.now(),
+            first_term_end=date(2024, 1, 31), last_term_end=date(2025, 12, 31), churned=21, renewed=180,
+            result=[{"indicator": "license_utilization", "verdict": "preceded churn",
+                     "reason": text_value(b, "analysis.reason")}],
+            **canary_fields(b, OutcomeAnalysis),
         )
     )  # fmt: skip

@@ -1,0 +1,72 @@
+"""Which indicators preceded churn for this tenant: each closed renewal's indicators as recorded some days
+before its term end, ranked by the pure statistics in ``outcomes/ranking.py``; each run stored."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import defaultdict
+from dataclasses import asdict
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+
+from accounts.models import Tenant
+from accounts.zones import tenant_zone
+from indicators.engine import ACCOUNT_INDICATORS, Direction
+from indicators.models import HealthScoreHistory
+from outcomes.models import AnalysisKind, Outcome, OutcomeAnalysis, Renewal
+from outcomes.models.renewals import CLOSED_OUTCOMES
+from outcomes.ranking import Sample, rank_indicators
+
+LEADS = (90, 180)  # days before the term end at which the indicators are read
+# The catalogue fixes each indicator's direction in advance: it is never chosen after seeing the outcomes.
+DIRECTIONS = {i.key: 1 if i.direction == Direction.HIGHER_IS_BETTER else -1 for i in ACCOUNT_INDICATORS}
+
+
+def as_of_moment(term_end: date, lead_days: int, zone) -> datetime:
+    """The end of the day ``lead_days`` before the term end, in the tenant's calendar."""
+    return datetime.combine(term_end - timedelta(days=lead_days - 1), time.min, tzinfo=zone) - timedelta(microseconds=1)
+
+
+def renewal_samples(*, tenant: Tenant, lead_days: int) -> tuple[list[Sample], list[date]]:
+    """(samples, their term ends): each closed renewal whose as-of moment has passed, churned or not, with the
+    indicators of the latest history row recorded at or before that moment (nothing recorded later)."""
+    zone, now = tenant_zone(tenant), timezone.now()
+    renewals = [
+        (account_id, term_end, outcome, as_of_moment(term_end, lead_days, zone))
+        for account_id, term_end, outcome in Renewal.objects.for_tenant(tenant)
+        .filter(outcome__in=CLOSED_OUTCOMES).values_list("account_id", "term_end", "outcome")
+    ]  # fmt: skip
+    renewals = [r for r in renewals if r[3] <= now]
+    if not renewals:
+        return [], []
+    history = defaultdict(lambda: ([], []))
+    rows = (
+        HealthScoreHistory.objects.for_tenant(tenant)
+        .filter(account_id__in={r[0] for r in renewals}, at__lte=max(r[3] for r in renewals))
+        .order_by("account_id", "at", "pk").values_list("account_id", "at", "values")
+    )  # fmt: skip
+    for account_id, at, values in rows.iterator(chunk_size=2000):
+        times, found = history[account_id]
+        times.append(at)
+        found.append(values)
+    samples, ends = [], []
+    for account_id, term_end, outcome, moment in renewals:
+        times, found = history.get(account_id, ([], []))
+        n = bisect_right(times, moment)
+        values = found[n - 1] if n else {}
+        samples.append(Sample(churned=outcome == Outcome.CHURNED, values=values))
+        ends.append(term_end)
+    return samples, ends
+
+
+def indicators_analyse(*, tenant: Tenant, lead_days: int = LEADS[0]) -> OutcomeAnalysis:
+    """Rank every account indicator on the tenant's closed renewals and store the run."""
+    samples, ends = renewal_samples(tenant=tenant, lead_days=lead_days)
+    results = rank_indicators(samples, directions=DIRECTIONS)
+    churned = sum(s.churned for s in samples)
+    return OutcomeAnalysis.objects.create(
+        tenant=tenant, kind=AnalysisKind.INDICATORS, lead_days=lead_days, ran_at=timezone.now(),
+        first_term_end=min(ends, default=None), last_term_end=max(ends, default=None), churned=churned,
+        renewed=len(samples) - churned, result=[asdict(r) for r in results],
+    )  # fmt: skip

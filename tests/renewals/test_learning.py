@@ -1,0 +1,73 @@
+"""Which indicators preceded churn: values as recorded before each term end, the ranking stored, the API."""
+
+import random
+from datetime import date, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from indicators.models import HealthScoreHistory
+from outcomes.models import OutcomeAnalysis, Renewal
+from outcomes.ranking import PRECEDED_CHURN, TOO_FEW
+from outcomes.services.learning import as_of_moment, indicators_analyse, renewal_samples
+from tests.conftest import api_as
+from tests.factories import AccountFactory
+
+pytestmark = pytest.mark.django_db
+TERM_END = date(2025, 6, 30)
+
+
+def closed(account, outcome: str, term_end: date = TERM_END) -> Renewal:
+    closed_arr = Decimal("0") if outcome == "churned" else Decimal("1000")
+    return Renewal.objects.create(
+        tenant=account.tenant, account=account, term_start=term_end - timedelta(days=365), term_end=term_end,
+        arr_due=Decimal("1000"), outcome=outcome, closed_arr=closed_arr, closed_on=term_end,
+    )  # fmt: skip
+
+
+def recorded(account, at, **values) -> None:
+    HealthScoreHistory.objects.create(tenant=account.tenant, account=account, at=at, values=values, scorecard="x")
+
+
+def test_a_value_recorded_after_the_as_of_moment_changes_nothing(world_a):
+    account = AccountFactory(tenant=world_a.tenant)
+    closed(account, "churned")
+    moment = as_of_moment(TERM_END, 90, ZoneInfo(world_a.tenant.time_zone))
+    recorded(account, moment - timedelta(days=1), license_utilization=60.0)
+    [before] = renewal_samples(tenant=world_a.tenant, lead_days=90)[0]
+    recorded(account, moment + timedelta(seconds=1), license_utilization=5.0)  # after it gave notice, say
+    [after] = renewal_samples(tenant=world_a.tenant, lead_days=90)[0]
+    assert before == after and after.values == {"license_utilization": 60.0} and after.churned
+
+
+def test_the_ranking_finds_the_indicator_that_preceded_churn_and_is_stored(world_a, world_b):
+    rng = random.Random(7)
+    zone = ZoneInfo(world_a.tenant.time_zone)
+    for n in range(80):
+        churned = n < 25
+        account = AccountFactory(tenant=world_a.tenant)
+        closed(account, "churned" if churned else "renewed")
+        usage = rng.gauss(25 if churned else 60, 15)  # low utilization came before churn, noisily
+        recorded(account, as_of_moment(TERM_END, 90, zone) - timedelta(days=2),
+                 license_utilization=usage, nps=rng.gauss(0, 30))  # fmt: skip
+    run = indicators_analyse(tenant=world_a.tenant, lead_days=90)
+    by_key = {r["indicator"]: r for r in run.result}
+    assert (run.churned, run.renewed) == (25, 55)
+    assert by_key["license_utilization"]["verdict"] == PRECEDED_CHURN
+    assert by_key["license_utilization"]["auc_low"] > 0.5
+    assert by_key["open_escalations"]["verdict"] == TOO_FEW  # no values recorded: not ranked
+    assert not OutcomeAnalysis.objects.for_tenant(world_b.tenant).exists()
+
+
+def test_the_api_shows_the_latest_run_and_an_admin_refreshes_it(world_a, world_b, django_capture_on_commit_callbacks):
+    url = "/api/v1/outcomes/indicators/"
+    viewer = api_as(world_a.viewer)
+    assert viewer.get(url).json() == {"run": None, "indicators": []}
+    assert viewer.post(f"{url}refresh/").status_code == 403
+    with django_capture_on_commit_callbacks(execute=True):
+        assert api_as(world_a.admin).post(f"{url}refresh/").status_code == 202
+    body = viewer.get(url, {"lead_days": 180}).json()
+    assert body["run"]["lead_days"] == 180 and len(body["indicators"]) > 40
+    assert api_as(world_b.admin).get(url).json()["run"] is None  # another tenant's runs are not there
+    assert viewer.get(url, {"lead_days": 30}).status_code == 400

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from accounts.models import Account, Contact, Tenant
 from demo import events_vocabulary as v
-from demo.people import SEGMENTS
+from demo.people import SEGMENTS, demo_plan
 from indicators.ingest.store import NewEvent, events_store
 from indicators.models import Event, EventType, Feature, Product
 
@@ -130,12 +130,18 @@ def demo_customers(tenant: Tenant, external_ids, now: datetime) -> list[Customer
     for c in contacts.order_by("external_id"):
         first, last = seen(c.first_seen_at), seen(c.last_seen_at)
         people[c.account_id].append(Person(c.pk, c.external_id, c.adoption_stage, first, last, c.is_champion))
+    # The commercial facts come from the plan, not the rows: the demo's own renewal, expansion and churn
+    # events move the stored ARR, renewal date and stage, and the next run must draw the very same events.
+    planned = {p.fields["external_id"]: p.fields for p in demo_plan(now)[0]}
     customers = []
     for a in accounts:
         sponsor = next((p for p in people[a.pk] if p.pk == a.executive_sponsor_id), None)
+        plan = planned.get(a.external_id, {})
+        stage, arr = plan.get("lifecycle_stage", a.lifecycle_stage), plan.get("arr", a.arr)
         customers.append(Customer(
-            a.pk, a.external_id, a.lifecycle_stage, a.segment, float(a.arr), a.onboarding_started_on,
-            a.onboarding_completed_on, a.contract_start_on, a.renewal_on, a.csm_owner_id, sponsor, tuple(people[a.pk]),
+            a.pk, a.external_id, stage, a.segment, float(arr), a.onboarding_started_on,
+            a.onboarding_completed_on, a.contract_start_on, plan.get("renewal_on", a.renewal_on), a.csm_owner_id,
+            sponsor, tuple(people[a.pk]),
         ))  # fmt: skip
     return customers
 

@@ -21,6 +21,7 @@ from indicators.engine.calendar import local_day
 from indicators.ingest import usage_days
 from indicators.ingest.rollups import rollups_add
 from indicators.ingest.rollups.deltas import EventFact
+from indicators.ingest.signals import COMMERCIAL_MOVES, commercial_events_stored
 from indicators.ingest.sql import insert_rows
 from indicators.models import Event, EventType, Feature
 from indicators.stale.marks import MARK_TARGET, MARK_UPDATE, accounts_mark_stale, hint_after_commit
@@ -72,6 +73,9 @@ def events_store(*, tenant: Tenant, events: list[NewEvent], received_at: datetim
     touched = rollups_add(tenant=tenant, facts=facts)
     # Last: the mark locks the account rows until the commit, and concurrent batches for them wait on it.
     contacts_seen_and_accounts_marked(tenant=tenant, events=inserted, account_ids=touched)
+    moves = [e for e in inserted if e.type == EventType.COMMERCIAL and e.name in COMMERCIAL_MOVES and e.account_id]
+    if moves:
+        commercial_events_stored.send(sender=Event, tenant=tenant, events=sorted(moves, key=lambda e: e.occurred_at))
     return Stored(inserted=inserted, duplicates=len(events) - len(inserted), touched_account_ids=touched)
 
 

@@ -145,12 +145,13 @@ def _same_length_after(start: date, end: date) -> date:
 
 
 def _account_renewal_date(tenant: Tenant, account: Account) -> None:
-    """The account's renewal date follows its earliest pending renewal; a churn clears it."""
+    """The account's renewal date follows its earliest pending renewal; after a churn, the end of the term it
+    churned at (the date it stopped being a customer)."""
     renewals = Renewal.objects.for_tenant(tenant).filter(account=account)
     first = renewals.filter(outcome=Outcome.PENDING).order_by("term_end").values_list("term_end", flat=True).first()
     if first is None:
-        latest = renewals.order_by("-term_end").values_list("outcome", flat=True).first()
-        if latest != Outcome.CHURNED:
+        outcome, first = renewals.order_by("-term_end").values_list("outcome", "term_end").first() or (None, None)
+        if outcome != Outcome.CHURNED:
             return  # nothing pending: the date the account already has (from its CRM, say) stands
     Account.objects.for_tenant(tenant).filter(pk=account.pk).exclude(renewal_on=first).update(renewal_on=first)
 
@@ -165,7 +166,7 @@ def renewals_open_from_accounts(*, tenant: Tenant) -> int:
         .exclude(pk__in=covered.values("account_id")).exclude(lifecycle_stage="churned")
     )  # fmt: skip
     for account in accounts:
-        start = _years_before(account.renewal_on)
+        start = years_before(account.renewal_on)
         Renewal.objects.create(
             tenant=tenant, account=account, term_start=start, term_end=account.renewal_on, arr_due=account.arr,
             source=RenewalSource.OPENING,
@@ -174,7 +175,8 @@ def renewals_open_from_accounts(*, tenant: Tenant) -> int:
     return opened
 
 
-def _years_before(day: date) -> date:
+def years_before(day: date) -> date:
+    """The same day a year earlier (28 February for a 29th)."""
     try:
         return day.replace(year=day.year - 1)
     except ValueError:  # 29 February

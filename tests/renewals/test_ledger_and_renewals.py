@@ -81,7 +81,7 @@ def test_a_churned_renewal_takes_the_arr_to_zero_and_the_account_out(world_a):
     )
     assert saved.renewal.closed_arr == D("0") and saved.next_renewal is None
     account.refresh_from_db()
-    assert (account.arr, account.lifecycle_stage, account.renewal_on) == (D("0.00"), "churned", None)
+    assert (account.arr, account.lifecycle_stage, account.renewal_on) == (D("0.00"), "churned", date(2026, 3, 1))
     assert ledger(account)[-1] == ("churn", D("-12000.00"), D("0.00"))
 
 

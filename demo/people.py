@@ -256,7 +256,11 @@ def demo_tenant_seed(*, progress=None) -> DemoSeeded:
         members = _demo_people(tenant)
         csms = [members[email] for email, _, role in PEOPLE if role == Role.CSM]
         rows = [Account(tenant=tenant, csm_owner=csms[a.csm], **a.fields) for a in accounts]
-        _upsert(tenant, rows, [*accounts[0].fields, "csm_owner", "updated_at"], progress, "Accounts")
+        # ARR, renewal date and stage are set once: after that the demo's own commercial events move them
+        # (renewals and the ARR ledger), as an integration's would.
+        commercial = {"arr", "renewal_on", "lifecycle_stage"}
+        fields = [f for f in accounts[0].fields if f not in commercial]
+        _upsert(tenant, rows, [*fields, "csm_owner", "updated_at"], progress, "Accounts")
         account_ids = dict(Account.objects.for_tenant(tenant).values_list("external_id", "pk"))
         rows = [Contact(tenant=tenant, account_id=account_ids[c.account], **c.fields) for c in contacts]
         # First/last seen are set once: after that the demo's own usage events move them.

@@ -17,6 +17,8 @@ from demo.surveys import demo_surveys_seed
 from indicators.models import Event
 from indicators.scoring.backfill import history_backfill
 from indicators.stale.hint import recompute_held
+from outcomes.services.ledger import ledgers_reconcile
+from outcomes.services.renewals import renewals_open_from_accounts
 
 ADMIN_URL = "http://127.0.0.1:8000/admin/"
 DEMO_HISTORY_DAYS = 175
@@ -56,6 +58,10 @@ class Command(BaseCommand):
                     history_backfill(tenant=tenant, account_ids=ids, days=DEMO_HISTORY_DAYS, step_days=7,
                                      progress=bar.update)  # fmt: skip
         if new_events is not None:
+            # The ledger's opening balances and a pending renewal for every renewal date, as the daily
+            # reconciliation would make them.
+            ledgers_reconcile(tenant=tenant)
+            renewals_open_from_accounts(tenant=tenant)
             demo_alerts_raise(tenant=tenant)  # rules evaluated over the fresh scores
 
         events = ""

@@ -34,6 +34,7 @@ class ArrMovement(TenantOwned):
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta(TenantOwned.Meta):
+        verbose_name = "ARR movement"
         ordering = ["on", "pk"]
         indexes = [models.Index(fields=["tenant", "account", "on"], name="arrmovement_tenant_account_on")]
 

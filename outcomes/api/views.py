@@ -1,5 +1,6 @@
 """Renewals (CRUD, upsert by external id, bulk) and the ARR ledger (read only)."""
 
+from dataclasses import asdict
 from datetime import timedelta
 
 from django.db import transaction
@@ -17,11 +18,12 @@ from accounts.api.viewsets import TenantCrudViewSet, TenantScopedViewSet
 from accounts.background import enqueue_on_commit
 from accounts.models import Membership
 from accounts.roles import Role
+from indicators.models import Scorecard
 from outcomes.api.filters import ArrMovementFilter, RenewalFilter
 from outcomes.api.serializers import ArrMovementSerializer, RenewalSerializer
 from outcomes.models import AnalysisKind, ArrMovement, OutcomeAnalysis, Renewal
 from outcomes.selectors import outcomes_summary
-from outcomes.services.learning import LEADS
+from outcomes.services.learning import LEADS, scorecard_backtest
 from outcomes.services.ledger import tenant_today
 from outcomes.tasks import analyse_indicators
 
@@ -142,6 +144,10 @@ class IndicatorsQuerySerializer(RejectUnknownFieldsMixin, serializers.Serializer
     )
 
 
+class BacktestQuerySerializer(IndicatorsQuerySerializer):
+    scorecard = TenantIdField(model=Scorecard, required=False, help_text="Default: the tenant's default scorecard.")
+
+
 class RefreshSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     """An empty body: a refresh takes no parameters (any field sent is named in a 400)."""
 
@@ -190,6 +196,29 @@ class OutcomesViewSet(TenantScopedViewSet):
         RefreshSerializer(data=request.data if isinstance(request.data, dict) else {}).is_valid(raise_exception=True)
         enqueue_on_commit(analyse_indicators, tenant_id=self.tenant.pk)
         return Response({"queued": True}, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        summary="Backtest a scorecard on the tenant's closed renewals",
+        description="The scorecard's current version applied to each closed renewal's indicators as recorded "
+        "`lead_days` before its term end: AUC of its score against churn with a bootstrap 95% interval, the "
+        'churn rate per band with a Wilson interval, and how many renewals had a score; "not enough outcomes '
+        'yet" below 20 churned and 20 renewed.',
+        parameters=[BacktestQuerySerializer],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    @action(detail=False, methods=["get"])
+    def backtest(self, request):
+        query = BacktestQuerySerializer(data=request.query_params, context=self.get_serializer_context())
+        query.is_valid(raise_exception=True)
+        scorecard = query.validated_data.get("scorecard") or (
+            Scorecard.objects.for_tenant(self.tenant).filter(is_default=True).first()
+        )
+        if scorecard is None:
+            raise ValidationError({"scorecard": ["The tenant has no default scorecard: name one."]})
+        result = scorecard_backtest(
+            tenant=self.tenant, scorecard=scorecard, lead_days=query.validated_data["lead_days"]
+        )
+        return Response({"scorecard": scorecard.pk, "lead_days": query.validated_data["lead_days"], **asdict(result)})
 
     @extend_schema(
         summary="Outcome figures over a period",

@@ -12,8 +12,10 @@ from django.utils import timezone
 
 from accounts.models import Tenant
 from accounts.zones import tenant_zone
-from indicators.engine import ACCOUNT_INDICATORS, Direction
-from indicators.models import HealthScoreHistory
+from indicators.engine import ACCOUNT_INDICATORS, Direction, score
+from indicators.models import HealthScoreHistory, Scorecard
+from indicators.scoring.scorecards import version_to_engine
+from outcomes.backtest import Backtest, ScoredRenewal, backtest
 from outcomes.models import AnalysisKind, Outcome, OutcomeAnalysis, Renewal
 from outcomes.models.renewals import CLOSED_OUTCOMES
 from outcomes.ranking import Sample, rank_indicators
@@ -70,3 +72,16 @@ def indicators_analyse(*, tenant: Tenant, lead_days: int = LEADS[0]) -> OutcomeA
         first_term_end=min(ends, default=None), last_term_end=max(ends, default=None), churned=churned,
         renewed=len(samples) - churned, result=[asdict(r) for r in results],
     )  # fmt: skip
+
+
+def scorecard_backtest(*, tenant: Tenant, scorecard: Scorecard, lead_days: int = LEADS[0]) -> Backtest:
+    """How well ``scorecard``'s current version, applied to each closed renewal's indicators as recorded
+    ``lead_days`` before its term end, separated the churned renewals from the renewed ones."""
+    version = scorecard.versions.order_by("-number").first()
+    card = version_to_engine(version)
+    samples, _ = renewal_samples(tenant=tenant, lead_days=lead_days)
+    scored = []
+    for sample in samples:
+        result = score(values={k: v for k, v in sample.values.items() if v is not None}, scorecard=card)
+        scored.append(ScoredRenewal(churned=sample.churned, score=result.final, band=result.band))
+    return backtest(scored, key=card.key)

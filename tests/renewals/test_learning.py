@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from indicators.models import HealthScoreHistory
+from indicators.services.scorecards import scorecard_default_create
 from outcomes.models import OutcomeAnalysis, Renewal
 from outcomes.ranking import PRECEDED_CHURN, TOO_FEW
 from outcomes.services.learning import as_of_moment, indicators_analyse, renewal_samples
@@ -71,3 +72,26 @@ def test_the_api_shows_the_latest_run_and_an_admin_refreshes_it(world_a, world_b
     assert body["run"]["lead_days"] == 180 and len(body["indicators"]) > 40
     assert api_as(world_b.admin).get(url).json()["run"] is None  # another tenant's runs are not there
     assert viewer.get(url, {"lead_days": 30}).status_code == 400
+
+
+def test_the_backtest_scores_the_recorded_indicators_with_the_scorecard(world_a, world_b):
+    for world in (world_a, world_b):
+        scorecard_default_create(tenant=world.tenant)
+    rng = random.Random(11)
+    zone = ZoneInfo(world_a.tenant.time_zone)
+    for n in range(80):
+        churned = n < 25
+        account = AccountFactory(tenant=world_a.tenant)
+        closed(account, "churned" if churned else "renewed")
+        recorded(account, as_of_moment(TERM_END, 90, zone) - timedelta(days=2),
+                 license_utilization=rng.gauss(20 if churned else 65, 15))  # fmt: skip
+    response = api_as(world_a.viewer).get("/api/v1/outcomes/backtest/")
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert (body["renewals"], body["churned"], body["scored"]) == (80, 25, 80)
+    assert body["auc_low"] > 0.5  # the default scorecard's license utilization separated them
+    red = next(b for b in body["bands"] if b["band"] == "red")
+    assert red["churned"] > 0 and red["churn_rate"] > 25 / 80
+    assert api_as(world_b.admin).get("/api/v1/outcomes/backtest/").json()["renewals"] == 0  # not A's renewals
+    foreign = api_as(world_b.admin).get("/api/v1/scorecards/").json()["results"][0]["id"]
+    assert api_as(world_a.viewer).get("/api/v1/outcomes/backtest/", {"scorecard": foreign}).status_code == 400

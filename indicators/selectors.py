@@ -68,10 +68,10 @@ def health_explain(*, tenant: Tenant, account: Account, since: datetime | None, 
     }
 
 
-def health_week_change(*, tenant: Tenant, account: Account) -> dict:
+def health_week_change(*, tenant: Tenant, account: Account, current: HealthScore | None = None) -> dict:
     """What changed over the week the 7-day change measures (the story the dashboard's "fell most this week"
     tells); without a change over the week, the latest move of the score (``health_last_change``)."""
-    current = health_current(tenant=tenant, account=account)
+    current = current or health_current(tenant=tenant, account=account)
     if current is not None and current.change_7d:
         week = health_explain(tenant=tenant, account=account, since=current.computed_at - timedelta(days=7), until=None)
         if week["explanation"] is not None and week["from"] is not None:

@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 
 from accounts.admin.base import TenantScopedAdmin
+from indicators.admin.base import ReadOnlyAdminMixin
 from outcomes.models import ArrMovement, Renewal, RenewalReason
 from outcomes.services.renewals import renewal_save, renewal_validate
 
@@ -55,19 +56,10 @@ class RenewalReasonAdmin(TenantScopedAdmin):
 
 
 @admin.register(ArrMovement)
-class ArrMovementAdmin(TenantScopedAdmin):
+class ArrMovementAdmin(ReadOnlyAdminMixin, TenantScopedAdmin):
     """Read only: the ledger is appended by renewals and commercial events, never edited."""
 
     list_display = ("account", "on", "kind", "amount", "arr_after", "renewal", "note")
     list_filter = ("kind",)
     search_fields = ("account__name",)
     date_hierarchy = "on"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

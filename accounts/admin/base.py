@@ -15,6 +15,7 @@ from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin.pagination import CappedCountPaginator
+from accounts.models import Tenant
 from accounts.roles import Role, role_at_least
 from accounts.tenancy import is_tenant_owned
 
@@ -198,6 +199,11 @@ class TenantScopedAdmin(TenantScopingMixin, SimpleHistoryAdmin):
         return role_at_least(self.role(request), Role.ADMIN)
 
 
+def tenant_id_of(row) -> int | None:
+    """The tenant a row belongs to: itself for a tenant, its ``tenant_id`` for a tenant-owned row."""
+    return row.pk if isinstance(row, Tenant) else row.tenant_id
+
+
 class TenantScopedInline(TenantScopingMixin, admin.TabularInline):
     """An inline whose rows stay inside the parent's tenant.
 
@@ -215,7 +221,7 @@ class TenantScopedInline(TenantScopingMixin, admin.TabularInline):
             def _construct_form(self, i, **form_kwargs):
                 form = super()._construct_form(i, **form_kwargs)
                 if form.instance.pk is None and self.instance is not None:
-                    form.instance.tenant_id = self.instance.tenant_id
+                    form.instance.tenant_id = tenant_id_of(self.instance)
                 return form
 
             def add_fields(self, form, index):

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.admin.base import TenantScopedInline
 from accounts.models import Tenant, User
 from accounts.models.tenant import ClosingDay
 from accounts.roles import Role
@@ -29,43 +30,27 @@ class ClosingDayForm(forms.ModelForm):
             self._update_errors(error)
 
 
-class ClosingDayInline(admin.TabularInline):
+class ClosingDayInline(TenantScopedInline):
     """The tenant's own closing days, edited on its settings page: the rows are the parent tenant's only."""
 
     model = ClosingDay
     form = ClosingDayForm
     fk_name = "tenant"
     fields = ("day", "name")
-    extra = 0
+    show_change_link = False
     verbose_name_plural = "closing days (not business days, besides weekends and public holidays)"
 
     def get_formset(self, request, obj=None, **kwargs):
-        formset_class = super().get_formset(request, obj, **kwargs)
-
-        class ParentTenantFormSet(formset_class):
+        class ClosingDaysFormSet(super().get_formset(request, obj, **kwargs)):
             @classmethod
             def get_default_prefix(cls):
                 return "closing_days"  # tenant-owned rows hide their reverse name ("+")
 
-            def add_fields(self, form, index):
-                super().add_fields(form, index)
-                # A posted row id resolves only to this tenant's rows (Django checks it against every tenant's).
-                field = form.fields.get(self.model._meta.pk.name)
-                if field is not None and getattr(field, "queryset", None) is not None:
-                    field.queryset = field.queryset.filter(pk__in=self.get_queryset().values("pk"))
-
-        ParentTenantFormSet.__name__ = formset_class.__name__
-        return ParentTenantFormSet
+        return ClosingDaysFormSet
 
     # Roles live on memberships: whoever may change the tenant may change its closing days.
     def has_view_permission(self, request, obj=None):
         return self.admin_site._registry[Tenant].has_view_permission(request, obj)
-
-    def has_add_permission(self, request, obj):
-        return self.admin_site._registry[Tenant].has_change_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return self.admin_site._registry[Tenant].has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
         return self.admin_site._registry[Tenant].has_change_permission(request, obj)

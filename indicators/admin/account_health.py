@@ -115,7 +115,7 @@ def health_panel(account) -> str:
     current = health_current(tenant=tenant, account=account)
     if current is None:
         return render_to_string("indicators/admin/health_panel.html", {"current": None})
-    last = health_week_change(tenant=tenant, account=account)
+    last = health_week_change(tenant=tenant, account=account, current=current)
     explanation = last["explanation"]
     chart = charts.line_chart_svg(
         health_trend(tenant=tenant, account=account, days=TREND_DAYS),

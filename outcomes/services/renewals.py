@@ -159,20 +159,18 @@ def _account_renewal_date(tenant: Tenant, account: Account) -> None:
 def renewals_open_from_accounts(*, tenant: Tenant) -> int:
     """A pending renewal for every account whose renewal date has none yet (a one-year term ending then, at
     its ARR); return how many were opened."""
-    opened = 0
     covered = Renewal.objects.for_tenant(tenant).filter(term_end__gte=models.F("account__renewal_on"))
     accounts = (
         Account.objects.for_tenant(tenant).filter(renewal_on__isnull=False, arr__gt=0)
         .exclude(pk__in=covered.values("account_id")).exclude(lifecycle_stage="churned")
     )  # fmt: skip
-    for account in accounts:
-        start = years_before(account.renewal_on)
-        Renewal.objects.create(
-            tenant=tenant, account=account, term_start=start, term_end=account.renewal_on, arr_due=account.arr,
-            source=RenewalSource.OPENING,
-        )  # fmt: skip
-        opened += 1
-    return opened
+    opened = [
+        Renewal(tenant=tenant, account_id=pk, term_start=years_before(renewal_on), term_end=renewal_on, arr_due=arr,
+                source=RenewalSource.OPENING)
+        for pk, renewal_on, arr in accounts.values_list("pk", "renewal_on", "arr")
+    ]  # fmt: skip
+    Renewal.objects.for_tenant(tenant).bulk_create(opened, batch_size=500)
+    return len(opened)
 
 
 def years_before(day: date) -> date:

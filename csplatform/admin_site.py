@@ -5,6 +5,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
+from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from accounts.middleware import SESSION_KEY, user_memberships
@@ -24,7 +25,14 @@ class MemberAuthenticationForm(AdminAuthenticationForm):
 
 
 # Dashboard pages listed on the index: (title, URL name); each is routed in TenantAdminSite.get_urls.
-DASHBOARDS = [("Health", "admin:health-dashboard"), ("NPS", "surveys-admin:nps")]
+DASHBOARDS = [
+    ("Health", "admin:health-dashboard"),
+    ("NPS", "surveys-admin:nps"),
+    ("Renewals ahead", "outcomes-admin:renewals-ahead"),
+    ("Outcomes", "outcomes-admin:dashboard"),
+    ("Indicators before churn", "outcomes-admin:churn-indicators"),
+    ("Scorecard backtest", "outcomes-admin:backtest"),
+]
 
 
 class TenantAdminSite(admin.AdminSite):
@@ -66,7 +74,13 @@ class TenantAdminSite(admin.AdminSite):
         apps = super().get_app_list(request, app_label)
         if app_label is None and getattr(request, "tenant", None) is not None:
             links = [
-                {"name": title, "object_name": title, "admin_url": reverse(url), "view_only": True, "perms": {}}
+                {
+                    "name": title,
+                    "object_name": slugify(title),
+                    "admin_url": reverse(url),
+                    "view_only": True,
+                    "perms": {},
+                }
                 for title, url in DASHBOARDS
             ]
             apps.insert(

@@ -3,6 +3,7 @@
 Dependency-free and script-free: each function returns one ``<svg>`` element as a safe string, ready to
 drop into a template. Every piece of text (titles, labels, tooltips) is escaped here, so callers may pass
 customer-provided names. Values outside the y range are clamped to the frame; ``None`` values break the line.
+``number_text``, ``escaped`` and ``svg_element`` are shared with the charts of other apps (outcomes/charts.py).
 """
 
 from __future__ import annotations
@@ -23,18 +24,20 @@ FONT = 'font-family="system-ui, sans-serif" font-size="11"'
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 40, 16, 28, 28
 
 
-def _num(value: float) -> str:
+def number_text(value: float) -> str:
     """Coordinates with two decimals at most: small markup, stable output for tests."""
     text = f"{value:.2f}".rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
 
 
-def _attr(text: object) -> str:
+def escaped(text: object) -> str:
+    """Text for SVG markup, attribute or element: every chart escapes what it draws with this."""
     return escape(str(text), quote=True)
 
 
-def _svg(width: int, height: int, title: str, body: list[str]) -> SafeString:
-    label = _attr(title or "chart")
+def svg_element(width: int, height: int, title: str, body: list[str]) -> SafeString:
+    """The ``<svg>`` element around ``body`` (markup already escaped), titled for tooltips and screen readers."""
+    label = escaped(title or "chart")
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="csp-chart" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" aria-label="{label}">'
@@ -90,16 +93,16 @@ def line_chart_svg(
         for (start, end), color in zip(pairwise(edges), ZONE_COLORS, strict=False):
             if end > start:
                 body.append(
-                    f'<rect class="zone" x="{MARGIN_LEFT}" y="{_num(y_of(end))}" width="{plot_w}" '
-                    f'height="{_num(y_of(start) - y_of(end))}" fill="{color}"/>'
+                    f'<rect class="zone" x="{MARGIN_LEFT}" y="{number_text(y_of(end))}" width="{plot_w}" '
+                    f'height="{number_text(y_of(start) - y_of(end))}" fill="{color}"/>'
                 )
         ticks = edges
     for tick in sorted(set(ticks)):
-        y = _num(y_of(tick))
+        y = number_text(y_of(tick))
         body.append(f'<line x1="{MARGIN_LEFT}" x2="{MARGIN_LEFT + plot_w}" y1="{y}" y2="{y}" stroke="#dee2e6"/>')
         body.append(
             f'<text x="{MARGIN_LEFT - 6}" y="{y}" {FONT} text-anchor="end" dominant-baseline="middle" '
-            f'fill="{AXIS_COLOR}">{_attr(_num(tick))}</text>'
+            f'fill="{AXIS_COLOR}">{escaped(number_text(tick))}</text>'
         )
     body.append(
         f'<rect x="{MARGIN_LEFT}" y="{MARGIN_TOP}" width="{plot_w}" height="{plot_h}" fill="none" '
@@ -109,10 +112,11 @@ def line_chart_svg(
     series = sorted(((_moment(x), x, v) for x, v in points), key=lambda p: p[0])
     if not any(v is not None for _, _, v in series):
         body.append(
-            f'<text class="empty" x="{_num(MARGIN_LEFT + plot_w / 2)}" y="{_num(MARGIN_TOP + plot_h / 2)}" {FONT} '
-            f'text-anchor="middle" fill="{AXIS_COLOR}">{_attr(empty_text)}</text>'
+            f'<text class="empty" x="{number_text(MARGIN_LEFT + plot_w / 2)}" '
+            f'y="{number_text(MARGIN_TOP + plot_h / 2)}" {FONT} text-anchor="middle" fill="{AXIS_COLOR}">'
+            f"{escaped(empty_text)}</text>"
         )
-        return _svg(width, height, title, body)
+        return svg_element(width, height, title, body)
 
     first, last = series[0][0], series[-1][0]
     span = last - first
@@ -126,7 +130,7 @@ def line_chart_svg(
         if value is None:
             runs.append([])
         else:
-            runs[-1].append(f"{_num(x_of(moment))},{_num(y_of(value))}")
+            runs[-1].append(f"{number_text(x_of(moment))},{number_text(y_of(value))}")
     for run in runs:
         if len(run) > 1:
             body.append(
@@ -136,16 +140,16 @@ def line_chart_svg(
     for moment, x, value in series:
         if value is not None:
             body.append(
-                f'<circle class="point" cx="{_num(x_of(moment))}" cy="{_num(y_of(value))}" r="2.5" '
-                f'fill="{LINE_COLOR}"><title>{_attr(_label(x))}: {_attr(_num(value))}</title></circle>'
+                f'<circle class="point" cx="{number_text(x_of(moment))}" cy="{number_text(y_of(value))}" r="2.5" '
+                f'fill="{LINE_COLOR}"><title>{escaped(_label(x))}: {escaped(number_text(value))}</title></circle>'
             )
     labels = [series[0][1]] if span == 0 else [series[0][1], series[-1][1]]
     for x, anchor in zip(labels, ("start", "end") if span else ("middle",), strict=False):
         body.append(
-            f'<text class="x-label" x="{_num(x_of(_moment(x)))}" y="{bottom + 16}" {FONT} text-anchor="{anchor}" '
-            f'fill="{AXIS_COLOR}">{_attr(_label(x))}</text>'
+            f'<text class="x-label" x="{number_text(x_of(_moment(x)))}" y="{bottom + 16}" {FONT} '
+            f'text-anchor="{anchor}" fill="{AXIS_COLOR}">{escaped(_label(x))}</text>'
         )
-    return _svg(width, height, title, body)
+    return svg_element(width, height, title, body)
 
 
 def bar_chart_svg(
@@ -167,10 +171,11 @@ def bar_chart_svg(
     body = [f'<line x1="{MARGIN_LEFT}" x2="{MARGIN_LEFT + plot_w}" y1="{bottom}" y2="{bottom}" stroke="{AXIS_COLOR}"/>']
     if not bars:
         body.append(
-            f'<text class="empty" x="{_num(MARGIN_LEFT + plot_w / 2)}" y="{_num(MARGIN_TOP + plot_h / 2)}" {FONT} '
-            f'text-anchor="middle" fill="{AXIS_COLOR}">{_attr(empty_text)}</text>'
+            f'<text class="empty" x="{number_text(MARGIN_LEFT + plot_w / 2)}" '
+            f'y="{number_text(MARGIN_TOP + plot_h / 2)}" {FONT} text-anchor="middle" fill="{AXIS_COLOR}">'
+            f"{escaped(empty_text)}</text>"
         )
-        return _svg(width, height, title, body)
+        return svg_element(width, height, title, body)
     top = max(max(float(bar[1]) for bar in bars), 0.0) or 1.0
     slot = plot_w / len(bars)
     bar_w = slot * 0.6
@@ -179,18 +184,18 @@ def bar_chart_svg(
         color = bar[2] if len(bar) > 2 else BAR_COLOR
         bar_h = max(value, 0.0) / top * (plot_h - 14)  # room above the tallest bar for its value
         x = MARGIN_LEFT + i * slot + (slot - bar_w) / 2
-        centre = _num(x + bar_w / 2)
-        shown = _attr(value_format.format(value))
+        centre = number_text(x + bar_w / 2)
+        shown = escaped(value_format.format(value))
         body.append(
-            f'<rect class="bar" x="{_num(x)}" y="{_num(bottom - bar_h)}" width="{_num(bar_w)}" '
-            f'height="{_num(bar_h)}" fill="{_attr(color)}"><title>{_attr(label)}: {shown}</title></rect>'
+            f'<rect class="bar" x="{number_text(x)}" y="{number_text(bottom - bar_h)}" width="{number_text(bar_w)}" '
+            f'height="{number_text(bar_h)}" fill="{escaped(color)}"><title>{escaped(label)}: {shown}</title></rect>'
         )
         body.append(
-            f'<text class="value" x="{centre}" y="{_num(bottom - bar_h - 4)}" {FONT} text-anchor="middle" '
+            f'<text class="value" x="{centre}" y="{number_text(bottom - bar_h - 4)}" {FONT} text-anchor="middle" '
             f'fill="currentColor">{shown}</text>'
         )
         body.append(
             f'<text class="bar-label" x="{centre}" y="{bottom + 16}" {FONT} text-anchor="middle" '
-            f'fill="{AXIS_COLOR}">{_attr(label)}</text>'
+            f'fill="{AXIS_COLOR}">{escaped(label)}</text>'
         )
-    return _svg(width, height, title, body)
+    return svg_element(width, height, title, body)

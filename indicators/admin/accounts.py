@@ -17,6 +17,7 @@ from indicators.admin.account_health import (
     health_panel,
     signed,
 )
+from indicators.admin.account_sections import account_sections
 from indicators.engine.formatting import fixed
 from indicators.models import Event
 from indicators.scoring.recompute import TASK_ACCOUNTS, accounts_recompute
@@ -45,9 +46,14 @@ class AccountHealthAdmin(AccountAdmin):
         return (
             ("Health", {"fields": ("health_summary",)}),
             *fieldsets,
+            *((section.title, {"fields": (section.field,)}) for section in account_sections()),
             ("Contacts (User 360)", {"fields": ("contacts_360",)}),
             ("Recent activity", {"fields": ("recent_activity",)}),
         )
+
+    def get_readonly_fields(self, request, obj=None):
+        sections = tuple(section.field for section in account_sections()) if obj is not None else ()
+        return (*super().get_readonly_fields(request, obj), *sections)
 
     # --- health in the change list ---------------------------------------------------
     @staticmethod

@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 
 from accounts.admin.base import TenantScopedAdmin
+from accounts.roles import Role
 from indicators.admin.base import ReadOnlyAdminMixin
 from outcomes.models import ArrMovement, Renewal, RenewalReason
 from outcomes.services.renewals import renewal_save, renewal_validate
@@ -35,15 +36,40 @@ class RenewalForm(forms.ModelForm):
             self._update_errors(exc)
 
 
+class MineFilter(admin.SimpleListFilter):
+    title = "account owner"
+    parameter_name = "mine"
+
+    def lookups(self, request, model_admin):
+        return (("yes", "My accounts"),) if getattr(request, "membership", None) else ()
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes" and getattr(request, "membership", None) is not None:
+            return queryset.filter(account__csm_owner_id=request.membership.pk)
+        return queryset
+
+
 @admin.register(Renewal)
 class RenewalAdmin(TenantScopedAdmin):
+    """Admins change any renewal; a CSM those of the accounts they own (``Renewal.csm_may_change``, through
+    the base's permissions), and only towards those accounts; viewers read."""
+
     form = RenewalForm
-    list_display = ("account", "term_end", "arr_due", "outcome", "closed_arr", "csm_call", "source")
-    list_filter = ("outcome", "csm_call", "source")
+    list_display = ("account", "term_end", "arr_due", "outcome", "closed_arr", "csm_call", "csm_call_on", "source")
+    list_filter = ("outcome", "csm_call", MineFilter, "source")
+    list_select_related = ("account",)
     search_fields = ("account__name", "external_id")
     date_hierarchy = "term_end"
     autocomplete_fields = ()
     readonly_fields = ("source", "created_at", "updated_at")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "account" and self.role(request) == Role.CSM:
+            # A CSM may not move a renewal onto an account someone else owns.
+            membership = request.membership
+            field.queryset = field.queryset.filter(csm_owner_id=membership.pk if membership else None)
+        return field
 
     def save_model(self, request, obj, form, change):
         renewal_save(tenant=obj.account.tenant, renewal=obj)

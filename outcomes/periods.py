@@ -69,6 +69,14 @@ def add_months(day: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
+def year_before(day: date) -> date:
+    """The same day a year earlier (28 February for a 29th)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
 def period_start_on_or_after(kind: str, day: date) -> date:
     """The first calendar boundary of ``kind`` on or after ``day`` (quarters start in Jan, Apr, Jul, Oct)."""
     step = MONTHS_IN[kind]

@@ -26,19 +26,24 @@ PLACES = {"money": Decimal("0.01"), "ratio": Decimal("0.000001"), "days": Decima
 CENTS = Decimal("0.01")
 
 
-def _shown(figure: metrics.Figure, *, missing: str | None = None) -> dict:
-    """A figure for JSON: its value to the cent (money), to six places (ratios) or a tenth (days), the rest to
-    the cent, as exact decimal strings; ``missing`` says why there is no value (by default: too little data)."""
+def _places(figure: metrics.Figure, key: str) -> Decimal:
+    if key == "value":
+        return PLACES[figure.unit]
+    if key == "denominator" and figure.unit == "money":
+        return PLACES["ratio"]  # lifetime value divides money by a rate
+    return CENTS
+
+
+def _shown(figure: metrics.Figure) -> dict:
+    """A figure for JSON: its value to the cent (money), to six places (ratios) or a tenth (days), numerator and
+    denominator to the cent (a rate to six places), as exact decimal strings; ``missing`` says why there is no
+    value (by default: too little data)."""
     shown = {
-        key: str(value.quantize(PLACES[figure.unit] if key == "value" else CENTS))
-        if isinstance(value, Decimal)
-        else value
+        key: str(value.quantize(_places(figure, key))) if isinstance(value, Decimal) else value
         for key, value in asdict(figure).items()
     }
     if figure.value is None:
-        shown["missing"] = missing or f"Not enough data: needs {figure.minimum}."
-    else:
-        shown["missing"] = None
+        shown["missing"] = figure.missing or f"Not enough data: needs {figure.minimum}."
     return shown
 
 
@@ -84,8 +89,9 @@ def _books(tenant: Tenant, accounts, first: date, stop: date) -> Books:
     return Books(movements, renewals)
 
 
-def _range_figures(books: Books, start: date, stop: date) -> dict:
-    """Every figure of [start, stop) from the rows read, with the pending renewals counted aside."""
+def _range_figures(books: Books, start: date, stop: date, *, gross_margin: Decimal | None) -> dict:
+    """Every figure of [start, stop) from the rows read, with the pending renewals counted aside. Lifetime value
+    and observed lifetimes are as of the end: the year to it, and every churn before it."""
     revenue = metrics.revenue_retention(books.movements, start, stop)
     logos = metrics.logo_retention(books.movements, start, stop)
     rates = metrics.renewal_rates(books.renewals, start, stop)
@@ -101,10 +107,16 @@ def _range_figures(books: Books, start: date, stop: date) -> dict:
             "gross_renewal_rate": _shown(rates.gross),
             "net_renewal_rate": _shown(rates.net),
             "revenue_growth_per_customer": _shown(metrics.revenue_growth_per_customer(books.movements, start, stop)),
+            "lifetime_value": _shown(metrics.annual_lifetime_value(books.movements, stop, gross_margin)),
+            "observed_lifetimes": _shown(metrics.observed_lifetimes(m for m in books.movements if m.on < stop)),
         },
         "pending_renewals": rates.pending,
         "pending_arr_due": str(rates.pending_arr_due),
     }
+
+
+def _margin(tenant: Tenant) -> str | None:
+    return str(tenant.gross_margin) if tenant.gross_margin is not None else None
 
 
 def _scope(segment: str | None, csm: Membership | None, cohort: int | None) -> dict:
@@ -123,7 +135,8 @@ def outcomes_summary(*, tenant: Tenant, start: date, end: date, segment: str | N
         "end": end,
         "currency": tenant.currency,
         **_scope(segment, csm, cohort),
-        **_range_figures(books, start, stop),
+        "gross_margin": _margin(tenant),
+        **_range_figures(books, start, stop, gross_margin=tenant.gross_margin),
     }
 
 
@@ -144,10 +157,11 @@ def outcomes_trend(*, tenant: Tenant, start: date, end: date, period: str, segme
         "start": start,
         "end": end,
         "currency": tenant.currency,
+        "gross_margin": _margin(tenant),
         **_scope(segment, csm, cohort),
         "periods": [
             {"label": p.label, "start": p.start, "end": p.last_day, "complete": p.complete,
-             **_range_figures(books, p.start, p.end)}
+             **_range_figures(books, p.start, p.end, gross_margin=tenant.gross_margin)}
             for p in found
         ],
     }  # fmt: skip

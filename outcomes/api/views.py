@@ -253,7 +253,9 @@ class OutcomesViewSet(TenantScopedViewSet):
         summary="Outcome figures over a period",
         description="GRR and NRR on the cohort of accounts that were customers when the period started (new "
         "accounts excluded; GRR never above 100%); logo retention and churn; gross and net renewal rates on the "
-        "ARR due in the period (a different denominator); revenue growth per customer. Each figure has its "
+        "ARR due in the period (a different denominator); revenue growth per customer; lifetime value (average "
+        "ARR at the end × the tenant's gross margin ÷ the revenue churn rate of the year to the end) with the "
+        "median observed lifetime of churned accounts beside it. Each figure has its "
         "definition, numerator, denominator, counts, and `enough: false` with a null value below its minimum "
         "(`missing` says why). `segment`, `csm` and `cohort` (the year accounts became customers) narrow the "
         "accounts.",

@@ -27,10 +27,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from decimal import Decimal
 from statistics import median
+
+from outcomes.periods import year_before
 
 # With fewer than ten accounts in the cohort, one account is over a tenth of the logos: a single churn
 # moves logo retention by more than ten points and GRR by whatever that account happened to pay.
@@ -79,7 +81,10 @@ NET_RENEWAL_DEFINITION = (
     "Net renewal rate: ARR closed including expansion, over ARR due, for closed renewals whose term "
     "ended in the period; pending renewals excluded."
 )
-LTV_DEFINITION = "Lifetime value: average ARR per account times gross margin, divided by the annual revenue churn rate."
+LTV_DEFINITION = (
+    "Lifetime value: average ARR per account times gross margin, divided by the annual revenue churn rate "
+    "(gross: churn and contraction, 1 less GRR, over the year to the end)."
+)
 LIFETIME_DEFINITION = (
     "Observed lifetime: median days from an account's first ARR to its first churn, churned accounts only."
 )
@@ -88,6 +93,11 @@ COHORT_MINIMUM = f"at least {MIN_COHORT_ACCOUNTS} accounts at the period's start
 RENEWALS_MINIMUM = f"at least {MIN_CLOSED_RENEWALS} closed renewals with a term ending in the period"
 LIFETIMES_MINIMUM = f"at least {MIN_CHURNED_LIFETIMES} churned accounts"
 LTV_MINIMUM = "a revenue churn rate above 0"
+ANNUAL_LTV_MINIMUM = (
+    f"the tenant's gross margin, customers at the end, at least {MIN_COHORT_ACCOUNTS} accounts at the start of the "
+    "year to the end and some revenue lost in that year"
+)
+NO_MARGIN = "No gross margin is set for the tenant: an admin sets it in the tenant's settings."
 
 
 @dataclass(frozen=True)
@@ -147,6 +157,7 @@ class Figure:
     enough: bool
     minimum: str
     unit: str = "ratio"  # ratio, money or days
+    missing: str | None = None  # why there is no value, when the minimum alone does not say it
 
 
 def _figure(numerator: Decimal, denominator: Decimal, *, enough: bool, **details) -> Figure:
@@ -354,6 +365,43 @@ def lifetime_value(average_arr: Decimal, gross_margin: Decimal, revenue_churn_ra
         minimum=LTV_MINIMUM,
         unit="money",
     )
+
+
+def annual_lifetime_value(movements: Iterable[Movement], end: date, gross_margin: Decimal | None) -> Figure:
+    """``lifetime_value`` as of the end of the day before ``end``: the average ARR of the customers then, and
+    the gross revenue churn rate (1 - GRR) of the year [``end`` less a year, ``end``), so that a month, a
+    quarter or a year each gets an annual rate. Without a margin, customers, enough accounts at the year's
+    start or any churn in it, the value is None and ``missing`` says which."""
+    movements = list(movements)
+    year = revenue_retention(movements, year_before(end), end)
+    customers = arr_by_account(movements, end - timedelta(days=1))
+    average = sum(customers.values(), ZERO) / len(customers) if customers else None
+    churn_rate = ONE - year.grr.value if year.grr.value is not None else None
+    counts = {
+        "customers_at_end": len(customers),
+        "accounts_at_year_start": year.grr.counts["accounts_at_start"],
+        "churned_in_year": year.grr.counts["churned"],
+        "contracted_in_year": year.grr.counts["contracted"],
+    }
+    if gross_margin is None:
+        missing = NO_MARGIN
+    elif average is None:
+        missing = "No customers at the end: there is no average ARR."
+    elif churn_rate is None:
+        missing = (
+            f"Not enough data for the annual revenue churn rate: needs at least {MIN_COHORT_ACCOUNTS} accounts at "
+            "the start of the year to the end."
+        )
+    elif churn_rate == 0:
+        missing = "No revenue was lost in the year to the end: the formula's lifetime is unbounded."
+    else:
+        missing = None
+    if missing is not None:
+        numerator = average * gross_margin if average is not None and gross_margin is not None else None
+        return Figure(None, numerator, churn_rate, "annual revenue churn rate", counts, LTV_DEFINITION,
+                      enough=False, minimum=ANNUAL_LTV_MINIMUM, unit="money", missing=missing)  # fmt: skip
+    ltv = lifetime_value(average, gross_margin, churn_rate)
+    return replace(ltv, counts=counts, minimum=ANNUAL_LTV_MINIMUM)
 
 
 def churned_lifetimes(movements: Iterable[Movement]) -> dict[int, int]:

@@ -10,8 +10,10 @@ one contracts by 200, and a new enterprise account arrives with 3,000 (not in th
 Tenant B: one account of 9,000 that churns in February 2025, never counted in A's figures.
 """
 
+import re
 from datetime import date
 from decimal import Decimal
+from xml.etree import ElementTree
 
 import pytest
 from django.db import connection
@@ -24,6 +26,7 @@ from tests.factories import AccountFactory
 pytestmark = pytest.mark.django_db
 URL = "/admin/outcomes/dashboard/"
 YEAR = {"start": "2025-01-01", "end": "2025-12-31"}
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 def cohort(tenant, csm, n=10) -> list:
@@ -118,3 +121,56 @@ def test_the_page_reads_a_fixed_number_of_queries_however_many_accounts(client, 
     before = queries()
     cohort(world_a.tenant, world_a.csm, n=15)
     assert queries() == before
+
+
+# The trend by quarter of 2025, each quarter's cohort being the customers the day before it starts:
+#   Q1  10 accounts, 10,000; nothing moves                        GRR 100.0%  NRR 100.0%  logos 10/10 100.0%
+#   Q2  11 accounts (the newcomer joined in March), 13,000;
+#       one churns (-1,000)                                       GRR  92.3%  NRR  92.3%  logos 10/11  90.9%
+#   Q3  10 accounts, 12,000; +500 expansion, -200 contraction     GRR  98.3%  NRR 102.5%  logos 10/10 100.0%
+#   Q4  10 accounts, 12,300; nothing moves                        GRR 100.0%  NRR 100.0%  logos 10/10 100.0%
+QUARTERS = [
+    ["2025-Q1", "100.0%", "100.0%", "100.0%", "10"],
+    ["2025-Q2", "92.3%", "92.3%", "90.9%", "11"],
+    ["2025-Q3", "98.3%", "102.5%", "100.0%", "10"],
+    ["2025-Q4", "100.0%", "100.0%", "100.0%", "10"],
+]
+
+
+def trend_rows(html: str) -> list[list[str]]:
+    body = html.split('id="retention-trend"')[1].split("<tbody>")[1].split("</tbody>")[0]
+    cells = [row.split("<td")[1:] for row in body.split("<tr>")[1:]]
+    return [[re.sub(r"<[^>]+>", "", "<td" + c).strip() for c in row] for row in cells]
+
+
+def test_the_retention_trend_by_quarter_is_drawn_and_tabled(client, world_a, books):
+    html = session_client(client, world_a.viewer).get(URL, {**YEAR, "period": "quarter"}).content.decode()
+    assert trend_rows(html) == QUARTERS
+    start = html.index('class="csp-chart"', html.index("Retention trend"))
+    svg = ElementTree.fromstring(html[html.rindex("<svg", 0, start) : html.index("</svg>", start) + 6])
+    points = {c.find(f"{SVG}title").text: (c.get("cx"), c.get("cy")) for c in svg.iter(f"{SVG}circle")}
+    # y runs from 80% (y = 212) to 110% (y = 50); x from 48 (Q1) to 704 (Q4)
+    assert points["NRR, 2025-Q3: 102.5%"] == ("485.33", "90.5")
+    assert points["Logo retention, 2025-Q2: 90.9%"][1] == "153.09"  # 212 - (90.909 - 80) x 5.4
+    assert len([p for p in svg.iter(f"{SVG}polyline")]) == 3
+
+
+def test_a_trend_without_enough_data_shows_dashes_and_says_so(client, world_a, books):
+    html = session_client(client, world_a.viewer).get(URL, {**YEAR, "segment": "enterprise"}).content.decode()
+    rows = trend_rows(html)
+    assert [r[0] for r in rows] == [f"2025-{m:02d}" for m in range(1, 13)]
+    assert {value for row in rows for value in row[1:4]} == {"–"}
+    assert "Not enough data in any period" in html
+
+
+def test_lifetime_value_uses_the_tenants_gross_margin_or_says_why_not(client, world_a, books):
+    # Customers at the end of 2025: 7 x 1,000 + 1,500 + 800 + 3,000 = 12,300 over 10, so 1,230 on average;
+    # the year's revenue churn rate is 1 - GRR = 12%: 1,230 x 0.80 / 0.12 = 8,200.
+    as_viewer = session_client(client, world_a.viewer)
+    html = card(as_viewer.get(URL, YEAR).content.decode(), "lifetime_value")
+    assert "Not computed" in html and "gross margin" in html
+    world_a.tenant.gross_margin = Decimal("0.80")
+    world_a.tenant.save()
+    html = card(as_viewer.get(URL, YEAR).content.decode(), "lifetime_value")
+    assert '<div class="outcomes-big value">8,200 USD</div>' in html
+    assert "984 USD ÷ 12.0% annual revenue churn rate" in html

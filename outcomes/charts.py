@@ -27,7 +27,7 @@ from indicators.charts import (
 
 GRID_COLOR = "#dee2e6"
 ROW_HEIGHT = 16
-LABEL_WIDTH = 230  # room on the left for an indicator's name
+LABEL_WIDTH = 320  # room on the left for the longest indicator name of the catalogue
 SERIES_COLORS = ("#205493", "#2e8540", "#e0a800", "#6f42c1")
 
 
@@ -46,7 +46,7 @@ def interval_chart_svg(
     *,
     reference: float = 0.5,
     x_range: tuple[float, float] = (0.0, 1.0),
-    width: int = 720,
+    width: int = 820,
     title: str = "",
     empty_text: str = "Nothing to show yet",
 ) -> SafeString:

@@ -24,6 +24,7 @@ from outcomes.selectors import outcomes_summary, outcomes_trend
 from outcomes.services.ledger import tenant_today
 
 TITLE = "Outcomes"
+NOT_ENOUGH = "Not enough data"
 MAX_DAYS = 5 * 366  # a longer range is read in pieces: each figure re-reads the ledger up to its end
 PERIOD_LABELS = {"month": "Monthly", "quarter": "Quarterly", "year": "Yearly", "ttm": "Trailing twelve months"}
 # The figures of ``outcomes_summary`` in the order shown, grouped by what they are a share of.
@@ -103,9 +104,9 @@ def shown_value(figure: dict, currency: str) -> str | None:
 
 def fraction_text(figure: dict, currency: str) -> str | None:
     """What the figure divides: "8,800 ÷ 10,000 starting ARR"; for money over a rate (lifetime value), the
-    rate as a percentage. None when the figure has no numerator and denominator."""
+    rate as a percentage. None when there is nothing to divide by."""
     numerator, denominator, label = figure["numerator"], figure["denominator"], figure["denominator_label"]
-    if numerator is None or denominator is None:
+    if numerator is None or denominator is None or Decimal(denominator) == 0:
         return None
     if figure.get("unit") == "money":
         return f"{Decimal(numerator):,.0f} {currency} ÷ {Decimal(denominator) * 100:.1f}% {label}"
@@ -117,7 +118,10 @@ def missing_text(figure: dict) -> tuple[str, str] | None:
     if figure["value"] is not None:
         return None
     reason = figure.get("missing") or f"Not enough data: needs {figure['minimum']}."
-    return ("Not enough data" if reason.startswith("Not enough data") else "Not computed", reason)
+    if reason.startswith(NOT_ENOUGH):  # the headline says it already
+        detail = reason.removeprefix(NOT_ENOUGH).lstrip(": ")
+        return "Not enough data", detail[:1].upper() + detail[1:]
+    return "Not computed", reason
 
 
 def figure_cards(summary: dict) -> list[dict]:

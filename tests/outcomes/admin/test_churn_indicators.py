@@ -7,7 +7,7 @@ Tenant A's stored runs (figures chosen by hand, as the analysis stores them):
       open_escalations     too few         3 churned, 9 renewed
   lead 90, 2026-02-01: an older run (its single row must not show)
   lead 180, 2026-03-01: 4 churned, 30 renewed: not enough outcomes yet
-The chart's plot runs from x = 230 (AUC 0) to x = 704 (AUC 1): 474 px per unit of AUC.
+The chart's plot runs from x = 320 (AUC 0) to x = 804 (AUC 1): 484 px per unit of AUC.
 """
 
 import re
@@ -75,9 +75,9 @@ def test_every_member_reads_the_latest_run_as_a_chart_and_a_table(client, world_
         "NPS: 0.55 (95% interval 0.42 to 0.67), not distinguishable from noise": "#6c757d",
     }  # the indicator without enough outcomes has no point, and the older run's "mau" is not there
     bars = [(line.get("x1"), line.get("x2")) for line in svg.iter(f"{SVG}line") if line.get("class") == "interval"]
-    assert bars == [("552.32", "642.38"), ("429.08", "547.58")]  # 230 + 474 x AUC
+    assert bars == [("649.12", "741.08"), ("523.28", "644.28")]  # 320 + 484 x AUC
     [reference] = [line for line in svg.iter(f"{SVG}line") if line.get("class") == "reference"]
-    assert reference.get("x1") == "467"
+    assert reference.get("x1") == "562"
     rows = html.split('id="indicator-evidence"')[1]
     assert "0.78 (0.68–0.87)" in rows and "2.10 (1.50–2.60)" in rows and "64%" in rows and "25 / 55" in rows
     assert "Open escalated tickets" in rows and "not enough outcomes yet" in rows and "3 / 9" in rows

@@ -15,7 +15,9 @@ from datetime import UTC, date, datetime
 from xml.etree import ElementTree
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from outcomes.models import AnalysisKind, OutcomeAnalysis
 from tests.conftest import session_client
@@ -122,3 +124,18 @@ def test_csms_and_viewers_cannot_run_it(client, world_a, role, django_capture_on
         assert member.post(RUN_URL).status_code == 403
     assert callbacks == [] and not OutcomeAnalysis.objects.for_tenant(world_a.tenant).exists()
     assert member.get(RUN_URL).status_code == 405
+
+
+def test_the_page_reads_one_stored_run_however_many_indicators(client, world_a, runs):
+    as_viewer = session_client(client, world_a.viewer)
+    as_viewer.get(URL)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert as_viewer.get(URL).status_code == 200
+        return len(captured)
+
+    before = queries()
+    every = [{**NOISE, "indicator": key} for key in ("mau", "wau", "dau", "advocates", "nps", "gut_read")]
+    run(world_a.tenant, 90, datetime(2026, 3, 2, tzinfo=UTC), 25, 55, [PRECEDED, *every, TOO_FEW])
+    assert queries() == before <= 7

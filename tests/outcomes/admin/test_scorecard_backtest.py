@@ -17,6 +17,8 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from indicators.models import HealthScoreHistory, Scorecard
 from indicators.services.scorecards import scorecard_save
@@ -123,3 +125,18 @@ def test_another_tenants_scorecard_is_not_found_and_its_renewals_never_count(cli
 def test_a_tenant_without_a_scorecard_is_told_so(client, world_b):
     response = session_client(client, world_b.viewer).get(URL)
     assert response.status_code == 200 and 'id="no-scorecard"' in response.content.decode()
+
+
+def test_the_page_reads_a_fixed_number_of_queries_however_many_renewals(client, world_a, small_book):
+    as_viewer = session_client(client, world_a.viewer)
+    as_viewer.get(URL)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert as_viewer.get(URL).status_code == 200
+        return len(captured)
+
+    before = queries()
+    for n in range(30):
+        renewal(world_a.tenant, n % 3 == 0, 10 + n)
+    assert queries() == before <= 14

@@ -3,8 +3,6 @@ before its term end, ranked by the pure statistics in ``outcomes/ranking.py``; e
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from collections import defaultdict
 from dataclasses import asdict
 from datetime import date, datetime, time, timedelta
 
@@ -13,12 +11,13 @@ from django.utils import timezone
 from accounts.models import Tenant
 from accounts.zones import tenant_zone
 from indicators.engine import ACCOUNT_INDICATORS, Direction, score
-from indicators.models import HealthScoreHistory, Scorecard
+from indicators.models import Scorecard
 from indicators.scoring.scorecards import version_to_engine
 from outcomes.backtest import Backtest, ScoredRenewal, backtest
 from outcomes.models import AnalysisKind, Outcome, OutcomeAnalysis, Renewal
 from outcomes.models.renewals import CLOSED_OUTCOMES
 from outcomes.ranking import Sample, rank_indicators
+from outcomes.services.history import history_as_of
 
 LEADS = (90, 180)  # days before the term end at which the indicators are read
 # The catalogue fixes each indicator's direction in advance: it is never chosen after seeing the outcomes.
@@ -40,26 +39,12 @@ def renewal_samples(*, tenant: Tenant, lead_days: int) -> tuple[list[Sample], li
         .filter(outcome__in=CLOSED_OUTCOMES).values_list("account_id", "term_end", "outcome")
     ]  # fmt: skip
     renewals = [r for r in renewals if r[3] <= now]
-    if not renewals:
-        return [], []
-    history = defaultdict(lambda: ([], []))
-    rows = (
-        HealthScoreHistory.objects.for_tenant(tenant)
-        .filter(account_id__in={r[0] for r in renewals}, at__lte=max(r[3] for r in renewals))
-        .order_by("account_id", "at", "pk").values_list("account_id", "at", "values")
-    )  # fmt: skip
-    for account_id, at, values in rows.iterator(chunk_size=2000):
-        times, found = history[account_id]
-        times.append(at)
-        found.append(values)
-    samples, ends = [], []
-    for account_id, term_end, outcome, moment in renewals:
-        times, found = history.get(account_id, ([], []))
-        n = bisect_right(times, moment)
-        values = found[n - 1] if n else {}
-        samples.append(Sample(churned=outcome == Outcome.CHURNED, values=values))
-        ends.append(term_end)
-    return samples, ends
+    recorded = history_as_of(tenant, [(account_id, moment) for account_id, _, _, moment in renewals])
+    samples = [
+        Sample(churned=outcome == Outcome.CHURNED, values=row.values if row else {})
+        for (_, _, outcome, _), row in zip(renewals, recorded, strict=True)
+    ]
+    return samples, [term_end for _, term_end, _, _ in renewals]
 
 
 def indicators_analyse(*, tenant: Tenant, lead_days: int = LEADS[0]) -> OutcomeAnalysis:

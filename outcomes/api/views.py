@@ -23,9 +23,10 @@ from outcomes.api.filters import ArrMovementFilter, RenewalFilter
 from outcomes.api.serializers import ArrMovementSerializer, RenewalSerializer
 from outcomes.models import AnalysisKind, ArrMovement, OutcomeAnalysis, Renewal
 from outcomes.selectors import outcomes_summary
+from outcomes.services.forecast import forecast_accuracy
 from outcomes.services.learning import LEADS, scorecard_backtest
 from outcomes.services.ledger import tenant_today
-from outcomes.tasks import analyse_indicators
+from outcomes.tasks import analyse_indicators, forecast_renewals
 
 EXTERNAL_ID = OpenApiParameter("external_id", str, OpenApiParameter.PATH, description="The tenant's own id.")
 MAX_BULK = 500
@@ -60,7 +61,7 @@ class RenewalViewSet(ExternalIdUpsertMixin, TenantCrudViewSet):
     required_roles = {"DELETE": Role.ADMIN}
 
     def narrow(self, queryset):
-        return queryset.select_related("account", "reason")
+        return queryset.select_related("account", "reason", "forecast")
 
     @extend_schema(parameters=[EXTERNAL_ID], methods=["GET"], summary="Retrieve a renewal by external id")
     @extend_schema(
@@ -148,8 +149,8 @@ class BacktestQuerySerializer(IndicatorsQuerySerializer):
     scorecard = TenantIdField(model=Scorecard, required=False, help_text="Default: the tenant's default scorecard.")
 
 
-class RefreshSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
-    """An empty body: a refresh takes no parameters (any field sent is named in a 400)."""
+class NoParametersSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    """Nothing: a refresh body or a report query without parameters (any field sent is named in a 400)."""
 
 
 class OutcomesViewSet(TenantScopedViewSet):
@@ -160,6 +161,12 @@ class OutcomesViewSet(TenantScopedViewSet):
     pagination_class = None
     filter_backends = []
     required_roles = {"GET": Role.VIEWER, "POST": Role.ADMIN}
+
+    def _queued(self, request, task):
+        body = request.data if isinstance(request.data, dict) else {}
+        NoParametersSerializer(data=body).is_valid(raise_exception=True)
+        enqueue_on_commit(task, tenant_id=self.tenant.pk)
+        return Response({"queued": True}, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(
         summary="Which indicators preceded churn",
@@ -189,12 +196,52 @@ class OutcomesViewSet(TenantScopedViewSet):
         })  # fmt: skip
 
     @extend_schema(
-        summary="Run the indicator ranking now", request=RefreshSerializer, responses={202: OpenApiTypes.OBJECT}
+        summary="Run the indicator ranking now", request=NoParametersSerializer, responses={202: OpenApiTypes.OBJECT}
     )
     @action(detail=False, methods=["post"], url_path="indicators/refresh")
     def indicators_refresh(self, request):
-        RefreshSerializer(data=request.data if isinstance(request.data, dict) else {}).is_valid(raise_exception=True)
+        NoParametersSerializer(data=request.data if isinstance(request.data, dict) else {}).is_valid(
+            raise_exception=True
+        )
         enqueue_on_commit(analyse_indicators, tenant_id=self.tenant.pk)
+        return Response({"queued": True}, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        summary="The renewal forecast model and its accuracy",
+        description="The latest fit (daily, or on demand with `POST .../forecast/refresh/`): its method "
+        "(`logistic`: a calibrated L2 logistic regression on the tenant's own closed renewals; `band rates`: "
+        "churn rate by band shrunk to the tenant's rate, with too few outcomes for a model; `none`: under 10 "
+        "closed renewals), why, the features used, its validation on later renewals than it was fitted on "
+        "(Brier score and skill against the base rate, AUC with a bootstrap 95% interval, per lead of 30, 90 "
+        "and 180 days; a calibration table), and per quarter of term end the forecast and the CSM's call against "
+        "what happened. `run` is null before the first fit.",
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    @action(detail=False, methods=["get"])
+    def forecast(self, request):
+        NoParametersSerializer(data=request.query_params).is_valid(raise_exception=True)
+        run = OutcomeAnalysis.objects.for_tenant(self.tenant).filter(kind=AnalysisKind.FORECAST).first()
+        accuracy = forecast_accuracy(tenant=self.tenant)
+        if run is None:
+            return Response({"run": None, "accuracy": accuracy})
+        return Response({
+            "run": {"ran_at": run.ran_at, "model_version": f"{run.result['method']} #{run.pk}",
+                    "first_term_end": run.first_term_end, "last_term_end": run.last_term_end,
+                    "churned": run.churned, "renewed": run.renewed},
+            "model": run.result,
+            "accuracy": accuracy,
+        })  # fmt: skip
+
+    @extend_schema(
+        summary="Refit the forecast and forecast every pending renewal now",
+        request=NoParametersSerializer, responses={202: OpenApiTypes.OBJECT},
+    )  # fmt: skip
+    @action(detail=False, methods=["post"], url_path="forecast/refresh")
+    def forecast_refresh(self, request):
+        NoParametersSerializer(data=request.data if isinstance(request.data, dict) else {}).is_valid(
+            raise_exception=True
+        )
+        enqueue_on_commit(forecast_renewals, tenant_id=self.tenant.pk)
         return Response({"queued": True}, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(

@@ -24,7 +24,7 @@ from outcomes.api.serializers import ArrMovementSerializer, RenewalSerializer
 from outcomes.models import AnalysisKind, ArrMovement, OutcomeAnalysis, Renewal
 from outcomes.selectors import outcomes_summary
 from outcomes.services.forecast import forecast_accuracy
-from outcomes.services.learning import LEADS, scorecard_backtest
+from outcomes.services.learning import LEADS, draft_suggest, scorecard_backtest, scorecards_compare
 from outcomes.services.ledger import tenant_today
 from outcomes.tasks import analyse_indicators, forecast_renewals
 
@@ -149,6 +149,15 @@ class BacktestQuerySerializer(IndicatorsQuerySerializer):
     scorecard = TenantIdField(model=Scorecard, required=False, help_text="Default: the tenant's default scorecard.")
 
 
+class CompareQuerySerializer(BacktestQuerySerializer):
+    draft = TenantIdField(model=Scorecard, help_text="The scorecard to compare with the current one (a draft).")
+
+
+class SuggestSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    lead_days = serializers.ChoiceField(choices=LEADS, default=LEADS[0], required=False,
+                                        help_text="Which ranking to build it from.")  # fmt: skip
+
+
 class NoParametersSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     """Nothing: a refresh body or a report query without parameters (any field sent is named in a 400)."""
 
@@ -244,6 +253,55 @@ class OutcomesViewSet(TenantScopedViewSet):
         enqueue_on_commit(forecast_renewals, tenant_id=self.tenant.pk)
         return Response({"queued": True}, status=status.HTTP_202_ACCEPTED)
 
+    def _scorecard(self, chosen: Scorecard | None) -> Scorecard:
+        scorecard = chosen or Scorecard.objects.for_tenant(self.tenant).filter(is_default=True).first()
+        if scorecard is None:
+            raise ValidationError({"scorecard": ["The tenant has no default scorecard: name one."]})
+        return scorecard
+
+    @extend_schema(
+        summary="Compare a draft scorecard with the current one on the same renewals",
+        description="Both scorecards' backtests (as `GET .../backtest/`) side by side on the same closed renewals, "
+        "and the AUC difference (draft - current) over the renewals both scored, with a paired bootstrap 95% "
+        'interval; "not enough outcomes yet" below 20 churned and 20 renewed.',
+        parameters=[CompareQuerySerializer],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    @action(detail=False, methods=["get"], url_path="backtest/compare")
+    def backtest_compare(self, request):
+        query = CompareQuerySerializer(data=request.query_params, context=self.get_serializer_context())
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        current = self._scorecard(data.get("scorecard"))
+        result = scorecards_compare(tenant=self.tenant, current=current, draft=data["draft"],
+                                    lead_days=data["lead_days"])  # fmt: skip
+        return Response({"scorecard": current.pk, "draft": data["draft"].pk, "lead_days": data["lead_days"],
+                         "comparison": asdict(result)})  # fmt: skip
+
+    @extend_schema(
+        summary="Build a draft scorecard from the indicator ranking",
+        description="A new scorecard applying to no account: each indicator that preceded churn in the latest "
+        "ranking, weighted by its share of (AUC - 0.5), with a linear rule from the 10th to the 90th percentile "
+        "of the closed renewals' values; thresholds and gut weight from the default scorecard. 201 with the draft "
+        "and its comparison with the default; 400 on `lead_days` when no indicator preceded churn yet.",
+        request=SuggestSerializer,
+        responses={201: OpenApiTypes.OBJECT},
+    )
+    @action(detail=False, methods=["post"], url_path="suggested-draft")
+    def suggested_draft(self, request):
+        body = SuggestSerializer(data=request.data if isinstance(request.data, dict) else {})
+        body.is_valid(raise_exception=True)
+        lead = body.validated_data["lead_days"]
+        current = self._scorecard(None)
+        draft = draft_suggest(tenant=self.tenant, changed_by=request.user, lead_days=lead)
+        if draft is None:
+            raise ValidationError({"lead_days": ["No indicator has preceded churn in the latest ranking yet."]})
+        comparison = scorecards_compare(tenant=self.tenant, current=current, draft=draft, lead_days=lead)
+        measures = [m.definition() for m in draft.measures.order_by("position")]
+        body = {"draft": draft.pk, "name": draft.name, "measures": measures, "scorecard": current.pk,
+                "lead_days": lead, "comparison": asdict(comparison)}  # fmt: skip
+        return Response(body, status=status.HTTP_201_CREATED)
+
     @extend_schema(
         summary="Backtest a scorecard on the tenant's closed renewals",
         description="The scorecard's current version applied to each closed renewal's indicators as recorded "
@@ -257,11 +315,7 @@ class OutcomesViewSet(TenantScopedViewSet):
     def backtest(self, request):
         query = BacktestQuerySerializer(data=request.query_params, context=self.get_serializer_context())
         query.is_valid(raise_exception=True)
-        scorecard = query.validated_data.get("scorecard") or (
-            Scorecard.objects.for_tenant(self.tenant).filter(is_default=True).first()
-        )
-        if scorecard is None:
-            raise ValidationError({"scorecard": ["The tenant has no default scorecard: name one."]})
+        scorecard = self._scorecard(query.validated_data.get("scorecard"))
         result = scorecard_backtest(
             tenant=self.tenant, scorecard=scorecard, lead_days=query.validated_data["lead_days"]
         )

@@ -54,7 +54,7 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedGroupKFold
+from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
@@ -252,13 +252,20 @@ def _matrix(snapshots: Sequence[Snapshot], used: Sequence[str]) -> np.ndarray:
 
 
 def _recipe(groups: np.ndarray, y: np.ndarray, seed: int):
-    churned_groups = len(set(groups[y == 1]))
-    folds = StratifiedGroupKFold(n_splits=max(2, min(CALIBRATION_FOLDS, churned_groups)), shuffle=True,
-                                 random_state=seed)  # fmt: skip
+    """The pipeline calibrated on stratified folds of whole renewals: each renewal's snapshots share one label,
+    so the renewals are split by ``StratifiedKFold`` and their snapshots follow them."""
+    renewal_ids, first = np.unique(groups, return_index=True)
+    churned_renewals = int(y[first].sum())
+    folds = StratifiedKFold(n_splits=max(2, min(CALIBRATION_FOLDS, churned_renewals)), shuffle=True,
+                            random_state=seed)  # fmt: skip
+    splits = [
+        (np.flatnonzero(~np.isin(groups, renewal_ids[held])), np.flatnonzero(np.isin(groups, renewal_ids[held])))
+        for _, held in folds.split(renewal_ids, y[first])
+    ]
     pipeline = make_pipeline(
         SimpleImputer(strategy="median", keep_empty_features=True), StandardScaler(), LogisticRegression(C=C)
     )
-    return CalibratedClassifierCV(pipeline, method="sigmoid", cv=list(folds.split(groups, y, groups)))
+    return CalibratedClassifierCV(pipeline, method="sigmoid", cv=splits)
 
 
 def _fit(snapshots: Sequence[Snapshot], used: Sequence[str], *, seed: int):

@@ -17,13 +17,14 @@ from django.utils import timezone
 from accounts.models import Tenant
 from accounts.zones import tenant_zone
 from indicators.engine.formatting import GUT_NAMES, number
-from outcomes.forecasting import LEADS, Snapshot, features_of, fit_forecast
+from outcomes.forecasting import LEADS, FittedForecast, Snapshot, features_of, fit_forecast
 from outcomes.models import AnalysisKind, CsmCall, Outcome, OutcomeAnalysis, Renewal, RenewalForecast
 from outcomes.models.renewals import CLOSED_OUTCOMES
 from outcomes.services.history import history_as_of
 from outcomes.services.learning import as_of_moment
 from outcomes.services.ledger import tenant_today
 
+VALUES_READ = ("gut_read", "usage_trend_pct")  # the features read from a history row's indicator values
 TREND_DAYS = 30  # the score's change is read over this many days
 CENTS = Decimal("0.01")
 EXPECTS_RENEWAL = (CsmCall.COMMIT, CsmCall.LIKELY)  # the calls that say it will renew
@@ -31,12 +32,10 @@ EXPECTS_RENEWAL = (CsmCall.COMMIT, CsmCall.LIKELY)  # the calls that say it will
 
 def _snapshots(tenant: Tenant, asks: list[tuple]) -> list[Snapshot]:
     """``asks``: (renewal, moment, lead days, churned or None); each read from history as of its moment."""
-    recorded = history_as_of(
-        tenant,
-        [(r.account_id, moment) for r, moment, _, _ in asks]
-        + [(r.account_id, moment - timedelta(days=TREND_DAYS)) for r, moment, _, _ in asks],
+    now = history_as_of(tenant, [(r.account_id, moment) for r, moment, _, _ in asks], keys=VALUES_READ)
+    before = history_as_of(
+        tenant, [(r.account_id, moment - timedelta(days=TREND_DAYS)) for r, moment, _, _ in asks], keys=()
     )
-    now, before = recorded[: len(asks)], recorded[len(asks) :]
     snapshots = []
     for (renewal, _, lead, churned), row, earlier in zip(asks, now, before, strict=True):
         features = features_of(
@@ -90,19 +89,25 @@ def describe_for(tenant: Tenant):
 @transaction.atomic
 def renewals_forecast(*, tenant: Tenant) -> OutcomeAnalysis:
     """Fit on the closed renewals, store the run, and (re)write the forecast of every pending renewal."""
-    now, today = timezone.now(), tenant_today(tenant)
     closed = closed_snapshots(tenant)
     fitted = fit_forecast(closed)
     renewals = {s.renewal: s for s in closed}
     churned = sum(1 for s in renewals.values() if s.churned)
     run = OutcomeAnalysis.objects.create(
-        tenant=tenant, kind=AnalysisKind.FORECAST, lead_days=None, ran_at=now,
+        tenant=tenant, kind=AnalysisKind.FORECAST, lead_days=None, ran_at=timezone.now(),
         first_term_end=min((s.term_end for s in closed), default=None),
         last_term_end=max((s.term_end for s in closed), default=None),
         churned=churned, renewed=len(renewals) - churned,
         result={"method": fitted.method, "reason": fitted.reason, "kept_share": fitted.kept_share,
                 **fitted.summary},
     )  # fmt: skip
+    forecasts_write(tenant=tenant, fitted=fitted, run=run)
+    return run
+
+
+def forecasts_write(*, tenant: Tenant, fitted: FittedForecast, run: OutcomeAnalysis) -> int:
+    """(Re)write the forecast of every pending renewal of ``tenant`` from ``fitted``; how many."""
+    now, today = timezone.now(), tenant_today(tenant)
     version = f"{fitted.method} #{run.pk}"
     pending = list(Renewal.objects.for_tenant(tenant).filter(outcome=Outcome.PENDING).only(
         "pk", "account_id", "term_end", "arr_due", "closed_arr"))  # fmt: skip
@@ -125,7 +130,7 @@ def renewals_forecast(*, tenant: Tenant) -> OutcomeAnalysis:
         update_fields=["run", "model_version", "method", "made_on", "made_at", "probability", "low", "high",
                        "expected_arr", "drivers", "features"],
     )  # fmt: skip
-    return run
+    return len(rows)
 
 
 def disagrees(probability: float | None, call: str) -> bool:

@@ -30,6 +30,7 @@ import io
 import json
 import os
 import random
+import secrets
 import sys
 import time
 from datetime import UTC, date, datetime, timedelta
@@ -63,7 +64,9 @@ def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     dbname = args.database_url.rsplit("/", 1)[1]
     db.database_create(args.database_url, dbname)
-    os.environ.update({"DATABASE_URL": args.database_url, "DEBUG": "1", "REDIS_URL": ""})  # tasks in-process
+    # As a worker runs: DEBUG off (no query log). No broker: the few tasks set-up sends run in-process.
+    os.environ.update({"DATABASE_URL": args.database_url, "DEBUG": "false", "SECRET_KEY": secrets.token_urlsafe(32),
+                       "REDIS_URL": ""})  # fmt: skip
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "csplatform.settings")
     import django
 

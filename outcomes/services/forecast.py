@@ -8,8 +8,9 @@ the accuracy of the model and of the CSM's call as renewals close.
 from __future__ import annotations
 
 import math
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,7 +18,7 @@ from django.utils import timezone
 from accounts.models import Tenant
 from accounts.zones import tenant_zone
 from indicators.engine.formatting import GUT_NAMES, number
-from outcomes.forecasting import LEADS, FittedForecast, Snapshot, features_of, fit_forecast
+from outcomes.forecasting import FEATURES, LEADS, FittedForecast, Snapshot, features_of, fit_forecast
 from outcomes.models import AnalysisKind, CsmCall, Outcome, OutcomeAnalysis, Renewal, RenewalForecast
 from outcomes.models.renewals import CLOSED_OUTCOMES
 from outcomes.services.history import history_as_of
@@ -28,6 +29,16 @@ VALUES_READ = ("gut_read", "usage_trend_pct")  # the features read from a histor
 TREND_DAYS = 30  # the score's change is read over this many days
 CENTS = Decimal("0.01")
 EXPECTS_RENEWAL = (CsmCall.COMMIT, CsmCall.LIKELY)  # the calls that say it will renew
+
+
+class Pending(NamedTuple):
+    """A pending renewal as the forecast reads it (a model instance per renewal costs more than the rest)."""
+
+    pk: int
+    account_id: int
+    term_end: date
+    arr_due: Decimal
+    closed_arr: Decimal | None
 
 
 def _snapshots(tenant: Tenant, asks: list[tuple]) -> list[Snapshot]:
@@ -109,19 +120,22 @@ def forecasts_write(*, tenant: Tenant, fitted: FittedForecast, run: OutcomeAnaly
     """(Re)write the forecast of every pending renewal of ``tenant`` from ``fitted``; how many."""
     now, today = timezone.now(), tenant_today(tenant)
     version = f"{fitted.method} #{run.pk}"
-    pending = list(Renewal.objects.for_tenant(tenant).filter(outcome=Outcome.PENDING).only(
-        "pk", "account_id", "term_end", "arr_due", "closed_arr"))  # fmt: skip
+    pending = [
+        Pending(*row) for row in Renewal.objects.for_tenant(tenant).filter(outcome=Outcome.PENDING)
+        .values_list("pk", "account_id", "term_end", "arr_due", "closed_arr")
+    ]  # fmt: skip
     asks = [(renewal, now, (renewal.term_end - today).days, None) for renewal in pending]
     snapshots = _snapshots(tenant, asks)
     forecasts = fitted.forecast(snapshots, describe=describe_for(tenant))
+    same = {"tenant_id": tenant.pk, "run_id": run.pk, "model_version": version, "method": fitted.method,
+            "made_on": today, "made_at": now}  # fmt: skip
+    used = fitted.features or FEATURES
     rows = [
         RenewalForecast(
-            tenant=tenant, renewal=renewal, run=run, model_version=version, method=fitted.method, made_on=today,
-            made_at=now, probability=forecast.probability, low=forecast.low, high=forecast.high,
+            **same, renewal_id=renewal.pk, probability=forecast.probability, low=forecast.low, high=forecast.high,
             expected_arr=None if forecast.probability is None else
             (renewal.arr_due * Decimal(forecast.probability * fitted.kept_share)).quantize(CENTS),
-            drivers=list(forecast.drivers),
-            features={k: v for k, v in snapshot.features.items() if k in fitted.features or not fitted.features},
+            drivers=list(forecast.drivers), features={k: snapshot.features[k] for k in used},
         )
         for renewal, snapshot, forecast in zip(pending, snapshots, forecasts, strict=True)
     ]  # fmt: skip

@@ -280,6 +280,7 @@ CELERY_BEAT_SCHEDULE = {
     "evaluate-alert-rules": {"task": "alerts.evaluate_all_rules", "schedule": 24 * 3600.0},
     "reconcile-outcomes": {"task": "outcomes.reconcile_all", "schedule": 24 * 3600.0},
     "analyse-outcomes": {"task": "outcomes.analyse_all", "schedule": 7 * 24 * 3600.0},
+    "forecast-renewals": {"task": "outcomes.forecast_all", "schedule": 24 * 3600.0},
     "surveys-tick": {"task": "surveys.tick", "schedule": 60.0},
 }
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

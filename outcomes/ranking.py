@@ -213,6 +213,15 @@ def permutation_p_value(churned_risk: np.ndarray, renewed_risk: np.ndarray, *, p
     return (1 + at_least) / (1 + permutations), PERMUTATION
 
 
+def auc_interval(churned_risk, renewed_risk, *, replicates: int = REPLICATES, rng) -> tuple[float, float, float, int]:
+    """(AUC, its stratified bootstrap 95% interval, replicates used) of a risk over churned and renewed."""
+    pos, neg, n_bins = risk_bins(np.asarray(churned_risk, float), np.asarray(renewed_risk, float))
+    auc = float(auc_from_counts(np.bincount(pos, minlength=n_bins), np.bincount(neg, minlength=n_bins)))
+    used = replicates_for(len(pos) + len(neg), replicates)
+    low, high = percentile_interval(bootstrap_aucs([pos], [neg], [n_bins], replicates=used, rng=rng)[0])
+    return auc, low, high, used
+
+
 def rng_for(seed: int, key: str) -> np.random.Generator:
     """A generator of its own per indicator (or scorecard), stable across runs and analyses."""
     return np.random.default_rng(np.random.SeedSequence([seed, zlib.crc32(key.encode())]))
@@ -282,10 +291,7 @@ def _values(samples: list[Sample], key: str) -> np.ndarray:
 
 
 def _evidence(churned_risk, renewed_risk, *, replicates, rng, direction) -> dict:
-    pos, neg, n_bins = risk_bins(churned_risk, renewed_risk)
-    auc = float(auc_from_counts(np.bincount(pos, minlength=n_bins), np.bincount(neg, minlength=n_bins)))
-    used = replicates_for(len(pos) + len(neg), replicates)
-    low, high = percentile_interval(bootstrap_aucs([pos], [neg], [n_bins], replicates=used, rng=rng)[0])
+    auc, low, high, used = auc_interval(churned_risk, renewed_risk, replicates=replicates, rng=rng)
     p_value, method = permutation_p_value(churned_risk, renewed_risk, permutations=replicates, rng=rng)
     return {
         "auc": auc,

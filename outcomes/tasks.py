@@ -4,6 +4,7 @@ from celery import shared_task
 
 from accounts.background import tenant_task, tenants_fan_out
 from accounts.models import Tenant
+from outcomes.services.forecast import renewals_forecast
 from outcomes.services.learning import LEADS, indicators_analyse
 from outcomes.services.ledger import ledgers_reconcile
 from outcomes.services.renewals import renewals_open_from_accounts
@@ -31,3 +32,15 @@ def analyse_indicators(*, tenant: Tenant) -> int:
 def analyse_all(**kwargs) -> int:
     """Weekly: every tenant's indicator ranking, on the renewals closed since the last run."""
     return tenants_fan_out(analyse_indicators, Tenant.objects.values_list("pk", flat=True))
+
+
+@tenant_task(name="outcomes.forecast_renewals")
+def forecast_renewals(*, tenant: Tenant) -> int:
+    """Refit on the closed renewals and rewrite every pending renewal's forecast; one stored run."""
+    return 1 if renewals_forecast(tenant=tenant) else 0
+
+
+@shared_task(name="outcomes.forecast_all", ignore_result=True)
+def forecast_all(**kwargs) -> int:
+    """Daily: every tenant's renewal forecasts, with the day's scores and the renewals closed since."""
+    return tenants_fan_out(forecast_renewals, Tenant.objects.values_list("pk", flat=True))

@@ -5,11 +5,14 @@ from datetime import date
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from accounts.admin.base import TenantScopedAdmin
 from accounts.roles import Role
 from indicators.admin.base import ReadOnlyAdminMixin
 from outcomes.models import ArrMovement, Renewal, RenewalReason
+from outcomes.services.forecast import disagrees
 from outcomes.services.renewals import renewal_save, renewal_validate
 
 
@@ -55,13 +58,37 @@ class RenewalAdmin(TenantScopedAdmin):
     the base's permissions), and only towards those accounts; viewers read."""
 
     form = RenewalForm
-    list_display = ("account", "term_end", "arr_due", "outcome", "closed_arr", "csm_call", "csm_call_on", "source")
+    list_display = ("account", "term_end", "arr_due", "outcome", "closed_arr", "csm_call", "chance_to_renew", "source")
     list_filter = ("outcome", "csm_call", MineFilter, "source")
-    list_select_related = ("account",)
     search_fields = ("account__name", "external_id")
     date_hierarchy = "term_end"
     autocomplete_fields = ()
-    readonly_fields = ("source", "created_at", "updated_at")
+    readonly_fields = ("source", "forecast_shown", "created_at", "updated_at")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("account", "forecast")
+
+    @admin.display(description="chance to renew", ordering="forecast__probability")
+    def chance_to_renew(self, renewal) -> str:
+        forecast = getattr(renewal, "forecast", None)
+        if forecast is None or forecast.probability is None:
+            return "–"
+        flag = " ⚠" if disagrees(forecast.probability, renewal.csm_call) else ""
+        return f"{forecast.probability:.0%}{flag}"
+
+    @admin.display(description="forecast")
+    def forecast_shown(self, renewal):
+        forecast = getattr(renewal, "forecast", None)
+        if forecast is None:
+            return "No forecast yet: forecasts are made daily."
+        if forecast.probability is None:
+            return f"No forecast possible yet ({forecast.model_version}): too few closed renewals to learn from."
+        interval = f" (95% interval {forecast.low:.0%} to {forecast.high:.0%})" if forecast.low is not None else ""
+        lines = [f"{forecast.probability:.0%} chance to renew{interval}, expected ARR {forecast.expected_arr:,}, "
+                 f"by {forecast.model_version} on {forecast.made_on:%Y-%m-%d}."]  # fmt: skip
+        if disagrees(forecast.probability, renewal.csm_call):
+            lines.append(f"The CSM's call ({renewal.get_csm_call_display()}) disagrees with the forecast.")
+        return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in lines + forecast.drivers))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)

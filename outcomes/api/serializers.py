@@ -4,20 +4,38 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from accounts.api.serializers_base import TenantModelSerializer
-from outcomes.models import ArrMovement, Renewal
+from outcomes.models import ArrMovement, Renewal, RenewalForecast
+from outcomes.services.forecast import disagrees
 from outcomes.services.renewals import renewal_save
+
+
+class RenewalForecastSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RenewalForecast
+        fields = ["probability", "low", "high", "expected_arr", "method", "model_version", "made_on", "made_at",
+                  "drivers"]  # fmt: skip
+        read_only_fields = fields
 
 
 class RenewalSerializer(TenantModelSerializer):
     source = serializers.CharField(read_only=True)
     next_renewal = serializers.IntegerField(read_only=True, required=False, help_text="Opened when it renewed.")
+    forecast = RenewalForecastSerializer(
+        read_only=True, allow_null=True,
+        help_text="The model's chance of renewing (daily while pending; as it stood when it closed); null before "
+        "the first forecast.",
+    )  # fmt: skip
+    disagrees_with_csm = serializers.SerializerMethodField(
+        help_text="The CSM's call and the forecast are on different sides (commit or likely against a chance below "
+        "50%, at risk or lost against 50% or more)."
+    )
 
     class Meta:
         model = Renewal
         fields = [
             "id", "external_id", "account", "term_start", "term_end", "arr_due", "outcome", "closed_arr",
-            "closed_on", "reason", "csm_call", "csm_call_on", "notes", "source", "next_renewal", "created_at",
-            "updated_at",
+            "closed_on", "reason", "csm_call", "csm_call_on", "notes", "source", "next_renewal", "forecast",
+            "disagrees_with_csm", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = ["id", "created_at", "updated_at"]
         validators = []  # uniqueness is checked by the service (full_clean), with the field named
@@ -27,6 +45,10 @@ class RenewalSerializer(TenantModelSerializer):
             "outcome": {"help_text": "pending, renewed (at the ARR due), expanded, downsold or churned. Closing "
                         "moves the account's ARR through the ledger; the closed ARR must agree with the outcome."},
         }  # fmt: skip
+
+    def get_disagrees_with_csm(self, renewal) -> bool:
+        forecast = getattr(renewal, "forecast", None)
+        return disagrees(forecast.probability if forecast else None, renewal.csm_call)
 
     def create(self, validated_data):
         return self._saved(Renewal(**validated_data, source=self.context.get("source", "api")))

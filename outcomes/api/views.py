@@ -24,9 +24,10 @@ from outcomes.api.filters import ArrMovementFilter, RenewalFilter
 from outcomes.api.serializers import ArrMovementSerializer, RenewalSerializer
 from outcomes.models import AnalysisKind, ArrMovement, OutcomeAnalysis, Renewal
 from outcomes.selectors import MAX_PERIODS, outcomes_summary, outcomes_trend
-from outcomes.services.learning import LEADS, scorecard_backtest
+from outcomes.services.forecast import forecast_accuracy
+from outcomes.services.learning import LEADS, draft_suggest, scorecard_backtest, scorecards_compare
 from outcomes.services.ledger import tenant_today
-from outcomes.tasks import analyse_indicators
+from outcomes.tasks import analyse_indicators, forecast_renewals
 
 EXTERNAL_ID = OpenApiParameter("external_id", str, OpenApiParameter.PATH, description="The tenant's own id.")
 MAX_BULK = 500
@@ -61,7 +62,7 @@ class RenewalViewSet(ExternalIdUpsertMixin, TenantCrudViewSet):
     required_roles = {"DELETE": Role.ADMIN}
 
     def narrow(self, queryset):
-        return queryset.select_related("account", "reason")
+        return queryset.select_related("account", "reason", "forecast")
 
     @extend_schema(parameters=[EXTERNAL_ID], methods=["GET"], summary="Retrieve a renewal by external id")
     @extend_schema(
@@ -177,8 +178,17 @@ class BacktestQuerySerializer(IndicatorsQuerySerializer):
     scorecard = TenantIdField(model=Scorecard, required=False, help_text="Default: the tenant's default scorecard.")
 
 
-class RefreshSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
-    """An empty body: a refresh takes no parameters (any field sent is named in a 400)."""
+class CompareQuerySerializer(BacktestQuerySerializer):
+    draft = TenantIdField(model=Scorecard, help_text="The scorecard to compare with the current one (a draft).")
+
+
+class SuggestSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    lead_days = serializers.ChoiceField(choices=LEADS, default=LEADS[0], required=False,
+                                        help_text="Which ranking to build it from.")  # fmt: skip
+
+
+class NoParametersSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    """Nothing: a refresh body or a report query without parameters (any field sent is named in a 400)."""
 
 
 class OutcomesViewSet(TenantScopedViewSet):
@@ -189,6 +199,12 @@ class OutcomesViewSet(TenantScopedViewSet):
     pagination_class = None
     filter_backends = []
     required_roles = {"GET": Role.VIEWER, "POST": Role.ADMIN}
+
+    def _queued(self, request, task):
+        body = request.data if isinstance(request.data, dict) else {}
+        NoParametersSerializer(data=body).is_valid(raise_exception=True)
+        enqueue_on_commit(task, tenant_id=self.tenant.pk)
+        return Response({"queued": True}, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(
         summary="Which indicators preceded churn",
@@ -218,13 +234,102 @@ class OutcomesViewSet(TenantScopedViewSet):
         })  # fmt: skip
 
     @extend_schema(
-        summary="Run the indicator ranking now", request=RefreshSerializer, responses={202: OpenApiTypes.OBJECT}
+        summary="Run the indicator ranking now", request=NoParametersSerializer, responses={202: OpenApiTypes.OBJECT}
     )
     @action(detail=False, methods=["post"], url_path="indicators/refresh")
     def indicators_refresh(self, request):
-        RefreshSerializer(data=request.data if isinstance(request.data, dict) else {}).is_valid(raise_exception=True)
+        NoParametersSerializer(data=request.data if isinstance(request.data, dict) else {}).is_valid(
+            raise_exception=True
+        )
         enqueue_on_commit(analyse_indicators, tenant_id=self.tenant.pk)
         return Response({"queued": True}, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        summary="The renewal forecast model and its accuracy",
+        description="The latest fit (daily, or on demand with `POST .../forecast/refresh/`): its method "
+        "(`logistic`: a calibrated L2 logistic regression on the tenant's own closed renewals; `band rates`: "
+        "churn rate by band shrunk to the tenant's rate, with too few outcomes for a model; `none`: under 10 "
+        "closed renewals), why, the features used, its validation on later renewals than it was fitted on "
+        "(Brier score and skill against the base rate, AUC with a bootstrap 95% interval, per lead of 30, 90 "
+        "and 180 days; a calibration table), and per quarter of term end the forecast and the CSM's call against "
+        "what happened. `run` is null before the first fit.",
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    @action(detail=False, methods=["get"])
+    def forecast(self, request):
+        NoParametersSerializer(data=request.query_params).is_valid(raise_exception=True)
+        run = OutcomeAnalysis.objects.for_tenant(self.tenant).filter(kind=AnalysisKind.FORECAST).first()
+        accuracy = forecast_accuracy(tenant=self.tenant)
+        if run is None:
+            return Response({"run": None, "accuracy": accuracy})
+        return Response({
+            "run": {"ran_at": run.ran_at, "model_version": f"{run.result['method']} #{run.pk}",
+                    "first_term_end": run.first_term_end, "last_term_end": run.last_term_end,
+                    "churned": run.churned, "renewed": run.renewed},
+            "model": run.result,
+            "accuracy": accuracy,
+        })  # fmt: skip
+
+    @extend_schema(
+        summary="Refit the forecast and forecast every pending renewal now",
+        request=NoParametersSerializer, responses={202: OpenApiTypes.OBJECT},
+    )  # fmt: skip
+    @action(detail=False, methods=["post"], url_path="forecast/refresh")
+    def forecast_refresh(self, request):
+        NoParametersSerializer(data=request.data if isinstance(request.data, dict) else {}).is_valid(
+            raise_exception=True
+        )
+        enqueue_on_commit(forecast_renewals, tenant_id=self.tenant.pk)
+        return Response({"queued": True}, status=status.HTTP_202_ACCEPTED)
+
+    def _scorecard(self, chosen: Scorecard | None) -> Scorecard:
+        scorecard = chosen or Scorecard.objects.for_tenant(self.tenant).filter(is_default=True).first()
+        if scorecard is None:
+            raise ValidationError({"scorecard": ["The tenant has no default scorecard: name one."]})
+        return scorecard
+
+    @extend_schema(
+        summary="Compare a draft scorecard with the current one on the same renewals",
+        description="Both scorecards' backtests (as `GET .../backtest/`) side by side on the same closed renewals, "
+        "and the AUC difference (draft - current) over the renewals both scored, with a paired bootstrap 95% "
+        'interval; "not enough outcomes yet" below 20 churned and 20 renewed.',
+        parameters=[CompareQuerySerializer],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    @action(detail=False, methods=["get"], url_path="backtest/compare")
+    def backtest_compare(self, request):
+        query = CompareQuerySerializer(data=request.query_params, context=self.get_serializer_context())
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        current = self._scorecard(data.get("scorecard"))
+        result = scorecards_compare(tenant=self.tenant, current=current, draft=data["draft"],
+                                    lead_days=data["lead_days"])  # fmt: skip
+        return Response({"scorecard": current.pk, "draft": data["draft"].pk, "lead_days": data["lead_days"],
+                         "comparison": asdict(result)})  # fmt: skip
+
+    @extend_schema(
+        summary="Build a draft scorecard from the indicator ranking",
+        description="A new scorecard applying to no account: each indicator that preceded churn in the latest "
+        "ranking, weighted by its share of (AUC - 0.5), with a linear rule from the 10th to the 90th percentile "
+        "of the closed renewals' values; thresholds and gut weight from the default scorecard. 201 with the draft "
+        "and its comparison with the default; 400 on `lead_days` when no indicator preceded churn yet.",
+        request=SuggestSerializer,
+        responses={201: OpenApiTypes.OBJECT},
+    )
+    @action(detail=False, methods=["post"], url_path="suggested-draft")
+    def suggested_draft(self, request):
+        body = SuggestSerializer(data=request.data if isinstance(request.data, dict) else {})
+        body.is_valid(raise_exception=True)
+        lead = body.validated_data["lead_days"]
+        current = self._scorecard(None)
+        draft = draft_suggest(tenant=self.tenant, changed_by=request.user, lead_days=lead)
+        if draft is None:
+            raise ValidationError({"lead_days": ["No indicator has preceded churn in the latest ranking yet."]})
+        comparison = scorecards_compare(tenant=self.tenant, current=current, draft=draft, lead_days=lead)
+        measures = [m.definition() for m in draft.measures.order_by("position")]
+        body = {"draft": draft.pk, "name": draft.name, "measures": measures, "scorecard": current.pk,
+                "lead_days": lead, "comparison": asdict(comparison)}  # fmt: skip
+        return Response(body, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary="Backtest a scorecard on the tenant's closed renewals",
@@ -239,11 +344,7 @@ class OutcomesViewSet(TenantScopedViewSet):
     def backtest(self, request):
         query = BacktestQuerySerializer(data=request.query_params, context=self.get_serializer_context())
         query.is_valid(raise_exception=True)
-        scorecard = query.validated_data.get("scorecard") or (
-            Scorecard.objects.for_tenant(self.tenant).filter(is_default=True).first()
-        )
-        if scorecard is None:
-            raise ValidationError({"scorecard": ["The tenant has no default scorecard: name one."]})
+        scorecard = self._scorecard(query.validated_data.get("scorecard"))
         result = scorecard_backtest(
             tenant=self.tenant, scorecard=scorecard, lead_days=query.validated_data["lead_days"]
         )

@@ -1,4 +1,5 @@
 from outcomes.models.analyses import AnalysisKind, OutcomeAnalysis
+from outcomes.models.forecasts import RenewalForecast
 from outcomes.models.ledger import ArrMovement, MovementKind
 from outcomes.models.renewals import CsmCall, Outcome, ReasonKind, Renewal, RenewalReason, RenewalSource
 
@@ -11,6 +12,7 @@ __all__ = [
     "OutcomeAnalysis",
     "ReasonKind",
     "Renewal",
+    "RenewalForecast",
     "RenewalReason",
     "RenewalSource",
 ]

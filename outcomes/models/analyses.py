@@ -7,13 +7,16 @@ from accounts.tenancy import TenantOwned
 
 class AnalysisKind(models.TextChoices):
     INDICATORS = "indicators", "Which indicators preceded churn"
+    FORECAST = "forecast", "Renewal forecast"
 
 
 class OutcomeAnalysis(TenantOwned):
     """One run of an analysis over the tenant's closed renewals; never changed, the next run is a new row."""
 
     kind = models.CharField(max_length=20, choices=AnalysisKind.choices)
-    lead_days = models.PositiveSmallIntegerField(help_text="Indicators read this many days before each term end.")
+    lead_days = models.PositiveSmallIntegerField(
+        null=True, help_text="Indicators read this many days before each term end (a forecast reads several)."
+    )
     ran_at = models.DateTimeField()
     first_term_end = models.DateField(null=True, help_text="The data window: the renewals' term ends it read.")
     last_term_end = models.DateField(null=True)

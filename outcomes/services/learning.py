@@ -3,8 +3,6 @@ before its term end, ranked by the pure statistics in ``outcomes/ranking.py``; e
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from collections import defaultdict
 from dataclasses import asdict
 from datetime import date, datetime, time, timedelta
 
@@ -13,12 +11,16 @@ from django.utils import timezone
 from accounts.models import Tenant
 from accounts.zones import tenant_zone
 from indicators.engine import ACCOUNT_INDICATORS, Direction, score
-from indicators.models import HealthScoreHistory, Scorecard
+from indicators.models import Scorecard
 from indicators.scoring.scorecards import version_to_engine
-from outcomes.backtest import Backtest, ScoredRenewal, backtest
+from indicators.services.scorecards import scorecard_save
+from outcomes.backtest import Backtest, Comparison, ScoredRenewal, backtest, compare_scorecards
 from outcomes.models import AnalysisKind, Outcome, OutcomeAnalysis, Renewal
 from outcomes.models.renewals import CLOSED_OUTCOMES
 from outcomes.ranking import Sample, rank_indicators
+from outcomes.services.history import history_as_of
+from outcomes.services.ledger import tenant_today
+from outcomes.suggestion import suggested_measures
 
 LEADS = (90, 180)  # days before the term end at which the indicators are read
 # The catalogue fixes each indicator's direction in advance: it is never chosen after seeing the outcomes.
@@ -40,26 +42,12 @@ def renewal_samples(*, tenant: Tenant, lead_days: int) -> tuple[list[Sample], li
         .filter(outcome__in=CLOSED_OUTCOMES).values_list("account_id", "term_end", "outcome")
     ]  # fmt: skip
     renewals = [r for r in renewals if r[3] <= now]
-    if not renewals:
-        return [], []
-    history = defaultdict(lambda: ([], []))
-    rows = (
-        HealthScoreHistory.objects.for_tenant(tenant)
-        .filter(account_id__in={r[0] for r in renewals}, at__lte=max(r[3] for r in renewals))
-        .order_by("account_id", "at", "pk").values_list("account_id", "at", "values")
-    )  # fmt: skip
-    for account_id, at, values in rows.iterator(chunk_size=2000):
-        times, found = history[account_id]
-        times.append(at)
-        found.append(values)
-    samples, ends = [], []
-    for account_id, term_end, outcome, moment in renewals:
-        times, found = history.get(account_id, ([], []))
-        n = bisect_right(times, moment)
-        values = found[n - 1] if n else {}
-        samples.append(Sample(churned=outcome == Outcome.CHURNED, values=values))
-        ends.append(term_end)
-    return samples, ends
+    recorded = history_as_of(tenant, [(account_id, moment) for account_id, _, _, moment in renewals])
+    samples = [
+        Sample(churned=outcome == Outcome.CHURNED, values=row.values if row else {})
+        for (_, _, outcome, _), row in zip(renewals, recorded, strict=True)
+    ]
+    return samples, [term_end for _, term_end, _, _ in renewals]
 
 
 def indicators_analyse(*, tenant: Tenant, lead_days: int = LEADS[0]) -> OutcomeAnalysis:
@@ -74,14 +62,47 @@ def indicators_analyse(*, tenant: Tenant, lead_days: int = LEADS[0]) -> OutcomeA
     )  # fmt: skip
 
 
-def scorecard_backtest(*, tenant: Tenant, scorecard: Scorecard, lead_days: int = LEADS[0]) -> Backtest:
-    """How well ``scorecard``'s current version, applied to each closed renewal's indicators as recorded
-    ``lead_days`` before its term end, separated the churned renewals from the renewed ones."""
-    version = scorecard.versions.order_by("-number").first()
-    card = version_to_engine(version)
-    samples, _ = renewal_samples(tenant=tenant, lead_days=lead_days)
+def _scored(samples: list[Sample], scorecard: Scorecard) -> tuple[list[ScoredRenewal], str]:
+    """Each sample scored by ``scorecard``'s current version, and that version's key."""
+    card = version_to_engine(scorecard.versions.order_by("-number").first())
     scored = []
     for sample in samples:
         result = score(values={k: v for k, v in sample.values.items() if v is not None}, scorecard=card)
         scored.append(ScoredRenewal(churned=sample.churned, score=result.final, band=result.band))
-    return backtest(scored, key=card.key)
+    return scored, card.key
+
+
+def scorecard_backtest(*, tenant: Tenant, scorecard: Scorecard, lead_days: int = LEADS[0]) -> Backtest:
+    """How well ``scorecard``'s current version, applied to each closed renewal's indicators as recorded
+    ``lead_days`` before its term end, separated the churned renewals from the renewed ones."""
+    samples, _ = renewal_samples(tenant=tenant, lead_days=lead_days)
+    scored, key = _scored(samples, scorecard)
+    return backtest(scored, key=key)
+
+
+def scorecards_compare(
+    *, tenant: Tenant, current: Scorecard, draft: Scorecard, lead_days: int = LEADS[0]
+) -> Comparison:
+    """Two scorecards backtested on the same closed renewals, with the paired AUC difference (draft - current)."""
+    samples, _ = renewal_samples(tenant=tenant, lead_days=lead_days)
+    return compare_scorecards(_scored(samples, current)[0], _scored(samples, draft)[0])
+
+
+def draft_suggest(*, tenant: Tenant, changed_by=None, lead_days: int = LEADS[0]) -> Scorecard | None:
+    """A draft scorecard (applying to no account) from the latest ranking: what preceded churn, weighted by it;
+    None when nothing did. The thresholds and gut weight are the default scorecard's."""
+    run = OutcomeAnalysis.objects.for_tenant(tenant).filter(kind=AnalysisKind.INDICATORS, lead_days=lead_days).first()
+    if run is None:
+        return None
+    samples, _ = renewal_samples(tenant=tenant, lead_days=lead_days)
+    measures = suggested_measures(run.result, samples)
+    if not measures:
+        return None
+    default = Scorecard.objects.for_tenant(tenant).filter(is_default=True).first()
+    today = tenant_today(tenant)
+    draft = Scorecard(
+        name=f"Suggested from outcomes, {today:%Y-%m-%d}", is_default=False,
+        green_min=default.green_min if default else 70, yellow_min=default.yellow_min if default else 40,
+        gut_weight=default.gut_weight if default else 0.2,
+    )  # fmt: skip
+    return scorecard_save(tenant=tenant, scorecard=draft, measures=measures, changed_by=changed_by).scorecard

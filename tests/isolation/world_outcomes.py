@@ -16,6 +16,7 @@ from outcomes.models import (
     OutcomeAnalysis,
     ReasonKind,
     Renewal,
+    RenewalForecast,
     RenewalReason,
 )
 from tests.isolation.world import World, builder, canary_fields, text_value
@@ -62,5 +63,21 @@ def build_outcome_analysis(b: World) -> None:
             result=[{"indicator": "license_utilization", "verdict": "preceded churn",
                      "reason": text_value(b, "analysis.reason")}],
             **canary_fields(b, OutcomeAnalysis),
+        )
+    )  # fmt: skip
+
+
+@builder("outcomes.RenewalForecast")
+def build_renewal_forecast(b: World) -> None:
+    run = OutcomeAnalysis.objects.create(
+        tenant=b.tenant, kind=AnalysisKind.FORECAST, ran_at=timezone.now(), churned=12, renewed=90,
+        result={"method": "band rates", "reason": text_value(b, "forecast.reason")},
+    )  # fmt: skip
+    b.add(
+        RenewalForecast.objects.create(
+            tenant=b.tenant, renewal=b.row(Renewal), run=run, made_on=date(2026, 12, 1), made_at=timezone.now(),
+            probability=0.83, low=0.7,
+            high=0.91, expected_arr=Decimal("12450.00"), drivers=[text_value(b, "forecast.driver")],
+            **canary_fields(b, RenewalForecast),
         )
     )  # fmt: skip

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from indicators.models import HealthScoreHistory
+from indicators.models import HealthScoreHistory, Scorecard
 from indicators.services.scorecards import scorecard_default_create
 from outcomes.models import OutcomeAnalysis, Renewal
 from outcomes.ranking import PRECEDED_CHURN, TOO_FEW
@@ -95,3 +95,41 @@ def test_the_backtest_scores_the_recorded_indicators_with_the_scorecard(world_a,
     assert api_as(world_b.admin).get("/api/v1/outcomes/backtest/").json()["renewals"] == 0  # not A's renewals
     foreign = api_as(world_b.admin).get("/api/v1/scorecards/").json()["results"][0]["id"]
     assert api_as(world_a.viewer).get("/api/v1/outcomes/backtest/", {"scorecard": foreign}).status_code == 400
+
+
+def test_a_suggested_draft_keeps_what_preceded_churn_and_is_compared_with_the_current(world_a, world_b):
+    for world in (world_a, world_b):
+        scorecard_default_create(tenant=world.tenant)
+    rng = random.Random(13)
+    zone = ZoneInfo(world_a.tenant.time_zone)
+    for n in range(90):
+        churned = n < 30
+        account = AccountFactory(tenant=world_a.tenant)
+        closed(account, "churned" if churned else "renewed")
+        recorded(account, as_of_moment(TERM_END, 90, zone) - timedelta(days=2),
+                 license_utilization=rng.gauss(20 if churned else 65, 15), nps=rng.gauss(0, 30))  # fmt: skip
+    url = "/api/v1/outcomes/suggested-draft/"
+    admin = api_as(world_a.admin)
+    [error] = admin.post(url).json()["errors"]  # no ranking yet
+    assert error["attr"] == "lead_days" and "No indicator has preceded churn" in error["detail"]
+    indicators_analyse(tenant=world_a.tenant, lead_days=90)
+    assert api_as(world_a.viewer).post(url).status_code == 403
+    response = admin.post(url, {"lead_days": 90}, format="json")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    [measure] = body["measures"]  # nps was noise: left out
+    assert measure["indicator"] == "license_utilization" and measure["weight"] == 100
+    assert measure["rule"] == "linear" and measure["lower"] < measure["upper"]
+    comparison = body["comparison"]  # on the same 90 renewals: current (the default) and the draft
+    assert comparison["paired"] == 90 and comparison["draft"]["renewals"] == comparison["current"]["renewals"] == 90
+    assert comparison["draft_auc"] > 0.5 and comparison["difference_low"] <= comparison["difference"]
+    draft = Scorecard.objects.for_tenant(world_a.tenant).get(pk=body["draft"])
+    assert not draft.is_default and draft.segments == [] and draft.lifecycle_stages == []  # applies to no account
+
+    compare = api_as(world_a.viewer).get("/api/v1/outcomes/backtest/compare/", {"draft": draft.pk})
+    assert compare.status_code == 200 and compare.json()["comparison"] == comparison
+    foreign = Scorecard.objects.for_tenant(world_b.tenant).get().pk
+    rejected = api_as(world_a.viewer).get("/api/v1/outcomes/backtest/compare/", {"draft": foreign})
+    assert rejected.status_code == 400 and rejected.json()["errors"][0]["attr"] == "draft"
+    assert api_as(world_a.viewer).get("/api/v1/outcomes/backtest/compare/").status_code == 400  # draft required
+    assert not Scorecard.objects.for_tenant(world_b.tenant).exclude(pk=foreign).exists()

@@ -10,7 +10,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from accounts.models import Account, Membership, Tenant
-from outcomes.models import CsmCall, Outcome, Renewal
+from outcomes.models import CsmCall, Outcome, Renewal, RenewalForecast
+from outcomes.services.forecast import disagrees
 
 HORIZONS = (30, 60, 90, 180)  # days ahead the console looks
 OVERDUE = "overdue"
@@ -61,8 +62,8 @@ class RenewalAhead:
     csm_name: str
     csm_call: str  # the CSM's call, as a label ("" when none)
     csm_call_on: date | None
-    # The model's probability of renewing, 0-1; None until forecasts exist (see ``renewal_forecasts``).
-    forecast: float | None = None
+    forecast: float | None  # the latest forecast's chance of renewing, 0-1; None: no forecast (yet, or possible)
+    disagrees: bool  # the forecast and the CSM's call are on different sides of renewing
 
 
 @dataclass(frozen=True)
@@ -88,21 +89,11 @@ class RenewalsAhead:
         return self.total - len(self.rows)
 
 
-def renewal_forecasts(*, tenant: Tenant, renewal_ids: list[int]) -> dict[int, float]:
-    """The latest forecast probability of each renewal: none yet.
-
-    The slot for ``outcomes.models.RenewalForecast``: once it exists, the one line to return is
-    ``dict(RenewalForecast.objects.for_tenant(tenant).filter(renewal_id__in=renewal_ids)
-    .order_by("renewal_id", "-made_at", "-pk").distinct("renewal_id").values_list("renewal_id", "probability"))``
-    (or its latest-per-renewal equivalent) and the page shows the column.
-    """
-    return {}
-
-
 def renewals_ahead(*, tenant: Tenant, today: date, horizon: int = HORIZONS[-1], segment: str | None = None,
                    csm: Membership | None = None) -> RenewalsAhead:  # fmt: skip
     """Pending renewals whose term ends within ``horizon`` days of ``today`` (the tenant's date), and the
-    overdue ones (term ended, still pending), by term end, with the account's health and the CSM's call."""
+    overdue ones (term ended, still pending), by term end, with the account's health, the CSM's call and the
+    latest forecast."""
     if horizon not in HORIZONS:
         raise ValueError(f"horizon must be one of {HORIZONS}")
     windows = windows_until(horizon)
@@ -116,46 +107,26 @@ def renewals_ahead(*, tenant: Tenant, today: date, horizon: int = HORIZONS[-1], 
     columns = (
         "pk", "account_id", "account__name", "account__segment", "term_end", "arr_due", "account__health__score",
         "account__health__band", "account__csm_owner_id", "account__csm_owner__user__full_name",
-        "account__csm_owner__user__email", "csm_call", "csm_call_on",
+        "account__csm_owner__user__email", "csm_call", "csm_call_on", "forecast__probability",
     )  # fmt: skip
     rows = []
-    for (
-        pk,
-        account_id,
-        name,
-        seg,
-        term_end,
-        arr_due,
-        score,
-        band,
-        csm_id,
-        full_name,
-        email,
-        call,
-        call_on,
-    ) in renewals.order_by("term_end", "pk").values_list(*columns):
-        days_left = (term_end - today).days
-        window = next(w.key for w in windows if w.holds(days_left))
+    for r in renewals.order_by("term_end", "pk").values_list(*columns, named=True):
+        days_left = (r.term_end - today).days
         rows.append(
             RenewalAhead(
-                renewal_id=pk, account_id=account_id, account_name=name, segment=seg, term_end=term_end,
-                days_left=days_left, window=window, arr_due=arr_due, score=score, band=band or "",
-                csm_id=csm_id, csm_name=full_name or email or "", csm_call=CALL_LABELS.get(call, ""),
-                csm_call_on=call_on,
+                renewal_id=r.pk, account_id=r.account_id, account_name=r.account__name, segment=r.account__segment,
+                term_end=r.term_end, days_left=days_left, window=next(w.key for w in windows if w.holds(days_left)),
+                arr_due=r.arr_due, score=r.account__health__score, band=r.account__health__band or "",
+                csm_id=r.account__csm_owner_id,
+                csm_name=r.account__csm_owner__user__full_name or r.account__csm_owner__user__email or "",
+                csm_call=CALL_LABELS.get(r.csm_call, ""), csm_call_on=r.csm_call_on,
+                forecast=r.forecast__probability, disagrees=disagrees(r.forecast__probability, r.csm_call),
             )
         )  # fmt: skip
-    shown = rows[:ROWS_SHOWN]
-    forecasts = renewal_forecasts(tenant=tenant, renewal_ids=[r.renewal_id for r in shown])
-    if forecasts:
-        shown = [_with_forecast(r, forecasts.get(r.renewal_id)) for r in shown]
     return RenewalsAhead(
-        today=today, horizon=horizon, rows=shown, total=len(rows), arr_due=sum((r.arr_due for r in rows), ZERO),
-        windows=_totals(windows, rows),
+        today=today, horizon=horizon, rows=rows[:ROWS_SHOWN], total=len(rows),
+        arr_due=sum((r.arr_due for r in rows), ZERO), windows=_totals(windows, rows),
     )  # fmt: skip
-
-
-def _with_forecast(row: RenewalAhead, probability: float | None) -> RenewalAhead:
-    return RenewalAhead(**{**row.__dict__, "forecast": probability})
 
 
 def _totals(windows: tuple[Window, ...], rows: list[RenewalAhead]) -> list[WindowTotal]:
@@ -181,6 +152,7 @@ class AccountRenewal:
     reason: str
     csm_call: str
     csm_call_on: date | None
+    forecast: float | None  # the chance to renew its forecast gave (the one standing when it closed, if closed)
 
 
 def account_renewals(*, tenant: Tenant, account: Account) -> list[AccountRenewal]:
@@ -188,13 +160,47 @@ def account_renewals(*, tenant: Tenant, account: Account) -> list[AccountRenewal
     rows = (
         Renewal.objects.for_tenant(tenant).filter(account_id=account.pk).order_by("-term_end", "-pk")
         .values_list("pk", "term_start", "term_end", "arr_due", "outcome", "closed_arr", "closed_on", "reason__name",
-                     "csm_call", "csm_call_on")
+                     "csm_call", "csm_call_on", "forecast__probability")
     )  # fmt: skip
     return [
         AccountRenewal(
             renewal_id=pk, term_start=start, term_end=end, arr_due=due, outcome=outcome,
             outcome_label=OUTCOME_LABELS.get(outcome, outcome), closed_arr=closed_arr, closed_on=closed_on,
-            reason=reason or "", csm_call=CALL_LABELS.get(call, ""), csm_call_on=call_on,
+            reason=reason or "", csm_call=CALL_LABELS.get(call, ""), csm_call_on=call_on, forecast=chance,
         )
-        for pk, start, end, due, outcome, closed_arr, closed_on, reason, call, call_on in rows
+        for pk, start, end, due, outcome, closed_arr, closed_on, reason, call, call_on, chance in rows
     ]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class NextForecast:
+    """The forecast of an account's next pending renewal, with what drives it."""
+
+    term_end: date
+    probability: float | None  # None: too few closed renewals to forecast from yet
+    low: float | None
+    high: float | None
+    expected_arr: Decimal | None
+    model_version: str
+    made_on: date
+    drivers: list[str]
+    csm_call: str
+    disagrees: bool
+
+
+def account_next_forecast(*, tenant: Tenant, account: Account) -> NextForecast | None:
+    """The latest forecast of the account's earliest pending renewal; None when it has none yet."""
+    found = (
+        RenewalForecast.objects.for_tenant(tenant)
+        .filter(renewal__account_id=account.pk, renewal__outcome=Outcome.PENDING).select_related("renewal")
+        .order_by("renewal__term_end").first()
+    )  # fmt: skip
+    if found is None:
+        return None
+    renewal = found.renewal
+    return NextForecast(
+        term_end=renewal.term_end, probability=found.probability, low=found.low, high=found.high,
+        expected_arr=found.expected_arr, model_version=found.model_version, made_on=found.made_on,
+        drivers=[str(d) for d in found.drivers or []], csm_call=CALL_LABELS.get(renewal.csm_call, ""),
+        disagrees=disagrees(found.probability, renewal.csm_call),
+    )  # fmt: skip

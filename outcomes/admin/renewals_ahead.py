@@ -66,7 +66,6 @@ def renewals_ahead_page(request):
         "ahead": ahead,
         "rows": rows,
         "currency": tenant.currency,
-        "show_forecast": any(row.forecast is not None for row in ahead.rows),
         "renewals_url": reverse("admin:outcomes_renewal_changelist"),
     }
     return render_page(request, "admin/outcomes/renewals_ahead.html", TITLE, context, status=filters.status)

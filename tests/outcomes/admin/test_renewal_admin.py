@@ -2,13 +2,14 @@
 viewers read; and the "Renewals" section of the account page."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from outcomes.models import CsmCall, Renewal, RenewalReason
+from outcomes.models import AnalysisKind, CsmCall, OutcomeAnalysis, Renewal, RenewalForecast, RenewalReason
 from tests.conftest import session_client
 from tests.factories import AccountFactory
 from tests.outcomes.admin.console_data import NOW, TODAY, closed, pending
@@ -121,3 +122,27 @@ def test_the_renewals_section_reads_one_query_however_many_renewals(client, worl
 def test_another_tenants_account_page_is_not_found(client, world_a, world_b):
     theirs = pending(world_b.tenant, "Theirs", 10, "99999").account
     assert session_client(client, world_a.admin).get(f"/admin/accounts/account/{theirs.pk}/change/").status_code == 404
+
+
+def test_the_account_page_shows_the_next_renewals_forecast_and_its_drivers(client, world_a, world_b):
+    renewal = pending(world_a.tenant, "Ours", 40, "20000", csm=world_a.csm, call=CsmCall.LOST, call_on=TODAY)
+    run = OutcomeAnalysis.objects.create(tenant=world_a.tenant, kind=AnalysisKind.FORECAST, ran_at=NOW)
+    RenewalForecast.objects.create(
+        tenant=world_a.tenant, renewal=renewal, run=run, model_version="logistic #7", method="logistic",
+        made_on=TODAY, made_at=NOW, probability=0.81, expected_arr=Decimal("16200"),
+        drivers=["Score 78 as of now: raises the chance", "Gut read positive: raises the chance"],
+    )  # fmt: skip
+    html = session_client(client, world_a.viewer).get(f"/admin/accounts/account/{renewal.account_id}/change/")
+    section = html.content.decode().split('class="account-renewals"')[1].split("</fieldset>")[0]
+    assert '<td style="text-align:right" class="forecast">81%</td>' in section
+    assert "Forecast for the renewal due 2026-04-19:</strong> 81% chance to renew, expected ARR 16,200 USD" in section
+    assert "logistic #7, 2026-03-10" in section
+    assert "The CSM's call (Lost) disagrees with the forecast." in section
+    assert "<li>Score 78 as of now: raises the chance</li>" in section
+
+
+def test_an_account_without_a_forecast_shows_none(client, world_a):
+    renewal = pending(world_a.tenant, "Ours", 40, "20000")
+    html = session_client(client, world_a.viewer).get(f"/admin/accounts/account/{renewal.account_id}/change/")
+    section = html.content.decode().split('class="account-renewals"')[1].split("</fieldset>")[0]
+    assert 'class="next-forecast"' not in section and '<td style="text-align:right" class="forecast">–</td>' in section

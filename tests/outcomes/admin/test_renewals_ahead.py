@@ -19,7 +19,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from outcomes.models import CsmCall
+from outcomes.models import AnalysisKind, CsmCall, OutcomeAnalysis, RenewalForecast
 from tests.conftest import session_client
 from tests.factories import AccountFactory, UserFactory
 from tests.outcomes.admin.console_data import NOW, TODAY, closed, pending
@@ -159,14 +159,25 @@ def test_an_operator_picks_a_tenant_first_and_has_no_mine_filter(client, world_a
     assert client.get(URL, {"mine": "on"}).status_code == 400
 
 
-def test_the_forecast_column_appears_once_forecasts_exist(client, world_a, book, monkeypatch):
-    html = session_client(client, world_a.viewer).get(URL).content.decode()
-    assert "Forecast" not in html
-    monkeypatch.setattr(
-        "outcomes.selectors_renewals.renewal_forecasts", lambda *, tenant, renewal_ids: {book["soon"].pk: 0.734}
-    )
-    html = client.get(URL).content.decode()
-    assert '<th class="num">Forecast</th>' in html and '<td class="num forecast">73%</td>' in html
+def forecast(renewal, probability) -> RenewalForecast:
+    run = OutcomeAnalysis.objects.create(tenant=renewal.tenant, kind=AnalysisKind.FORECAST, ran_at=NOW)
+    return RenewalForecast.objects.create(
+        tenant=renewal.tenant, renewal=renewal, run=run, model_version=f"logistic #{run.pk}", method="logistic",
+        made_on=TODAY, made_at=NOW, probability=probability, expected_arr=renewal.arr_due * D(str(probability)),
+    )  # fmt: skip
+
+
+def test_each_renewal_shows_its_latest_forecast_flagged_where_the_csms_call_disagrees(client, world_a, book):
+    forecast(book["soon"], 0.734)  # the model expects a renewal, the CSM's call says "at risk": flagged
+    forecast(book["later"], 0.2)  # no call to disagree with
+    forecast(book["theirs"], 0.991)
+    response = session_client(client, world_a.viewer).get(URL)
+    assert [(r.account_name, r.forecast, r.disagrees) for r in response.context["ahead"].rows] == [
+        ("Ours Late", None, False), ("Ours Soon", 0.734, True), ("Ours Later", 0.2, False),
+    ]  # fmt: skip
+    cells = [c.split("</td>")[0] for c in response.content.decode().split('<td class="num forecast nowrap">')[1:]]
+    assert cells[0] == "–" and cells[1].startswith('73% <span class="disagrees"') and cells[2] == "20%"
+    assert "99%" not in response.content.decode()
 
 
 def test_the_page_reads_a_fixed_number_of_queries_however_many_renewals(client, world_a, book):

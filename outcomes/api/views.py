@@ -3,7 +3,6 @@
 from dataclasses import asdict
 from datetime import timedelta
 
-from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status
@@ -21,6 +20,7 @@ from accounts.roles import Role
 from indicators.models import Scorecard
 from outcomes.api.filters import ArrMovementFilter, RenewalFilter
 from outcomes.api.serializers import ArrMovementSerializer, RenewalSerializer
+from outcomes.api.upsert_rows import renewals_upsert
 from outcomes.models import AnalysisKind, ArrMovement, OutcomeAnalysis, Renewal
 from outcomes.selectors import outcomes_summary
 from outcomes.services.forecast import forecast_accuracy
@@ -85,32 +85,12 @@ class RenewalViewSet(ExternalIdUpsertMixin, TenantCrudViewSet):
     def bulk(self, request):
         body = BulkRenewalsSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        results, errors = [], {}
-        with transaction.atomic():
-            for index, item in enumerate(body.validated_data["renewals"]):
-                external_id = item.get("external_id")
-                if not isinstance(external_id, str) or not external_id:
-                    errors[f"renewals.{index}.external_id"] = ["Each renewal in bulk has its external_id."]
-                    continue
-                instance = self.get_queryset().filter(external_id=external_id).first()
-                if instance is not None:
-                    self.check_object_permissions(request, instance)
-                serializer = self.get_serializer(instance, data=item, partial=instance is not None)
-                if not serializer.is_valid():
-                    errors.update({f"renewals.{index}.{k}": v for k, v in serializer.errors.items()})
-                    continue
-                try:
-                    with transaction.atomic():
-                        saved = serializer.save()
-                except ValidationError as exc:
-                    errors.update({f"renewals.{index}.{k}": v for k, v in exc.detail.items()})
-                    continue
-                results.append({"index": index, "id": saved.pk, "external_id": external_id,
-                                "created": instance is None})  # fmt: skip
-            if errors:
-                transaction.set_rollback(True)
+        results, errors = renewals_upsert(
+            tenant=self.tenant, items=body.validated_data["renewals"], context=self.get_serializer_context(),
+            require_external_id=True, check=lambda renewal: self.check_object_permissions(request, renewal),
+        )  # fmt: skip
         if errors:
-            raise ValidationError(errors)
+            raise ValidationError({f"renewals.{i}.{k}": v for i, fields in errors.items() for k, v in fields.items()})
         return Response({"renewals": results}, status=status.HTTP_200_OK)
 
 

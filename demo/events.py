@@ -24,7 +24,8 @@ from django.utils import timezone
 
 from accounts.models import Account, Contact, Tenant
 from demo import events_vocabulary as v
-from demo.people import SEGMENTS, demo_plan
+from demo.people import demo_plan
+from demo.segments import SEGMENTS
 from indicators.ingest.store import NewEvent, events_store
 from indicators.models import Event, EventType, Feature, Product
 

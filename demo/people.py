@@ -42,6 +42,7 @@ PEOPLE = [
     ("hannah.wright@demo.csplatform.test", "Hannah Wright", Role.VIEWER),
     ("marcus.reed@demo.csplatform.test", "Marcus Reed", Role.VIEWER),
 ]  # fmt: skip
+CSM_EMAILS = [email for email, _, role in PEOPLE if role == Role.CSM]  # a planned account's ``csm`` indexes this
 
 
 STAGE_WEIGHTS = {"onboarding": 12, "adopting": 24, "mature": 42, "renewing": 18, "churned": 4}
@@ -116,12 +117,18 @@ def _activity(rng: random.Random, stage: str, span: int, ended: int) -> tuple[st
     return stage, rng.randint(45, min(900, span - 1)), rng.randint(0, 1)  # habitual
 
 
+def company_names() -> tuple[list[str], list[str]]:
+    """(the demo customers' company names, in account order; every other name the vocabulary makes)."""
+    every = [f"{h} {t}" for h, t in product(COMPANY_HEADS, COMPANY_TAILS)]
+    taken = random.Random(SEED).sample(every, ACCOUNT_COUNT)
+    return taken, sorted(set(every) - set(taken))
+
+
 def demo_plan(now: datetime) -> tuple[list[PlannedAccount], list[PlannedContact]]:
     """Every demo account and contact. Which rows exist never depends on the date; their dates do."""
     today = now.astimezone(ZoneInfo(TENANT["time_zone"])).date()
-    names = random.Random(SEED).sample([f"{h} {t}" for h, t in product(COMPANY_HEADS, COMPANY_TAILS)], ACCOUNT_COUNT)
     accounts, contacts = [], []
-    for n, company in enumerate(names, start=1):
+    for n, company in enumerate(company_names()[0], start=1):
         # Two streams per account: `shape` (who and what) never depends on today, `when` (dates) does.
         shape, when = random.Random(f"{SEED}/{n}/shape"), random.Random(f"{SEED}/{n}/when")
         accounts.append(_account(shape, when, n, company, today))
@@ -233,7 +240,7 @@ def demo_tenant_seed(*, progress=None) -> DemoSeeded:
     with transaction.atomic():
         tenant = _demo_tenant()
         members = _demo_people(tenant)
-        csms = [members[email] for email, _, role in PEOPLE if role == Role.CSM]
+        csms = [members[email] for email in CSM_EMAILS]
         rows = [Account(tenant=tenant, csm_owner=csms[a.csm], **a.fields) for a in accounts]
         # ARR, renewal date and stage are set once: after that the demo's own commercial events move them
         # (renewals and the ARR ledger), as an integration's would.
@@ -251,6 +258,12 @@ def demo_tenant_seed(*, progress=None) -> DemoSeeded:
         revoked, (key, plaintext) = _rotate_key(tenant, members[ADMIN_EMAIL].user)
     logins = [(email, role, DEMO_PASSWORD) for email, _, role in PEOPLE]
     return DemoSeeded(tenant, logins, key, plaintext, revoked, len(accounts), len(contacts))
+
+
+def demo_csms(tenant: Tenant) -> list[Membership]:
+    """The demo CSMs' memberships, in the order a planned account's ``csm`` indexes them."""
+    members = {m.user.email: m for m in Membership.objects.for_tenant(tenant).select_related("user")}
+    return [members[email] for email in CSM_EMAILS]
 
 
 def _demo_tenant() -> Tenant:

@@ -29,9 +29,9 @@ from decimal import Decimal
 
 from demo.segments import SEGMENTS, documented_draw, objectives_draw, segment_draw
 
-SEED = 20251207
+SEED = 20251207  # the random streams' names start with it
 RISK_SHIFT = 1.5  # a churned term's latent risk is centred here, a renewed one's at 0 (both with spread 1)
-FORMER_COUNT = 48  # with the current customers' renewals: about 440 closed, about 13% churned
+FORMER_COUNT = 48  # with the current customers' renewals: about 430 closed, 13-14% of them churned
 FORMER_FIRST = 1001  # former customers are acct-1001, acct-1002...: apart from the current acct-0001...
 CHURNED_WITHIN_DAYS = 3 * 365  # former customers churned in the last three years...
 FIRST_TERM_WITHIN_DAYS = 4 * 365  # ...and became customers in the last four
@@ -40,7 +40,7 @@ HUNDRED = Decimal(100)
 
 # Outcomes and calls by the values ``outcomes.models`` stores (this module imports no models).
 RENEWED, EXPANDED, DOWNSOLD, CHURNED = "renewed", "expanded", "downsold", "churned"
-CALLS = ((-0.3, "commit"), (0.7, "likely"), (1.5, "at_risk"), (float("inf"), "lost"))  # read below: call
+CALLS = ((-0.3, "commit"), (0.7, "likely"), (1.5, "at_risk"), (float("inf"), "lost"))  # (read below, call)
 CALL_SHARE = 0.8  # renewals with a CSM's call
 CALL_NOISE = 0.8  # how far a CSM's read of the risk strays from it
 CHURN_REASONS = {"Budget cut": 3, "Moved to a competitor": 3, "Low adoption": 3, "Executive sponsor left": 2,

@@ -21,6 +21,7 @@ from indicators.scoring.backfill import history_backfill
 from indicators.stale.hint import recompute_held
 from outcomes.models import Outcome, Renewal
 from outcomes.models.renewals import CLOSED_OUTCOMES
+from outcomes.services.forecast import renewals_forecast
 from outcomes.services.ledger import ledgers_reconcile
 from outcomes.services.renewals import renewals_open_from_accounts
 
@@ -76,6 +77,7 @@ class Command(BaseCommand):
             renewals_open_from_accounts(tenant=tenant)
             demo_alerts_raise(tenant=tenant)  # rules evaluated over the fresh scores
             demo_rankings_refresh(tenant=tenant)  # which indicators preceded churn, 90 and 180 days ahead
+            renewals_forecast(tenant=tenant)  # each pending renewal's chance, as the daily task makes it
 
         events = ""
         if new_events is not None:

@@ -258,7 +258,8 @@ class OutcomesViewSet(TenantScopedViewSet):
         "median observed lifetime of churned accounts beside it. Each figure has its "
         "definition, numerator, denominator, counts, and `enough: false` with a null value below its minimum "
         "(`missing` says why). `segment`, `csm` and `cohort` (the year accounts became customers) narrow the "
-        "accounts.",
+        "accounts. Amounts in an account's own currency are converted to the tenant's with the rate valid on "
+        "their day: `rates` lists the ones used, `excluded` the accounts left out for want of one.",
         parameters=[OutcomesQuerySerializer],
         responses={200: OpenApiTypes.OBJECT},
     )
@@ -274,7 +275,7 @@ class OutcomesViewSet(TenantScopedViewSet):
         "each month, quarter, year or trailing twelve months (`period`) of the tenant's calendar that lies wholly "
         "inside [`start`, `end`], oldest first, plus the running one cut at the end of today (`complete: false`, "
         "labelled to date). Each period: `label`, `start`, `end` (inclusive), `complete`, `figures`. At most "
-        f"{MAX_PERIODS} periods.",
+        f"{MAX_PERIODS} periods. `rates` and `excluded` as in the summary, once for all periods.",
         parameters=[TrendQuerySerializer],
         responses={200: OpenApiTypes.OBJECT},
     )

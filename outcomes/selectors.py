@@ -54,7 +54,7 @@ class Books:
     """What an answer reads, once, in the reporting currency: the ledger before its end and the renewals due in
     it, with the rates that converted them and the accounts left out for want of one (``conversion``)."""
 
-    movements: list[metrics.Movement]
+    ledger: metrics.Ledger  # the movements, indexed once for every period
     renewals: list[metrics.RenewalRecord]
     rates: list[conversion.Rate]
     excluded: dict[str, int]
@@ -108,14 +108,14 @@ def _books(tenant: Tenant, accounts, first: date, stop: date) -> Books:
         .values_list("currency", "rate", "valid_from")
     )  # fmt: skip
     converted = conversion.to_reporting_currency(entries=entries, renewals=renewals, currencies=foreign, rates=rates)
-    return Books(converted.movements, converted.renewals, converted.rates_used, converted.excluded)
+    return Books(metrics.Ledger(converted.movements), converted.renewals, converted.rates_used, converted.excluded)
 
 
 def _range_figures(books: Books, start: date, stop: date, *, gross_margin: Decimal | None) -> dict:
     """Every figure of [start, stop) from the rows read, with the pending renewals counted aside. Lifetime value
     and observed lifetimes are as of the end: the year to it, and every churn before it."""
-    revenue = metrics.revenue_retention(books.movements, start, stop)
-    logos = metrics.logo_retention(books.movements, start, stop)
+    revenue = metrics.revenue_retention(books.ledger, start, stop)
+    logos = metrics.logo_retention(books.ledger, start, stop)
     rates = metrics.renewal_rates(books.renewals, start, stop)
     return {
         "figures": {
@@ -128,9 +128,9 @@ def _range_figures(books: Books, start: date, stop: date, *, gross_margin: Decim
             "logo_churn": _shown(logos.churn),
             "gross_renewal_rate": _shown(rates.gross),
             "net_renewal_rate": _shown(rates.net),
-            "revenue_growth_per_customer": _shown(metrics.revenue_growth_per_customer(books.movements, start, stop)),
-            "lifetime_value": _shown(metrics.annual_lifetime_value(books.movements, stop, gross_margin)),
-            "observed_lifetimes": _shown(metrics.observed_lifetimes(m for m in books.movements if m.on < stop)),
+            "revenue_growth_per_customer": _shown(metrics.revenue_growth_per_customer(books.ledger, start, stop)),
+            "lifetime_value": _shown(metrics.annual_lifetime_value(books.ledger, stop, gross_margin)),
+            "observed_lifetimes": _shown(metrics.observed_lifetimes(books.ledger, before=stop)),
         },
         "pending_renewals": rates.pending,
         "pending_arr_due": str(rates.pending_arr_due),

@@ -25,6 +25,8 @@ PERIOD_KINDS = ("month", "quarter", "year", "ttm")
 MONTHS_IN = {"month": 1, "quarter": 3, "year": 12, "ttm": 1}  # ttm steps month by month
 TTM_MONTHS = 12
 TO_DATE = " (to date)"
+# How many periods a trend shows when asked without a start: two years of quarters, three of years.
+DEFAULT_COUNTS = {"month": 12, "quarter": 8, "year": 3, "ttm": 12}
 
 
 class InvalidPeriod(ValueError):
@@ -67,12 +69,35 @@ def add_months(day: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
+def year_before(day: date) -> date:
+    """The same day a year earlier (28 February for a 29th)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
 def period_start_on_or_after(kind: str, day: date) -> date:
     """The first calendar boundary of ``kind`` on or after ``day`` (quarters start in Jan, Apr, Jul, Oct)."""
     step = MONTHS_IN[kind]
     first = date(day.year, day.month, 1)
     first = add_months(first, -((first.month - 1) % step))  # back to the boundary of the period holding day
     return first if first == day else add_months(first, step)
+
+
+def check_kind(kind: str) -> None:
+    """Raise ``InvalidPeriod`` (naming ``kind``) unless ``kind`` is one of ``PERIOD_KINDS``."""
+    if kind not in PERIOD_KINDS:
+        raise InvalidPeriod("kind", f"must be one of {', '.join(PERIOD_KINDS)}")
+
+
+def default_start(kind: str, last_day: date) -> date:
+    """Where a trend of ``kind`` asked without a start begins: ``DEFAULT_COUNTS[kind]`` periods back, the
+    one holding ``last_day`` included (so its periods are whole, the last one perhaps to date)."""
+    check_kind(kind)
+    step = MONTHS_IN[kind]
+    holding = add_months(period_start_on_or_after(kind, last_day + timedelta(days=1)), -step)
+    return add_months(holding, -step * (DEFAULT_COUNTS[kind] - 1))
 
 
 def label_of(kind: str, start: date) -> str:
@@ -99,8 +124,7 @@ def periods(kind: str, start: date, end: date, *, today: date) -> list[Period]:
     ``today`` is the tenant's local date (``local_today``): the period holding it is cut at the end of
     today. Raises ``InvalidPeriod`` for an unknown kind or an empty range.
     """
-    if kind not in PERIOD_KINDS:
-        raise InvalidPeriod("kind", f"must be one of {', '.join(PERIOD_KINDS)}")
+    check_kind(kind)
     if start >= end:
         raise InvalidPeriod("end", "must be after start")
     found = []

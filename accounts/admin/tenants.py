@@ -63,7 +63,7 @@ class TenantAdmin(SimpleHistoryAdmin):
     list_display = ("name", "slug", "time_zone", "country", "currency", "created_at")
     search_fields = ("name", "slug")
     fieldsets = (
-        (None, {"fields": ("name", "slug", "time_zone", "currency", "settings")}),
+        (None, {"fields": ("name", "slug", "time_zone", "currency", "gross_margin", "settings")}),
         ("Business calendar", {"fields": ("country", "subdivision"), "description": BUSINESS_CALENDAR}),
     )
     inlines = [ClosingDayInline]

@@ -37,6 +37,11 @@ def validate_currency(value: str) -> None:
         raise ValidationError("Use a three-letter ISO 4217 code such as USD or EUR.")
 
 
+def validate_gross_margin(value) -> None:
+    if not 0 < value <= 1:
+        raise ValidationError("Give a fraction above 0 and at most 1, e.g. 0.80 for a gross margin of 80%.")
+
+
 @cache
 def holiday_subdivisions() -> dict[str, tuple[str, ...]]:
     """ISO 3166-1 alpha-2 code -> subdivision codes, for every country the ``holidays`` library knows."""
@@ -87,7 +92,16 @@ class Tenant(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=60, unique=True)
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
-    currency = models.CharField(max_length=3, default="USD", validators=[validate_currency])
+    currency = models.CharField(
+        max_length=3, default="USD", validators=[validate_currency],
+        help_text="The reporting currency: outcome figures are in it, accounts billed in another are converted "
+        "with the tenant's exchange rates.",
+    )  # fmt: skip
+    gross_margin = models.DecimalField(
+        max_digits=5, decimal_places=4, null=True, blank=True, validators=[validate_gross_margin],
+        help_text="Gross margin as a fraction, e.g. 0.80 for 80%. Lifetime value is average ARR × gross margin ÷ "
+        "revenue churn rate; empty, it is not computed.",
+    )  # fmt: skip
     # The business calendar: weekends, these public holidays and the tenant's closing days are not business days.
     country = models.CharField(
         max_length=2,

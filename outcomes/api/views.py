@@ -18,11 +18,12 @@ from accounts.background import enqueue_on_commit
 from accounts.models import Membership
 from accounts.roles import Role
 from indicators.models import Scorecard
+from outcomes import periods
 from outcomes.api.filters import ArrMovementFilter, RenewalFilter
 from outcomes.api.serializers import ArrMovementSerializer, RenewalSerializer
 from outcomes.api.upsert_rows import renewals_upsert
 from outcomes.models import AnalysisKind, ArrMovement, OutcomeAnalysis, Renewal
-from outcomes.selectors import outcomes_summary
+from outcomes.selectors import MAX_PERIODS, outcomes_summary, outcomes_trend
 from outcomes.services.forecast import forecast_accuracy
 from outcomes.services.learning import LEADS, draft_suggest, scorecard_backtest, scorecards_compare
 from outcomes.services.ledger import tenant_today
@@ -110,13 +111,41 @@ class OutcomesQuerySerializer(RejectUnknownFieldsMixin, serializers.Serializer):
     end = serializers.DateField(required=False, help_text="Last day, inclusive; default today.")
     segment = serializers.CharField(required=False, max_length=60)
     csm = TenantIdField(model=Membership, required=False, help_text="A CSM's book: accounts they own.")
+    cohort = serializers.IntegerField(
+        required=False, min_value=1900, max_value=2999,
+        help_text="Accounts that became customers in this year (their first new ARR movement).",
+    )  # fmt: skip
+
+    def default_start(self, attrs, end):
+        return end - timedelta(days=364)
 
     def validate(self, attrs):
         end = attrs.setdefault("end", tenant_today(self.context["tenant"]))
-        start = attrs.setdefault("start", end - timedelta(days=364))
+        start = attrs.setdefault("start", self.default_start(attrs, end))
         if start > end:
             raise serializers.ValidationError({"end": "Must not be before start."})
         return attrs
+
+
+class TrendQuerySerializer(OutcomesQuerySerializer):
+    start = serializers.DateField(
+        required=False, help_text="First day (tenant's calendar); default 12 months, 8 quarters, 3 years or 12 "
+        "trailing twelve months back, the period holding `end` included.",
+    )  # fmt: skip
+    period = serializers.CharField(
+        required=False, default="month", max_length=10,
+        help_text=f"One of {', '.join(periods.PERIOD_KINDS)} (ttm: trailing twelve months, one per month end).",
+    )  # fmt: skip
+
+    def default_start(self, attrs, end):
+        try:
+            return periods.default_start(attrs["period"], end)
+        except periods.InvalidPeriod as exc:
+            raise serializers.ValidationError({TREND_FIELDS.get(exc.field, exc.field): exc.message}) from None
+
+
+# periods.InvalidPeriod names its own argument; the trend's query calls it ``period``.
+TREND_FIELDS = {"kind": "period"}
 
 
 class IndicatorsQuerySerializer(RejectUnknownFieldsMixin, serializers.Serializer):
@@ -305,8 +334,13 @@ class OutcomesViewSet(TenantScopedViewSet):
         summary="Outcome figures over a period",
         description="GRR and NRR on the cohort of accounts that were customers when the period started (new "
         "accounts excluded; GRR never above 100%); logo retention and churn; gross and net renewal rates on the "
-        "ARR due in the period (a different denominator); revenue growth per customer. Each figure has its "
-        "definition, numerator, denominator, counts, and `enough: false` with a null value below its minimum.",
+        "ARR due in the period (a different denominator); revenue growth per customer; lifetime value (average "
+        "ARR at the end × the tenant's gross margin ÷ the revenue churn rate of the year to the end) with the "
+        "median observed lifetime of churned accounts beside it. Each figure has its "
+        "definition, numerator, denominator, counts, and `enough: false` with a null value below its minimum "
+        "(`missing` says why). `segment`, `csm` and `cohort` (the year accounts became customers) narrow the "
+        "accounts. Amounts in an account's own currency are converted to the tenant's with the rate valid on "
+        "their day: `rates` lists the ones used, `excluded` the accounts left out for want of one.",
         parameters=[OutcomesQuerySerializer],
         responses={200: OpenApiTypes.OBJECT},
     )
@@ -315,3 +349,22 @@ class OutcomesViewSet(TenantScopedViewSet):
         query = OutcomesQuerySerializer(data=request.query_params, context=self.get_serializer_context())
         query.is_valid(raise_exception=True)
         return Response(outcomes_summary(tenant=self.tenant, **query.validated_data))
+
+    @extend_schema(
+        summary="Outcome figures per period",
+        description="The summary's figures (same definitions, numerators, denominators, counts and minimums) for "
+        "each month, quarter, year or trailing twelve months (`period`) of the tenant's calendar that lies wholly "
+        "inside [`start`, `end`], oldest first, plus the running one cut at the end of today (`complete: false`, "
+        "labelled to date). Each period: `label`, `start`, `end` (inclusive), `complete`, `figures`. At most "
+        f"{MAX_PERIODS} periods. `rates` and `excluded` as in the summary, once for all periods.",
+        parameters=[TrendQuerySerializer],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    @action(detail=False, methods=["get"])
+    def trend(self, request):
+        query = TrendQuerySerializer(data=request.query_params, context=self.get_serializer_context())
+        query.is_valid(raise_exception=True)
+        try:
+            return Response(outcomes_trend(tenant=self.tenant, **query.validated_data))
+        except periods.InvalidPeriod as exc:
+            raise ValidationError({TREND_FIELDS.get(exc.field, exc.field): [exc.message]}) from None

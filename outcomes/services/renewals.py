@@ -13,6 +13,7 @@ from accounts.models import Account, Tenant
 from accounts.tenancy import same_tenant
 from outcomes.models import Outcome, ReasonKind, Renewal, RenewalSource
 from outcomes.models.renewals import CLOSED_OUTCOMES
+from outcomes.periods import year_before
 from outcomes.services.ledger import ZERO, arr_move, tenant_today
 
 REASON_KIND = {Outcome.CHURNED: ReasonKind.CHURN, Outcome.DOWNSOLD: ReasonKind.DOWNSELL}
@@ -175,7 +176,4 @@ def renewals_open_from_accounts(*, tenant: Tenant) -> int:
 
 def years_before(day: date) -> date:
     """The same day a year earlier (28 February for a 29th)."""
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - 1, day=28)
+    return year_before(day)

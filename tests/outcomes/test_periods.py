@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from outcomes.periods import InvalidPeriod, add_months, local_today, periods
+from outcomes.periods import InvalidPeriod, add_months, default_start, local_today, periods
 
 LONG_AGO = date(2030, 1, 1)  # a "today" after every range, so no period is running
 
@@ -137,3 +137,21 @@ def test_calendar_periods_follow_each_other_inside_the_range_and_only_the_last_r
         else:
             assert period.start <= today < add_months(period.start, STEP[kind])
             assert period.end == today + timedelta(days=1) and period.label.endswith("(to date)")
+
+
+@pytest.mark.parametrize(
+    ("kind", "last_day", "start"),
+    [("month", date(2026, 3, 15), date(2025, 4, 1)), ("month", date(2025, 12, 31), date(2025, 1, 1)),
+     ("quarter", date(2026, 3, 31), date(2024, 4, 1)), ("quarter", date(2026, 4, 1), date(2024, 7, 1)),
+     ("year", date(2026, 1, 1), date(2024, 1, 1)), ("ttm", date(2026, 3, 15), date(2025, 4, 1))],
+)  # fmt: skip
+def test_a_trend_without_a_start_goes_back_its_default_number_of_periods(kind, last_day, start):
+    assert default_start(kind, last_day) == start
+    found = periods(kind, start, last_day + timedelta(days=1), today=last_day)
+    assert len(found) == {"month": 12, "quarter": 8, "year": 3, "ttm": 12}[kind]
+
+
+def test_a_default_start_for_an_unknown_kind_names_the_kind():
+    with pytest.raises(InvalidPeriod) as raised:
+        default_start("week", date(2026, 1, 1))
+    assert raised.value.field == "kind"

@@ -27,7 +27,7 @@ from demo.segments import SEGMENTS, documented_draw, objectives_draw, segment_dr
 
 SEED = 20240917
 TENANT = {"slug": "demo", "name": "Northwind Analytics", "time_zone": "Europe/London", "currency": "USD",
-          "country": "GB", "subdivision": "ENG"}  # fmt: skip
+          "country": "GB", "subdivision": "ENG", "gross_margin": Decimal("0.7800")}  # fmt: skip
 API_KEY_NAME = "Demo key"
 ACCOUNT_COUNT = 300
 BATCH = 500

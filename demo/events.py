@@ -24,7 +24,9 @@ from django.utils import timezone
 
 from accounts.models import Account, Contact, Tenant
 from demo import events_vocabulary as v
-from demo.people import SEGMENTS, demo_plan
+from demo.people import demo_plan
+from demo.renewal_history import anniversary
+from demo.segments import SEGMENTS
 from indicators.ingest.store import NewEvent, events_store
 from indicators.models import Event, EventType, Feature, Product
 
@@ -161,10 +163,6 @@ def demo_events_plan(customers: list[Customer], *, today: date, days: int = v.DA
 
 def _at(day: date, rng: random.Random) -> datetime:
     return datetime(day.year, day.month, day.day, rng.choice(v.HOURS), rng.randrange(60), rng.randrange(60), tzinfo=UTC)
-
-
-def _years_after(day: date, years: int) -> date:
-    return day.replace(year=day.year + years, day=28 if (day.month, day.day) == (2, 29) else day.day)
 
 
 class _Plan:
@@ -324,9 +322,9 @@ class _Plan:
         money = {"currency": self.currency}
         if c.contract_start and not self.churn:
             for year in range(1, 6):
-                if (anniversary := _years_after(c.contract_start, year)) >= today:
+                if (renewal_on := anniversary(c.contract_start, year)) >= today:
                     break
-                at = _at(anniversary, rng)
+                at = _at(renewal_on, rng)
                 self.emit(f"{ext}/renewal/{year}", EventType.COMMERCIAL, "renewal", at, c.sponsor,
                           amount=_amount(c.arr), **money)  # fmt: skip
         if self.churn:

@@ -22,11 +22,12 @@ from accounts.models import Account, AdoptionStage, ApiKey, Contact, Membership,
 from accounts.roles import ALL_SCOPES, Role
 from accounts.services.api_keys import api_key_create, api_key_revoke
 from accounts.services.tenants import membership_set, user_get_or_create
-from demo.people_vocabulary import COMPANY_HEADS, COMPANY_TAILS, FIRST_NAMES, LAST_NAMES, OBJECTIVES, TEAMS
+from demo.people_vocabulary import COMPANY_HEADS, COMPANY_TAILS, FIRST_NAMES, LAST_NAMES, TEAMS
+from demo.segments import SEGMENTS, documented_draw, objectives_draw, segment_draw
 
 SEED = 20240917
 TENANT = {"slug": "demo", "name": "Northwind Analytics", "time_zone": "Europe/London", "currency": "USD",
-          "country": "GB", "subdivision": "ENG"}  # fmt: skip
+          "country": "GB", "subdivision": "ENG", "gross_margin": Decimal("0.7800")}  # fmt: skip
 API_KEY_NAME = "Demo key"
 ACCOUNT_COUNT = 300
 BATCH = 500
@@ -41,28 +42,9 @@ PEOPLE = [
     ("hannah.wright@demo.csplatform.test", "Hannah Wright", Role.VIEWER),
     ("marcus.reed@demo.csplatform.test", "Marcus Reed", Role.VIEWER),
 ]  # fmt: skip
+CSM_EMAILS = [email for email, _, role in PEOPLE if role == Role.CSM]  # a planned account's ``csm`` indexes this
 
 
-@dataclass(frozen=True)
-class Segment:
-    share: float
-    licenses: tuple[int, int]
-    seat_price: tuple[int, int]  # ARR per licence, USD (licences sized to the known users, as in B2B seats)
-    contacts: tuple[int, int]
-    managers: tuple[int, int]
-    onboarding_days: tuple[int, int]
-    csms: tuple[int, ...]  # which CSMs carry this segment's book
-    exec_titles: tuple[str, ...]
-
-
-SEGMENTS = {
-    "enterprise": Segment(0.15, (16, 32), (4500, 9000), (14, 26), (3, 4), (45, 120), (0, 1),
-                          ("Chief Operating Officer", "CFO", "VP of Operations", "Chief Data Officer")),
-    "mid-market": Segment(0.35, (9, 18), (1800, 3200), (8, 14), (2, 3), (30, 75), (2, 3, 4),
-                          ("VP of Operations", "Head of Finance", "VP of Sales", "Head of Data")),
-    "smb": Segment(0.50, (4, 10), (700, 1300), (4, 8), (1, 1), (14, 40), (3, 4, 5),
-                   ("CEO", "Founder & CEO", "COO", "Managing Director")),
-}  # fmt: skip
 STAGE_WEIGHTS = {"onboarding": 12, "adopting": 24, "mature": 42, "renewing": 18, "churned": 4}
 # Contact adoption mix per account stage: invited, activated, adopting, habitual, dormant.
 ADOPTION_MIX = {
@@ -135,12 +117,18 @@ def _activity(rng: random.Random, stage: str, span: int, ended: int) -> tuple[st
     return stage, rng.randint(45, min(900, span - 1)), rng.randint(0, 1)  # habitual
 
 
+def company_names() -> tuple[list[str], list[str]]:
+    """(the demo customers' company names, in account order; every other name the vocabulary makes)."""
+    every = [f"{h} {t}" for h, t in product(COMPANY_HEADS, COMPANY_TAILS)]
+    taken = random.Random(SEED).sample(every, ACCOUNT_COUNT)
+    return taken, sorted(set(every) - set(taken))
+
+
 def demo_plan(now: datetime) -> tuple[list[PlannedAccount], list[PlannedContact]]:
     """Every demo account and contact. Which rows exist never depends on the date; their dates do."""
     today = now.astimezone(ZoneInfo(TENANT["time_zone"])).date()
-    names = random.Random(SEED).sample([f"{h} {t}" for h, t in product(COMPANY_HEADS, COMPANY_TAILS)], ACCOUNT_COUNT)
     accounts, contacts = [], []
-    for n, company in enumerate(names, start=1):
+    for n, company in enumerate(company_names()[0], start=1):
         # Two streams per account: `shape` (who and what) never depends on today, `when` (dates) does.
         shape, when = random.Random(f"{SEED}/{n}/shape"), random.Random(f"{SEED}/{n}/when")
         accounts.append(_account(shape, when, n, company, today))
@@ -149,14 +137,12 @@ def demo_plan(now: datetime) -> tuple[list[PlannedAccount], list[PlannedContact]
 
 
 def _account(shape: random.Random, when: random.Random, n: int, company: str, today: date) -> PlannedAccount:
-    segment = shape.choices(list(SEGMENTS), [s.share for s in SEGMENTS.values()])[0]
+    segment = segment_draw(shape)
     seg = SEGMENTS[segment]
     stage = shape.choices(list(STAGE_WEIGHTS), list(STAGE_WEIGHTS.values()))[0]
     licenses = shape.randint(*seg.licenses)
-    documented = shape.random() < {"onboarding": 0.6, "churned": 0.35}.get(stage, 0.9)
-    numbers = {"d": shape.randint(4, 10), "m": shape.randint(1, 2), "n": shape.randint(3, 40), "q": shape.randint(1, 4)}
-    numbers |= {"p": shape.choice([60, 70, 75, 80]), "h": shape.choice([20, 40, 60, 80])}
-    goals = " ".join(t.format(**numbers) for t in shape.sample(OBJECTIVES, 2))
+    documented = documented_draw(shape, stage)
+    goals = objectives_draw(shape)
     start, renewal = _contract(when, stage, today)
     kickoff = min(start + timedelta(days=when.randint(0, 7)), today)
     done = kickoff + timedelta(days=when.randint(*seg.onboarding_days))
@@ -254,7 +240,7 @@ def demo_tenant_seed(*, progress=None) -> DemoSeeded:
     with transaction.atomic():
         tenant = _demo_tenant()
         members = _demo_people(tenant)
-        csms = [members[email] for email, _, role in PEOPLE if role == Role.CSM]
+        csms = [members[email] for email in CSM_EMAILS]
         rows = [Account(tenant=tenant, csm_owner=csms[a.csm], **a.fields) for a in accounts]
         # ARR, renewal date and stage are set once: after that the demo's own commercial events move them
         # (renewals and the ARR ledger), as an integration's would.
@@ -272,6 +258,12 @@ def demo_tenant_seed(*, progress=None) -> DemoSeeded:
         revoked, (key, plaintext) = _rotate_key(tenant, members[ADMIN_EMAIL].user)
     logins = [(email, role, DEMO_PASSWORD) for email, _, role in PEOPLE]
     return DemoSeeded(tenant, logins, key, plaintext, revoked, len(accounts), len(contacts))
+
+
+def demo_csms(tenant: Tenant) -> list[Membership]:
+    """The demo CSMs' memberships, in the order a planned account's ``csm`` indexes them."""
+    members = {m.user.email: m for m in Membership.objects.for_tenant(tenant).select_related("user")}
+    return [members[email] for email in CSM_EMAILS]
 
 
 def _demo_tenant() -> Tenant:

@@ -1,5 +1,7 @@
 """Words the demo tenant is made of: company and person names, titles, objectives."""
 
+# pure: no Django import (tests/test_pure_modules.py)
+
 TEAMS = [  # a manager's title and the titles of the people reporting to them
     ("Director of Finance", ("Financial Analyst", "FP&A Analyst", "Senior Accountant")),
     ("Sales Operations Manager", ("Sales Operations Analyst", "Account Executive", "Deal Desk Specialist")),

@@ -25,11 +25,13 @@ Decisions that finance and CS teams otherwise argue about:
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
+from itertools import accumulate
 from statistics import median
 
 from outcomes.periods import year_before
@@ -195,35 +197,88 @@ def _daily_changes(movements: Iterable[Movement]) -> dict[int, dict[date, Decima
     return changes
 
 
-def arr_by_account(movements: Iterable[Movement], on: date) -> dict[int, Decimal]:
+class Ledger:
+    """Movements indexed once: per account, its days with a change and its ARR at the end of each. A trend
+    computes many periods from one ``Ledger`` (each figure function takes one as well as movements), and
+    the cohorts it asks for twice are computed once."""
+
+    def __init__(self, movements: Iterable[Movement]) -> None:
+        self._days: dict[int, list[date]] = {}
+        self._arr: dict[int, list[Decimal]] = {}
+        for account_id, days in sorted(_daily_changes(movements).items()):
+            ordered = sorted(days.items())
+            self._days[account_id] = [day for day, _ in ordered]
+            self._arr[account_id] = list(accumulate((change for _, change in ordered), initial=ZERO))[1:]
+        self._cohorts: dict[tuple[date, date], list[CohortAccount]] = {}
+        self._spans: list[tuple[date, int, date | None, date | None]] | None = None
+
+    def arr_on(self, on: date) -> dict[int, Decimal]:
+        found = {}
+        for account_id, days in self._days.items():
+            index = bisect_right(days, on)
+            if index and self._arr[account_id][index - 1] > 0:
+                found[account_id] = self._arr[account_id][index - 1]
+        return found
+
+    def cohort(self, start: date, end: date) -> list[CohortAccount]:
+        if (start, end) not in self._cohorts:
+            self._cohorts[(start, end)] = list(self._followed(start, end))
+        return self._cohorts[(start, end)]
+
+    def _followed(self, start: date, end: date) -> Iterator[CohortAccount]:
+        for account_id, days in self._days.items():
+            arr = self._arr[account_id]
+            first, stop = bisect_left(days, start), bisect_left(days, end)
+            starting = arr[first - 1] if first else ZERO
+            if starting <= 0:
+                continue
+            within = arr[first:stop]
+            last = within[-1] if within else starting
+            lapsed = bool(within) and min(within) <= 0
+            yield CohortAccount(account_id, starting, ZERO if lapsed else last, lapsed, came_back=lapsed and last > 0)
+
+    def lifetimes(self, before: date | None = None) -> tuple[dict[int, int], int]:
+        """Days from each account's first ARR to its first churn, for the churns before ``before`` (all when
+        None), and how many accounts had a movement by then."""
+        if self._spans is None:
+            self._spans = [(days[0], *self._first_span(account_id)) for account_id, days in self._days.items()]
+        lifetimes, accounts = {}, 0
+        for first_day, account_id, began, churned_on in self._spans:
+            if before is not None and first_day >= before:
+                continue
+            accounts += 1
+            if churned_on is not None and (before is None or churned_on < before):
+                lifetimes[account_id] = (churned_on - began).days
+        return lifetimes, accounts
+
+    def _first_span(self, account_id: int) -> tuple[int, date | None, date | None]:
+        began = None
+        for day, arr in zip(self._days[account_id], self._arr[account_id], strict=True):
+            if began is None and arr > 0:
+                began = day
+            elif began is not None and arr <= 0:
+                return account_id, began, day
+        return account_id, began, None
+
+
+def as_ledger(movements: Iterable[Movement] | Ledger) -> Ledger:
+    return movements if isinstance(movements, Ledger) else Ledger(movements)
+
+
+def arr_by_account(movements: Iterable[Movement] | Ledger, on: date) -> dict[int, Decimal]:
     """Each customer's ARR at the end of ``on`` (accounts at 0 or below are not customers)."""
-    totals: dict[int, Decimal] = defaultdict(Decimal)
-    for movement in movements:
-        if movement.on <= on:
-            totals[movement.account_id] += movement.amount
-    return {account: arr for account, arr in totals.items() if arr > 0}
+    return as_ledger(movements).arr_on(on)
 
 
-def average_arr(movements: Iterable[Movement], on: date) -> Decimal | None:
+def average_arr(movements: Iterable[Movement] | Ledger, on: date) -> Decimal | None:
     """Mean ARR of the customers at the end of ``on`` (the ``average_arr`` of ``lifetime_value``); None without any."""
     arrs = arr_by_account(movements, on).values()
     return sum(arrs, ZERO) / len(arrs) if arrs else None
 
 
-def cohort(movements: Iterable[Movement], start: date, end: date) -> list[CohortAccount]:
+def cohort(movements: Iterable[Movement] | Ledger, start: date, end: date) -> list[CohortAccount]:
     """The accounts that were customers the day before ``start``, followed through [start, end)."""
-    found = []
-    for account_id, days in sorted(_daily_changes(movements).items()):
-        arr = sum((amount for day, amount in days.items() if day < start), ZERO)
-        if arr <= 0:
-            continue
-        starting, lapsed = arr, False
-        for day in sorted(d for d in days if start <= d < end):
-            arr += days[day]
-            lapsed = lapsed or arr <= 0
-        ending = ZERO if lapsed else arr
-        found.append(CohortAccount(account_id, starting, ending, lapsed, came_back=lapsed and arr > 0))
-    return found
+    return as_ledger(movements).cohort(start, end)
 
 
 @dataclass(frozen=True)
@@ -235,20 +290,25 @@ class RevenueRetention:
     churn: Figure
 
 
-def revenue_retention(movements: Iterable[Movement], start: date, end: date) -> RevenueRetention:
+def revenue_retention(movements: Iterable[Movement] | Ledger, start: date, end: date) -> RevenueRetention:
     """GRR, NRR and the expansion, contraction and revenue churn rates of the period's starting cohort."""
     accounts = cohort(movements, start, end)
-    starting = sum((a.starting_arr for a in accounts), ZERO)
-    expansion = sum((a.expansion for a in accounts), ZERO)
-    contraction = sum((a.contraction for a in accounts), ZERO)
-    churned = sum((a.churned_arr for a in accounts), ZERO)
-    counts = {
-        "accounts_at_start": len(accounts),
-        "expanded": sum(a.expansion > 0 for a in accounts),
-        "contracted": sum(a.contraction > 0 for a in accounts),
-        "churned": sum(a.lapsed for a in accounts),
-        "came_back": sum(a.came_back for a in accounts),
-    }
+    starting = expansion = contraction = churned = ZERO
+    counts = {"accounts_at_start": len(accounts), "expanded": 0, "contracted": 0, "churned": 0, "came_back": 0}
+    for a in accounts:  # one pass: a trend runs this twice per period, over thousands of accounts
+        starting += a.starting_arr
+        if a.lapsed:
+            churned += a.starting_arr
+            counts["churned"] += 1
+            counts["came_back"] += a.came_back
+            continue
+        change = a.ending_arr - a.starting_arr
+        if change > 0:
+            expansion += change
+            counts["expanded"] += 1
+        elif change < 0:
+            contraction -= change
+            counts["contracted"] += 1
     enough = len(accounts) >= MIN_COHORT_ACCOUNTS
     common = {"denominator_label": STARTING_ARR, "counts": counts, "minimum": COHORT_MINIMUM, "enough": enough}
     return RevenueRetention(
@@ -266,7 +326,7 @@ class LogoRetention:
     churn: Figure
 
 
-def logo_retention(movements: Iterable[Movement], start: date, end: date) -> LogoRetention:
+def logo_retention(movements: Iterable[Movement] | Ledger, start: date, end: date) -> LogoRetention:
     """Share of the starting accounts still customers at the end, never having lapsed, and its complement."""
     accounts = cohort(movements, start, end)
     at_start = len(accounts)
@@ -284,7 +344,7 @@ def logo_retention(movements: Iterable[Movement], start: date, end: date) -> Log
     )
 
 
-def revenue_growth_per_customer(movements: Iterable[Movement], start: date, end: date) -> Figure:
+def revenue_growth_per_customer(movements: Iterable[Movement] | Ledger, start: date, end: date) -> Figure:
     """ARR per retained account at the end over ARR per starting account at the start (= NRR ÷ logo retention)."""
     accounts = cohort(movements, start, end)
     retained = [a for a in accounts if not a.lapsed]
@@ -367,12 +427,12 @@ def lifetime_value(average_arr: Decimal, gross_margin: Decimal, revenue_churn_ra
     )
 
 
-def annual_lifetime_value(movements: Iterable[Movement], end: date, gross_margin: Decimal | None) -> Figure:
+def annual_lifetime_value(movements: Iterable[Movement] | Ledger, end: date, gross_margin: Decimal | None) -> Figure:
     """``lifetime_value`` as of the end of the day before ``end``: the average ARR of the customers then, and
     the gross revenue churn rate (1 - GRR) of the year [``end`` less a year, ``end``), so that a month, a
     quarter or a year each gets an annual rate. Without a margin, customers, enough accounts at the year's
     start or any churn in it, the value is None and ``missing`` says which."""
-    movements = list(movements)
+    movements = as_ledger(movements)
     year = revenue_retention(movements, year_before(end), end)
     customers = arr_by_account(movements, end - timedelta(days=1))
     average = sum(customers.values(), ZERO) / len(customers) if customers else None
@@ -404,30 +464,20 @@ def annual_lifetime_value(movements: Iterable[Movement], end: date, gross_margin
     return replace(ltv, counts=counts, minimum=ANNUAL_LTV_MINIMUM)
 
 
-def churned_lifetimes(movements: Iterable[Movement]) -> dict[int, int]:
+def churned_lifetimes(movements: Iterable[Movement] | Ledger) -> dict[int, int]:
     """Days from each churned account's first day with ARR to the first day its ARR was back to 0."""
-    lifetimes = {}
-    for account_id, days in _daily_changes(movements).items():
-        arr, began = ZERO, None
-        for day in sorted(days):
-            arr += days[day]
-            if began is None and arr > 0:
-                began = day
-            elif began is not None and arr <= 0:
-                lifetimes[account_id] = (day - began).days
-                break
-    return lifetimes
+    return as_ledger(movements).lifetimes()[0]
 
 
-def observed_lifetimes(movements: Iterable[Movement]) -> Figure:
-    """Median observed lifetime (days) of the churned accounts, from their first ARR to their first churn.
+def observed_lifetimes(movements: Iterable[Movement] | Ledger, before: date | None = None) -> Figure:
+    """Median observed lifetime (days) of the churned accounts, from their first ARR to their first churn;
+    with ``before``, as it stood then (the movements before that day only).
 
     Only lifetimes that ended are observed, so while many customers are still active the median
     understates the typical lifetime; it is shown beside the LTV formula, not instead of it.
     """
-    movements = list(movements)
-    lifetimes = sorted(churned_lifetimes(movements).values())
-    accounts = len({m.account_id for m in movements})
+    found, accounts = as_ledger(movements).lifetimes(before)
+    lifetimes = sorted(found.values())
     enough = len(lifetimes) >= MIN_CHURNED_LIFETIMES
     return Figure(
         value=Decimal(str(median(lifetimes))) if enough else None,

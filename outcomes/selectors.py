@@ -2,8 +2,10 @@
 renewals (the arithmetic is metrics.py, the calendar periods.py).
 
 The rows are read once per answer: the ledger up to the last day asked for (a cohort needs every movement
-before its period) and the renewals whose term ends in the range; each range or period is then computed
-from them in memory by ``_range_figures``, the one place that says which figures an answer holds.
+before its period) and the renewals whose term ends in the range, converted to the tenant's currency with
+its rates (``conversion``: the answer lists the rates used and the accounts left out for want of one);
+each range or period is then computed from them in memory by ``_range_figures``, the one place that says
+which figures an answer holds.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ from decimal import Decimal
 from django.db.models import Min
 
 from accounts.models import Account, Membership, Tenant
-from outcomes import metrics, periods
-from outcomes.models import ArrMovement, MovementKind, Renewal
+from outcomes import conversion, metrics, periods
+from outcomes.models import ArrMovement, ExchangeRate, MovementKind, Renewal
 from outcomes.services.ledger import tenant_today
 
 # Each period is computed over the whole ledger read: ten years of months is plenty for a chart, and a
@@ -49,10 +51,23 @@ def _shown(figure: metrics.Figure) -> dict:
 
 @dataclass(frozen=True)
 class Books:
-    """What an answer reads, once: the ledger before ``stop`` and the renewals due in [``first``, ``stop``)."""
+    """What an answer reads, once, in the reporting currency: the ledger before its end and the renewals due in
+    it, with the rates that converted them and the accounts left out for want of one (``conversion``)."""
 
-    movements: list[metrics.Movement]
+    ledger: metrics.Ledger  # the movements, indexed once for every period
     renewals: list[metrics.RenewalRecord]
+    rates: list[conversion.Rate]
+    excluded: dict[str, int]
+
+    def shown(self) -> dict:
+        return {
+            "rates": [{"currency": r.currency, "rate": str(r.rate), "valid_from": r.valid_from} for r in self.rates],
+            "excluded": {
+                "accounts": sum(self.excluded.values()),
+                "currencies": list(self.excluded),
+                "reason": conversion.EXCLUDED_REASON if self.excluded else None,
+            },
+        }
 
 
 def _accounts(tenant: Tenant, segment: str | None, csm: Membership | None, cohort: int | None):
@@ -75,10 +90,11 @@ def _accounts(tenant: Tenant, segment: str | None, csm: Membership | None, cohor
 
 def _books(tenant: Tenant, accounts, first: date, stop: date) -> Books:
     ids = accounts.values("pk")
-    movements = [
-        metrics.Movement(account_id=a, on=on, kind=kind, amount=amount)
-        for a, on, kind, amount in ArrMovement.objects.for_tenant(tenant).filter(account_id__in=ids, on__lt=stop)
-        .values_list("account_id", "on", "kind", "amount")
+    foreign = dict(accounts.exclude(currency="").exclude(currency=tenant.currency).values_list("pk", "currency"))
+    entries = [
+        conversion.LedgerEntry(*row)
+        for row in ArrMovement.objects.for_tenant(tenant).filter(account_id__in=ids, on__lt=stop)
+        .order_by("on", "pk").values_list("account_id", "on", "kind", "amount", "arr_after")
     ]  # fmt: skip
     renewals = [
         metrics.RenewalRecord(account_id=a, term_end=term_end, arr_due=due, outcome=outcome, closed_arr=closed)
@@ -86,14 +102,20 @@ def _books(tenant: Tenant, accounts, first: date, stop: date) -> Books:
         .filter(account_id__in=ids, term_end__gte=first, term_end__lt=stop)
         .values_list("account_id", "term_end", "arr_due", "outcome", "closed_arr")
     ]  # fmt: skip
-    return Books(movements, renewals)
+    rates = conversion.RateTable(
+        conversion.Rate(*row)
+        for row in ExchangeRate.objects.for_tenant(tenant).filter(currency__in=set(foreign.values()))
+        .values_list("currency", "rate", "valid_from")
+    )  # fmt: skip
+    converted = conversion.to_reporting_currency(entries=entries, renewals=renewals, currencies=foreign, rates=rates)
+    return Books(metrics.Ledger(converted.movements), converted.renewals, converted.rates_used, converted.excluded)
 
 
 def _range_figures(books: Books, start: date, stop: date, *, gross_margin: Decimal | None) -> dict:
     """Every figure of [start, stop) from the rows read, with the pending renewals counted aside. Lifetime value
     and observed lifetimes are as of the end: the year to it, and every churn before it."""
-    revenue = metrics.revenue_retention(books.movements, start, stop)
-    logos = metrics.logo_retention(books.movements, start, stop)
+    revenue = metrics.revenue_retention(books.ledger, start, stop)
+    logos = metrics.logo_retention(books.ledger, start, stop)
     rates = metrics.renewal_rates(books.renewals, start, stop)
     return {
         "figures": {
@@ -106,9 +128,9 @@ def _range_figures(books: Books, start: date, stop: date, *, gross_margin: Decim
             "logo_churn": _shown(logos.churn),
             "gross_renewal_rate": _shown(rates.gross),
             "net_renewal_rate": _shown(rates.net),
-            "revenue_growth_per_customer": _shown(metrics.revenue_growth_per_customer(books.movements, start, stop)),
-            "lifetime_value": _shown(metrics.annual_lifetime_value(books.movements, stop, gross_margin)),
-            "observed_lifetimes": _shown(metrics.observed_lifetimes(m for m in books.movements if m.on < stop)),
+            "revenue_growth_per_customer": _shown(metrics.revenue_growth_per_customer(books.ledger, start, stop)),
+            "lifetime_value": _shown(metrics.annual_lifetime_value(books.ledger, stop, gross_margin)),
+            "observed_lifetimes": _shown(metrics.observed_lifetimes(books.ledger, before=stop)),
         },
         "pending_renewals": rates.pending,
         "pending_arr_due": str(rates.pending_arr_due),
@@ -136,6 +158,7 @@ def outcomes_summary(*, tenant: Tenant, start: date, end: date, segment: str | N
         "currency": tenant.currency,
         **_scope(segment, csm, cohort),
         "gross_margin": _margin(tenant),
+        **books.shown(),
         **_range_figures(books, start, stop, gross_margin=tenant.gross_margin),
     }
 
@@ -159,6 +182,7 @@ def outcomes_trend(*, tenant: Tenant, start: date, end: date, period: str, segme
         "currency": tenant.currency,
         "gross_margin": _margin(tenant),
         **_scope(segment, csm, cohort),
+        **books.shown(),
         "periods": [
             {"label": p.label, "start": p.start, "end": p.last_day, "complete": p.complete,
              **_range_figures(books, p.start, p.end, gross_margin=tenant.gross_margin)}

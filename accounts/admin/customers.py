@@ -19,7 +19,7 @@ class AccountAdmin(TenantScopedAdmin):
     date_hierarchy = None
     fieldsets = (
         (None, {"fields": ("name", "external_id", "segment", "lifecycle_stage", "csm_owner", "executive_sponsor")}),
-        ("Commercial", {"fields": ("arr", "licenses", "contract_start_on", "renewal_on")}),
+        ("Commercial", {"fields": ("arr", "currency", "licenses", "contract_start_on", "renewal_on")}),
         (
             "Onboarding and objectives",
             {"fields": ("onboarding_started_on", "onboarding_completed_on", "objectives_documented", "objectives")},

@@ -2,6 +2,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.models.tenant import validate_currency
 from accounts.tenancy import is_tenant_owned
 
 
@@ -31,3 +32,24 @@ class TenantRelatedField(serializers.PrimaryKeyRelatedField):
 @extend_schema_field(OpenApiTypes.INT)
 class TenantIdField(TenantRelatedField):
     """A tenant-scoped id on a plain serializer, without a model (typed for the schema)."""
+
+
+class CurrencyField(serializers.CharField):
+    """An ISO 4217 code, upper-cased on the way in ("eur" is EUR) and checked like the tenant's currency."""
+
+    def __init__(self, **kwargs):
+        super().__init__(validators=[validate_currency], **kwargs)  # the validator says "three letters" once
+
+    def to_internal_value(self, data):
+        return super().to_internal_value(data).upper()
+
+
+class AccountCurrencyField(CurrencyField):
+    """An account's currency: read as the one its amounts are in (the tenant's when it has none of its own);
+    written as a code, or blank for the tenant's."""
+
+    def __init__(self, **kwargs):
+        super().__init__(allow_blank=True, **kwargs)
+
+    def get_attribute(self, instance):
+        return instance.currency_in(instance.tenant.currency)

@@ -1,11 +1,16 @@
 from rest_framework import serializers
 
+from accounts.api.fields import AccountCurrencyField
 from accounts.api.serializers_base import TenantModelSerializer
 from accounts.models import Account, Contact, Membership
 
 
 class AccountSerializer(TenantModelSerializer):
-    currency = serializers.CharField(source="tenant.currency", read_only=True)
+    currency = AccountCurrencyField(
+        required=False,
+        help_text="ISO 4217 code of its ARR, renewals and ledger; blank (or absent) for the tenant's currency, "
+        "which is what it reads as then.",
+    )
     arr = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False)
 
     class Meta:

@@ -5,6 +5,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 
 from accounts.audit import audit_trail
+from accounts.models.tenant import validate_currency
 from accounts.tenancy import TenantOwned
 
 
@@ -39,8 +40,14 @@ class Account(TenantOwned):
         decimal_places=2,
         default=0,
         validators=[MinValueValidator(0)],
-        help_text="Annual recurring revenue, in the tenant's currency.",
+        help_text="Annual recurring revenue, in the account's currency.",
     )
+    currency = models.CharField(
+        max_length=3, blank=True, default="", validators=[validate_currency],
+        help_text="ISO 4217 code of its ARR, renewals and ARR ledger; blank: the tenant's currency. Outcome "
+        "figures convert it with the tenant's exchange rates. The ledger's past amounts are read in it: change "
+        "it only to correct a mistake.",
+    )  # fmt: skip
     licenses = models.PositiveIntegerField(default=0, help_text="Seats purchased.")
     lifecycle_stage = models.CharField(max_length=20, choices=LifecycleStage.choices, default=LifecycleStage.ONBOARDING)
     onboarding_started_on = models.DateField(null=True, blank=True)
@@ -82,6 +89,10 @@ class Account(TenantOwned):
             models.Index(fields=["tenant", "csm_owner"], name="account_tenant_csm"),
             models.Index(fields=["tenant", "-created_at"], name="account_tenant_created"),
         ]
+
+    def currency_in(self, tenant_currency: str) -> str:
+        """The currency of its amounts: its own, or the tenant's (``tenant_currency``) when it has none."""
+        return self.currency or tenant_currency
 
     def csm_may_change(self, membership) -> bool:
         """A CSM changes the accounts they own (admin and API ask this one rule)."""

@@ -119,8 +119,10 @@ class CommercialProperties(PropertiesSerializer):
         max_digits=14, decimal_places=2, min_value=0, required=False, help_text="Required except for escalation."
     )
     currency = serializers.CharField(
-        min_length=3, max_length=3, required=False, help_text="ISO 4217 code; default the tenant's currency."
-    )
+        min_length=3, max_length=3, required=False,
+        help_text="ISO 4217 code; default the account's own (the tenant's when it has none). An amount in another "
+        "currency than the account's is stored but moves neither its ARR nor its renewals.",
+    )  # fmt: skip
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
     def validate_currency(self, value):
@@ -215,7 +217,7 @@ class EventFieldsSerializer(TenantModelSerializer):
             raise ValidationError({"account": _error("Give account or account_external_id.", "required")})
         if contact is not None and contact.account_id != account.pk:
             raise ValidationError({contact_attr: _error("Must be a contact of the account.", "invalid")})
-        self.validate_event(attrs, contact)
+        self.validate_event(attrs, account, contact)
         return {
             "type": attrs["type"],
             "name": attrs["name"],
@@ -226,7 +228,7 @@ class EventFieldsSerializer(TenantModelSerializer):
             "properties": dict(attrs["properties"]),
         }
 
-    def validate_event(self, attrs, contact) -> None:
+    def validate_event(self, attrs, account, contact) -> None:
         """Rules of one type that tie its name, contact and properties together."""
 
     def _resolve(self, attrs, name: str, model):
@@ -288,14 +290,14 @@ class CommercialEventSerializer(EventFieldsSerializer):
     )
     properties = CommercialProperties(required=False)
 
-    def validate_event(self, attrs, contact) -> None:
+    def validate_event(self, attrs, account, contact) -> None:
         properties = attrs["properties"]
         if "amount" not in properties:
             if attrs["name"] != "escalation":
                 raise ValidationError({"properties": {"amount": _error("This field is required.", "required")}})
             return
         properties["amount"] = str(properties["amount"])  # a string keeps the decimal exact in JSON
-        properties.setdefault("currency", self.context["tenant"].currency)
+        properties.setdefault("currency", account.currency_in(self.context["tenant"].currency))
 
 
 class RelationshipEventSerializer(EventFieldsSerializer):
@@ -307,7 +309,7 @@ class RelationshipEventSerializer(EventFieldsSerializer):
     )
     properties = RelationshipProperties(required=False)
 
-    def validate_event(self, attrs, contact) -> None:
+    def validate_event(self, attrs, account, contact) -> None:
         if contact is None:
             raise ValidationError({"contact": _error("A relationship event names its contact.", "required")})
 
@@ -319,7 +321,7 @@ class LifecycleEventSerializer(EventFieldsSerializer):
     name = serializers.ChoiceField(choices=["first_value_reached", "onboarding_milestone"])
     properties = LifecycleProperties(required=False)
 
-    def validate_event(self, attrs, contact) -> None:
+    def validate_event(self, attrs, account, contact) -> None:
         if attrs["name"] == "onboarding_milestone" and not attrs["properties"].get("milestone"):
             raise ValidationError({"properties": {"milestone": _error("This field is required.", "required")}})
 

@@ -11,7 +11,7 @@ from django.utils.safestring import mark_safe
 from accounts.admin.base import TenantScopedAdmin
 from accounts.roles import Role
 from indicators.admin.base import ReadOnlyAdminMixin
-from outcomes.models import ArrMovement, Renewal, RenewalReason
+from outcomes.models import ArrMovement, ExchangeRate, Renewal, RenewalReason
 from outcomes.services.forecast import disagrees
 from outcomes.services.renewals import renewal_save, renewal_validate
 
@@ -116,3 +116,15 @@ class ArrMovementAdmin(ReadOnlyAdminMixin, TenantScopedAdmin):
     list_filter = ("kind",)
     search_fields = ("account__name",)
     date_hierarchy = "on"
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(TenantScopedAdmin):
+    """Rates to the tenant's currency by day; viewers read, admins change (the outcome figures list the ones
+    they used)."""
+
+    list_display = ("currency", "rate", "valid_from", "updated_at")
+    list_filter = ("currency",)
+    search_fields = ("currency",)
+    date_hierarchy = "valid_from"
+    fields = ("currency", "rate", "valid_from")

@@ -3,7 +3,6 @@
 from dataclasses import asdict
 from datetime import timedelta
 
-from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status
@@ -22,6 +21,7 @@ from indicators.models import Scorecard
 from outcomes import periods
 from outcomes.api.filters import ArrMovementFilter, RenewalFilter
 from outcomes.api.serializers import ArrMovementSerializer, RenewalSerializer
+from outcomes.api.upsert_rows import renewals_upsert
 from outcomes.models import AnalysisKind, ArrMovement, OutcomeAnalysis, Renewal
 from outcomes.selectors import MAX_PERIODS, outcomes_summary, outcomes_trend
 from outcomes.services.forecast import forecast_accuracy
@@ -86,32 +86,12 @@ class RenewalViewSet(ExternalIdUpsertMixin, TenantCrudViewSet):
     def bulk(self, request):
         body = BulkRenewalsSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        results, errors = [], {}
-        with transaction.atomic():
-            for index, item in enumerate(body.validated_data["renewals"]):
-                external_id = item.get("external_id")
-                if not isinstance(external_id, str) or not external_id:
-                    errors[f"renewals.{index}.external_id"] = ["Each renewal in bulk has its external_id."]
-                    continue
-                instance = self.get_queryset().filter(external_id=external_id).first()
-                if instance is not None:
-                    self.check_object_permissions(request, instance)
-                serializer = self.get_serializer(instance, data=item, partial=instance is not None)
-                if not serializer.is_valid():
-                    errors.update({f"renewals.{index}.{k}": v for k, v in serializer.errors.items()})
-                    continue
-                try:
-                    with transaction.atomic():
-                        saved = serializer.save()
-                except ValidationError as exc:
-                    errors.update({f"renewals.{index}.{k}": v for k, v in exc.detail.items()})
-                    continue
-                results.append({"index": index, "id": saved.pk, "external_id": external_id,
-                                "created": instance is None})  # fmt: skip
-            if errors:
-                transaction.set_rollback(True)
+        results, errors = renewals_upsert(
+            tenant=self.tenant, items=body.validated_data["renewals"], context=self.get_serializer_context(),
+            require_external_id=True, check=lambda renewal: self.check_object_permissions(request, renewal),
+        )  # fmt: skip
         if errors:
-            raise ValidationError(errors)
+            raise ValidationError({f"renewals.{i}.{k}": v for i, fields in errors.items() for k, v in fields.items()})
         return Response({"renewals": results}, status=status.HTTP_200_OK)
 
 
@@ -359,7 +339,8 @@ class OutcomesViewSet(TenantScopedViewSet):
         "median observed lifetime of churned accounts beside it. Each figure has its "
         "definition, numerator, denominator, counts, and `enough: false` with a null value below its minimum "
         "(`missing` says why). `segment`, `csm` and `cohort` (the year accounts became customers) narrow the "
-        "accounts.",
+        "accounts. Amounts in an account's own currency are converted to the tenant's with the rate valid on "
+        "their day: `rates` lists the ones used, `excluded` the accounts left out for want of one.",
         parameters=[OutcomesQuerySerializer],
         responses={200: OpenApiTypes.OBJECT},
     )
@@ -375,7 +356,7 @@ class OutcomesViewSet(TenantScopedViewSet):
         "each month, quarter, year or trailing twelve months (`period`) of the tenant's calendar that lies wholly "
         "inside [`start`, `end`], oldest first, plus the running one cut at the end of today (`complete: false`, "
         "labelled to date). Each period: `label`, `start`, `end` (inclusive), `complete`, `figures`. At most "
-        f"{MAX_PERIODS} periods.",
+        f"{MAX_PERIODS} periods. `rates` and `excluded` as in the summary, once for all periods.",
         parameters=[TrendQuerySerializer],
         responses={200: OpenApiTypes.OBJECT},
     )

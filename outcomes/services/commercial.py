@@ -25,16 +25,20 @@ NEAR_DAYS = 120
 def commercial_events_apply(*, tenant: Tenant, events) -> int:
     """Apply each move (oldest first, in the caller's transaction); return how many changed something.
 
-    An amount in another currency than the tenant's is left to the ledger's reconciliation (no rates
-    are known here), and an event whose renewal contradicts a stored one is logged and skipped: the event
-    itself is stored either way.
+    The ledger keeps each account's amounts in its own currency (the tenant's when it has none), so an
+    amount in another currency is left to the ledger's reconciliation (converting it here would book a rate
+    as ARR), and an event whose renewal contradicts a stored one is logged and skipped: the event itself is
+    stored either way.
     """
     zone, applied = tenant_zone(tenant), 0
     accounts = {a.pk: a for a in Account.objects.for_tenant(tenant).filter(pk__in={e.account_id for e in events})}
     for event in events:
         account = accounts.get(event.account_id)
         amount = _amount(event.properties)
-        if account is None or amount is None or event.properties.get("currency", tenant.currency) != tenant.currency:
+        if account is None or amount is None:
+            continue
+        currency = account.currency_in(tenant.currency)
+        if event.properties.get("currency", currency) != currency:
             continue
         on = event.occurred_at.astimezone(zone).date()
         try:

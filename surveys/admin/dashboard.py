@@ -1,7 +1,9 @@
-"""The NPS dashboard: the trend with its margins over whole calendar months, beside the tenant's health bands.
+"""The NPS dashboard: the trend with its margins over whole calendar months, beside the tenant's health bands
+and its retention over the same range.
 
-Retention is not shown here until it is a rate over a period (accounts at its start still customers at its
-end); the share of accounts not churned today is no such rate, and it rises whenever an account is created.
+Retention is a rate over the range (the accounts that were customers at its start and still are at its end,
+and their ARR: ``surveys/admin/retention.py``), never the share of accounts not churned today, which rises
+whenever an account is created.
 """
 
 from datetime import date, timedelta
@@ -17,6 +19,7 @@ from accounts.roles import Role, role_at_least
 from indicators.admin.dashboard import BAND_LABELS
 from indicators.charts import line_chart_svg
 from indicators.selectors import health_overview
+from surveys.admin.retention import retention_panel
 from surveys.eligibility_rules import local_date
 from surveys.models import Survey
 from surveys.services.reports import Scope, nps_compare, nps_summary, nps_trend
@@ -81,6 +84,10 @@ def nps_dashboard(request):
         "chart": chart,
         "comparison": nps_compare(tenant=tenant, before=previous, after=recent),
         "health": health,
+        # The survey filter has no bearing on retention: segment and CSM narrow it like the rest.
+        "retention": retention_panel(
+            tenant=tenant, start=start, end=today, segment=common["segment"], csm=values.get("csm")
+        ),
         "bands": [(BAND_LABELS[key], count, arr) for key, count, arr in health.rows()],
         "currency": tenant.currency,
         # The last period runs to today: the table says so rather than show it as a whole one.

@@ -20,6 +20,8 @@ from demo.people import demo_tenant_seed
 from indicators.api.serializers import EVENT_SERIALIZERS
 from indicators.ingest.store import events_store
 from indicators.models import AccountDay, ContactDay, Event, EventType, Feature, HealthScoreHistory, Product
+from outcomes.models import Outcome, OutcomeAnalysis, Renewal
+from outcomes.services.ledger import ledgers_reconcile
 
 pytestmark = pytest.mark.django_db
 
@@ -223,6 +225,16 @@ def test_seed_demo_stores_six_months_of_events_once():
     moments = set(HealthScoreHistory.objects.for_tenant(tenant).values_list("at", flat=True))
     latest = max(moments)
     assert {m for m in moments if m != latest and m.astimezone(zone).time() != time.max} == set()
+    # Three years of renewals, churn among them, a ledger that adds up, and the indicator ranking run on them.
+    closed = Renewal.objects.for_tenant(tenant).exclude(outcome=Outcome.PENDING)
+    renewals, churned = closed.count(), closed.filter(outcome=Outcome.CHURNED).count()
+    assert 400 <= renewals <= 480 and 0.10 <= churned / renewals <= 0.15
+    assert f"{renewals:,} closed renewals ({churned:,} churned)" in out.getvalue()
+    assert ledgers_reconcile(tenant=tenant) == 0
+    assert sorted(OutcomeAnalysis.objects.for_tenant(tenant).values_list("lead_days", "churned")) == [
+        (90, churned),
+        (180, churned),
+    ]
     day = timezone.now().astimezone(UTC).date()
 
     out = StringIO()
@@ -230,4 +242,5 @@ def test_seed_demo_stores_six_months_of_events_once():
 
     if timezone.now().astimezone(UTC).date() == day:  # across midnight (UTC) a new day of events is due
         assert f"{total:,} events (0 new)" in out.getvalue()
+        assert closed.count() == renewals and OutcomeAnalysis.objects.for_tenant(tenant).count() == 2
     assert re.search(r"300 accounts, [\d,]+ contacts", out.getvalue())

@@ -9,7 +9,7 @@ from datetime import date, datetime, time
 from django import forms
 from django.urls import URLPattern
 
-from tests.isolation.canaries import fresh
+from tests.isolation.canaries import fresh, fresh_fitting
 
 
 def _fmt(value) -> str:
@@ -82,7 +82,7 @@ def fill_required(form, data: dict, a_row_for) -> dict:
         elif isinstance(field, forms.JSONField):
             data[key] = "{}"
         else:
-            data[key] = fresh("isoa")
+            data[key] = fresh_fitting(getattr(field, "max_length", None), "isoa")
     return data
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import string
 from collections.abc import Iterable
 
 from django.db import models
@@ -40,6 +41,15 @@ def canary_email(label: str, max_length: int = 254) -> str:
 def fresh(label: str = "isoctl") -> str:
     """A value that no row holds: the "nonexistent" control for a B value (never a canary)."""
     return f"{label}{secrets.token_hex(5)}"
+
+
+def fresh_fitting(max_length: int | None, label: str = "isoctl") -> str:
+    """``fresh(label)``, or for a field too short for it (an ISO currency code, say) fresh upper-case letters
+    of its length."""
+    value = fresh(label)
+    if max_length is not None and max_length < len(value):
+        return "".join(secrets.choice(string.ascii_uppercase) for _ in range(max_length))
+    return value
 
 
 def fresh_for(field) -> str:

@@ -34,6 +34,8 @@ GLOBAL_MODELS: dict[str, tuple[str, str]] = {
 TEXT_EXEMPT: dict[tuple[str, str], str] = {
     ("accounts.Tenant", "time_zone"): "validated IANA zone name; shared values",
     ("accounts.Tenant", "currency"): "3-letter ISO code; too short for a canary",
+    ("accounts.Account", "currency"): "3-letter ISO code; too short for a canary",
+    ("outcomes.ExchangeRate", "currency"): "3-letter ISO code; too short for a canary",
     ("admin.LogEntry", "object_id"): "holds B's row id (numbers are checked by the id probes)",
 }
 

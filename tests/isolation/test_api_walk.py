@@ -43,7 +43,7 @@ from tests.isolation.api_bodies import (
     with_value,
     writable,
 )
-from tests.isolation.canaries import fresh, fresh_for, is_text_field, tokens
+from tests.isolation.canaries import fresh, fresh_fitting, fresh_for, is_text_field, tokens
 from tests.isolation.fingerprint import canaries_outside, fingerprint_diff
 from tests.isolation.inventory import api_routes
 from tests.isolation.probe import NONEXISTENT_ID, SAFE, Walker
@@ -129,18 +129,16 @@ def view_writable(view_cls, iso) -> dict:
 
 
 def fresh_unique_values(model, item: dict) -> dict:
-    """Values for ``item`` that make a new row unique: a fresh text for each unique field and for one text
-    field of each unique constraint; a constraint without text fields (account and term end, say) gets a
-    fresh date in its date fields instead (a relation cannot be made up)."""
+    """Values for ``item`` that make a new row unique: a fresh text (fitting the field: a currency code is
+    three letters) for each unique field and each text field of a unique constraint, and a fresh date in its
+    date fields (account and term end, currency and day: a relation cannot be made up)."""
     fields = {f.name: f for f in model._meta.concrete_fields}
     values = {n: fresh("isoa") for n, f in fields.items() if f.unique and not f.primary_key and n in item}
     for constraint in model._meta.constraints:
         names = [n for n in getattr(constraint, "fields", ()) or () if n != "tenant" and n in item]
         texts = [n for n in names if isinstance(fields[n], models.CharField | models.TextField)]
-        if texts:
-            values.update({n: fresh("isoa") for n in texts})
-        else:
-            values.update({n: _fresh_date().isoformat() for n in names if isinstance(fields[n], models.DateField)})
+        values.update({n: fresh_fitting(fields[n].max_length, "isoa") for n in texts})
+        values.update({n: _fresh_date().isoformat() for n in names if isinstance(fields[n], models.DateField)})
     return values
 
 

@@ -11,6 +11,7 @@ from accounts.models import Account
 from outcomes.models import (
     AnalysisKind,
     ArrMovement,
+    ExchangeRate,
     MovementKind,
     Outcome,
     OutcomeAnalysis,
@@ -79,5 +80,18 @@ def build_renewal_forecast(b: World) -> None:
             probability=0.83, low=0.7,
             high=0.91, expected_arr=Decimal("12450.00"), drivers=[text_value(b, "forecast.driver")],
             **canary_fields(b, RenewalForecast),
+        )
+    )  # fmt: skip
+
+
+@builder("outcomes.ExchangeRate")
+def build_exchange_rate(b: World) -> None:
+    # Neither tenant's own currency, and a different one for each (a code cannot hold a canary, so a shared
+    # one would make A's own rows look like B's to the enumeration probes).
+    b.add(
+        ExchangeRate.objects.create(
+            tenant=b.tenant, currency="GBP" if b.canaries is not None else "CHF", rate=Decimal("1.27000000"),
+            valid_from=date(2020, 1, 1),
+            **canary_fields(b, ExchangeRate),
         )
     )  # fmt: skip

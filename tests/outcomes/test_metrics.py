@@ -16,6 +16,7 @@ from outcomes.metrics import (
     MIN_CLOSED_RENEWALS,
     MIN_COHORT_ACCOUNTS,
     STARTING_ARR,
+    Ledger,
     Movement,
     RenewalRecord,
     average_arr,
@@ -374,3 +375,38 @@ def test_too_few_churned_accounts_give_no_median_lifetime():
     ledger = [m for k in range(1, MIN_CHURNED_LIFETIMES) for m in churned_after(k, 30 * k)]
     lifetimes = observed_lifetimes(ledger)
     assert (lifetimes.value, lifetimes.enough, lifetimes.counts["churned"]) == (None, False, MIN_CHURNED_LIFETIMES - 1)
+
+
+def naive_cohort(movements: list[Movement], start: date, end: date) -> list[tuple]:
+    """The cohort rule read off the movements directly, day by day (the reference for ``Ledger``)."""
+    found = []
+    for account_id in sorted({m.account_id for m in movements}):
+        own = [m for m in movements if m.account_id == account_id]
+        arr = sum((m.amount for m in own if m.on < start), Decimal(0))
+        if arr <= 0:
+            continue
+        starting, lapsed = arr, False
+        for day in sorted({m.on for m in own if start <= m.on < end}):
+            arr += sum(m.amount for m in own if m.on == day)
+            lapsed = lapsed or arr <= 0
+        found.append((account_id, starting, Decimal(0) if lapsed else arr, lapsed, lapsed and arr > 0))
+    return found
+
+
+@settings(max_examples=200, deadline=None)
+@given(accounts=LEDGER, before=DAYS)
+def test_a_ledger_indexed_once_answers_every_period_as_the_movements_do(accounts, before):
+    movements = ledger_from(accounts)
+    indexed = Ledger(movements)
+    for period in (Q1, Q2, (date(2025, 11, 15), date(2026, 2, 15))):
+        expected = naive_cohort(movements, *period)
+        found = cohort(indexed, *period)
+        assert [(a.account_id, a.starting_arr, a.ending_arr, a.lapsed, a.came_back) for a in found] == expected
+        assert revenue_retention(indexed, *period) == revenue_retention(movements, *period)
+    earlier = [m for m in movements if m.on < before]
+    assert observed_lifetimes(indexed, before=before) == observed_lifetimes(earlier)
+    assert churned_lifetimes(earlier) == observed_lifetimes_days(indexed, before)
+
+
+def observed_lifetimes_days(ledger: Ledger, before: date) -> dict[int, int]:
+    return ledger.lifetimes(before)[0]

@@ -19,8 +19,11 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from outcomes.models import Renewal
+from outcomes.selectors import outcomes_trend
 from outcomes.services.ledger import arr_move
 from tests.conftest import api_as
 from tests.factories import AccountFactory
@@ -203,3 +206,17 @@ def test_the_trend_is_documented_with_its_parameters(world_a):
     schema = api_as(world_a.viewer).get("/api/schema/", {"format": "json"}).json()
     operation = schema["paths"]["/api/v1/outcomes/trend/"]["get"]
     assert {p["name"] for p in operation["parameters"]} >= {"period", "start", "end", "segment", "csm", "cohort"}
+
+
+@time_machine.travel(AFTER_2025, tick=False)
+def test_the_ledger_and_renewals_are_read_once_however_many_periods(world_a):
+    book(world_a.tenant)
+    reads = {}
+    for period in ("month", "year"):
+        with CaptureQueriesContext(connection) as queries:
+            outcomes_trend(tenant=world_a.tenant, start=date(2025, 1, 1), end=date(2025, 12, 31), period=period)
+        sql = [q["sql"] for q in queries.captured_queries]
+        reads[period] = (len(sql), sum('FROM "outcomes_arrmovement"' in q for q in sql),
+                         sum('FROM "outcomes_renewal"' in q for q in sql))  # fmt: skip
+    assert reads["month"] == reads["year"]
+    assert reads["month"][1:] == (1, 1)

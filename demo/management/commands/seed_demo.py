@@ -13,10 +13,15 @@ from demo.events import demo_events_seed
 from demo.followups import demo_followups_seed
 from demo.gut import demo_gut_seed
 from demo.people import demo_tenant_seed
+from demo.renewal_history import former_external_ids
+from demo.renewal_seed import demo_rankings_refresh, demo_renewals_seed, demo_score_history_seed
 from demo.surveys import demo_surveys_seed
 from indicators.models import Event
 from indicators.scoring.backfill import history_backfill
 from indicators.stale.hint import recompute_held
+from outcomes.models import Outcome, Renewal
+from outcomes.models.renewals import CLOSED_OUTCOMES
+from outcomes.services.forecast import renewals_forecast
 from outcomes.services.ledger import ledgers_reconcile
 from outcomes.services.renewals import renewals_open_from_accounts
 
@@ -26,8 +31,8 @@ DEMO_HISTORY_DAYS = 175
 
 class Command(BaseCommand):
     help = (
-        "Seed the demo tenant 'Northwind Analytics' (slug demo): people, ~300 accounts, ~3,000 contacts "
-        "and about six months of their events."
+        "Seed the demo tenant 'Northwind Analytics' (slug demo): people, ~300 accounts, ~3,000 contacts, "
+        "about six months of their events and three years of renewals."
     )
 
     def add_arguments(self, parser):
@@ -48,26 +53,39 @@ class Command(BaseCommand):
         # scoring; the held recomputes then find each score as it stands.
         with recompute_held():
             demo_gut_seed(tenant=tenant)  # the default scorecard and a few CSM gut reads
+            if not options["no_events"]:
+                # Three years of renewals closed before the events' months (and the customers who left then),
+                # opening each account's ledger: the events' renewals and churns then close the later terms.
+                demo_renewals_seed(tenant=tenant, progress=progress)
             new_events = None if options["no_events"] else demo_events_seed(tenant=tenant, progress=progress)
             if new_events is not None:
                 demo_surveys_seed(tenant=tenant)  # past NPS rounds: survey events the history below reads
                 demo_followups_seed(tenant=tenant)  # follow-ups worked and closed, themes, advocates
-                # Scores as they stood each week over the seeded months, then today's: history, trends.
-                ids = list(Account.objects.for_tenant(tenant).values_list("pk", flat=True))
+                # Scores as they stood each week over the seeded months, then today's: history, trends. Not
+                # for the former customers: they left before those months.
+                accounts = Account.objects.for_tenant(tenant).exclude(external_id__in=former_external_ids())
+                ids = list(accounts.values_list("pk", flat=True))
                 with progress(total=len(ids), desc="Health scores", unit="account") as bar:
                     history_backfill(tenant=tenant, account_ids=ids, days=DEMO_HISTORY_DAYS, step_days=7,
                                      progress=bar.update)  # fmt: skip
+                # The history recorded before those months, ahead of each renewal the seed closed.
+                demo_score_history_seed(tenant=tenant)
         if new_events is not None:
             # The ledger's opening balances and a pending renewal for every renewal date, as the daily
             # reconciliation would make them.
             ledgers_reconcile(tenant=tenant)
             renewals_open_from_accounts(tenant=tenant)
             demo_alerts_raise(tenant=tenant)  # rules evaluated over the fresh scores
+            demo_rankings_refresh(tenant=tenant)  # which indicators preceded churn, 90 and 180 days ahead
+            renewals_forecast(tenant=tenant)  # each pending renewal's chance, as the daily task makes it
 
         events = ""
         if new_events is not None:
             total = Event.objects.for_tenant(tenant).count()  # usage and the rest, survey answers included
-            events = f", {total:,} events ({total - events_before:,} new)"
+            closed = Renewal.objects.for_tenant(tenant).filter(outcome__in=CLOSED_OUTCOMES)
+            churned = closed.filter(outcome=Outcome.CHURNED).count()
+            events = f", {total:,} events ({total - events_before:,} new), {closed.count():,} closed renewals "
+            events += f"({churned:,} churned)"
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo tenant '{tenant.name}' (slug {tenant.slug}): "

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0007_tenant_business_calendar'),
-        ('outcomes', '0004_arr_movement_name'),
+        ('outcomes', '0005_exchange_rates'),
     ]
 
     operations = [

@@ -32,6 +32,7 @@ DASHBOARDS = [
     ("Outcomes", "outcomes-admin:dashboard"),
     ("Indicators before churn", "outcomes-admin:churn-indicators"),
     ("Scorecard backtest", "outcomes-admin:backtest"),
+    ("Renewal forecast", "outcomes-admin:forecast"),
 ]
 
 

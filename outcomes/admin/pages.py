@@ -28,6 +28,7 @@ PAGES = (
     ("Outcomes", "outcomes-admin:dashboard"),
     ("Indicators before churn", "outcomes-admin:churn-indicators"),
     ("Scorecard backtest", "outcomes-admin:backtest"),
+    ("Renewal forecast", "outcomes-admin:forecast"),
 )
 
 

@@ -197,3 +197,19 @@ def forecast_accuracy(*, tenant: Tenant) -> list[dict]:
             "calls_right_share": q["calls_right"] / calls if calls else None,
         })  # fmt: skip
     return rows
+
+
+def forecast_disagreements(*, tenant: Tenant, limit: int = 50) -> list[Renewal]:
+    """Pending renewals whose CSM's call and forecast are on different sides, soonest term end first: the
+    ones a leader reviews with the CSM."""
+    pending = (
+        Renewal.objects.for_tenant(tenant).filter(outcome=Outcome.PENDING, forecast__probability__isnull=False)
+        .exclude(csm_call="").select_related("account", "forecast", "account__csm_owner__user").order_by("term_end")
+    )  # fmt: skip
+    found = []
+    for renewal in pending.iterator(chunk_size=500):
+        if disagrees(renewal.forecast.probability, renewal.csm_call):
+            found.append(renewal)
+            if len(found) == limit:
+                break
+    return found

@@ -11,6 +11,7 @@ PAGES = {
     "Outcomes": "/admin/outcomes/dashboard/",
     "Indicators before churn": "/admin/outcomes/churn-indicators/",
     "Scorecard backtest": "/admin/outcomes/backtest/",
+    "Renewal forecast": "/admin/outcomes/forecast/",
 }
 
 

@@ -6,6 +6,7 @@ from django.urls import path
 from outcomes.admin.churn_indicators import churn_indicators_page, churn_indicators_run
 from outcomes.admin.forecast_page import forecast_page, forecast_run
 from outcomes.admin.outcomes_dashboard import outcomes_dashboard_page
+from outcomes.admin.renewal_import import renewal_import
 from outcomes.admin.renewals_ahead import renewals_ahead_page
 from outcomes.admin.scorecard_backtest import scorecard_backtest_page
 
@@ -19,4 +20,5 @@ urlpatterns = [
     path("backtest/", admin.site.admin_view(scorecard_backtest_page), name="backtest"),
     path("forecast/", admin.site.admin_view(forecast_page), name="forecast"),
     path("forecast/run/", admin.site.admin_view(forecast_run), name="forecast-run"),
+    path("renewals-import/", admin.site.admin_view(renewal_import), name="renewal-import"),
 ]

@@ -22,7 +22,7 @@ from django.test.utils import CaptureQueriesContext
 
 from indicators.models import HealthScoreHistory, Scorecard
 from indicators.services.scorecards import scorecard_save
-from outcomes.services.learning import as_of_moment
+from outcomes.services.learning import as_of_moment, indicators_analyse
 from tests.conftest import session_client
 from tests.factories import AccountFactory
 from tests.outcomes.admin.console_data import closed
@@ -139,4 +139,53 @@ def test_the_page_reads_a_fixed_number_of_queries_however_many_renewals(client, 
     before = queries()
     for n in range(30):
         renewal(world_a.tenant, n % 3 == 0, 10 + n)
-    assert queries() == before <= 14
+    assert queries() == before <= 15  # one more: the "compare with" choices
+
+
+def large_book(tenant) -> None:
+    for churned, utilization, times in [(True, 10, 20), (True, 90, 1), (False, 90, 20)]:
+        for _ in range(times):
+            renewal(tenant, churned, utilization)
+
+
+def test_a_draft_is_compared_on_the_same_renewals(client, world_a):
+    """A draft with the same measure and only other thresholds orders the renewals the same way: same AUC
+    (410/420), a difference of exactly 0 and a paired interval of 0 to 0. Its red band (below 95) holds every
+    renewal (churn 21/41 = 51%); the current one's red band holds the 20 churned at 10% (100%)."""
+    usage_scorecard(world_a.tenant)
+    draft = Scorecard(name="Strict draft", is_default=False, green_min=99, yellow_min=95)
+    draft = scorecard_save(tenant=world_a.tenant, scorecard=draft, measures=USAGE_ONLY, changed_by=None).scorecard
+    large_book(world_a.tenant)
+    response = session_client(client, world_a.viewer).get(URL, {"draft": draft.pk})
+    comparison = response.context["comparison"]
+    assert comparison.paired == 41 and comparison.current_auc == comparison.draft_auc == pytest.approx(410 / 420)
+    assert (comparison.difference, comparison.difference_low, comparison.difference_high) == (0.0, 0.0, 0.0)
+    html = response.content.decode()
+    assert "Usage only against Strict draft" in html and "not distinguishable on these renewals" in html
+    assert "100% of 20" in html and "51% of 41" in html
+
+
+def test_an_admin_gets_a_suggested_draft_from_what_preceded_churn(client, world_a, world_b):
+    usage_scorecard(world_a.tenant)
+    large_book(world_a.tenant)
+    admin = session_client(client, world_a.admin)
+    response = admin.post(f"{URL}suggest/", {"lead": "90"})
+    assert response["Location"] == f"{URL}?lead=90"  # no ranking yet: nothing to suggest
+    assert not Scorecard.objects.for_tenant(world_a.tenant).filter(is_default=False).exists()
+    indicators_analyse(tenant=world_a.tenant, lead_days=90)
+    response = admin.post(f"{URL}suggest/", {"lead": "90"})
+    draft = Scorecard.objects.for_tenant(world_a.tenant).get(is_default=False)
+    assert response["Location"] == f"{URL}?lead=90&draft={draft.pk}"
+    [measure] = draft.measures.all()
+    assert (measure.indicator, measure.weight) == ("license_utilization", 100)
+    assert not Scorecard.objects.for_tenant(world_b.tenant).exists()
+    page = admin.get(response["Location"]).content.decode()
+    assert f"Usage only against {draft.name}" in page
+
+
+@pytest.mark.parametrize("role", ["csm", "viewer"])
+def test_csms_and_viewers_cannot_create_a_draft(client, world_a, role):
+    usage_scorecard(world_a.tenant)
+    member = session_client(client, getattr(world_a, role))
+    assert member.post(f"{URL}suggest/", {"lead": "90"}).status_code == 403
+    assert "Suggest a draft" not in member.get(URL).content.decode()

@@ -25,7 +25,7 @@ LOW_PERCENTILE, HIGH_PERCENTILE = 10, 90
 def suggested_measures(results: Iterable[IndicatorResult | dict], samples: Sequence[Sample]) -> list[dict]:
     """Measure definitions (indicator, weight, linear rule bounds) for the indicators that preceded churn."""
     found = [r if isinstance(r, dict) else asdict(r) for r in results]
-    found = [r for r in found if r["verdict"] == PRECEDED_CHURN and r["auc"] > 0.5]
+    found = [r for r in found if r["verdict"] == PRECEDED_CHURN and (r.get("auc") or 0) > 0.5]
     measures = []
     for result in found:
         values = np.array([s.values[result["indicator"]] for s in samples

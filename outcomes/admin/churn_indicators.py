@@ -4,14 +4,11 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from accounts.background import enqueue_on_commit
-from outcomes.admin.pages import ConsoleFilters, console_page, filters_from, is_admin, render_page
+from outcomes.admin.pages import ConsoleFilters, admin_queue, console_page, filters_from, is_admin, render_page
 from outcomes.charts import IntervalRow, interval_chart_svg
 from outcomes.ranking import MIN_CHURNED, MIN_RENEWED, NOISE, PRECEDED_CHURN, TOO_FEW
 from outcomes.selectors_learning import indicator_run_latest
@@ -67,10 +64,8 @@ def churn_indicators_page(request):
 @require_POST
 def churn_indicators_run(request):
     """Queue a fresh run of both lead times for the tenant (admins only), after this request commits."""
-    if not is_admin(request):
-        raise PermissionDenied("Only an admin runs the analysis.")
-    enqueue_on_commit(analyse_indicators, tenant_id=request.tenant.pk)
-    messages.success(request, "The analysis is queued; its results appear here when it has run.")
+    admin_queue(request, analyse_indicators, refused="Only an admin runs the analysis.",
+                queued="The analysis is queued; its results appear here when it has run.")  # fmt: skip
     lead = request.POST.get("lead", "")
     back = reverse("outcomes-admin:churn-indicators")
     return redirect(f"{back}?lead={lead}" if lead in {str(d) for d in LEADS} else back)

@@ -3,14 +3,11 @@ the CSMs' calls compared with what happened; the pending renewals where they dis
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from accounts.background import enqueue_on_commit
-from outcomes.admin.pages import ConsoleFilters, console_page, filters_from, is_admin, render_page
+from outcomes.admin.pages import ConsoleFilters, admin_queue, console_page, filters_from, is_admin, render_page
 from outcomes.forecasting import FEATURES, LABELS, LEADS
 from outcomes.models import AnalysisKind, OutcomeAnalysis
 from outcomes.services.forecast import forecast_accuracy, forecast_disagreements
@@ -44,8 +41,6 @@ def forecast_page(request):
 @require_POST
 def forecast_run(request):
     """Refit and forecast now (admins only), after this request commits."""
-    if not is_admin(request):
-        raise PermissionDenied("Only an admin refits the forecast.")
-    enqueue_on_commit(forecast_renewals, tenant_id=request.tenant.pk)
-    messages.success(request, "The forecast is queued; this page shows it when it has run.")
+    admin_queue(request, forecast_renewals, refused="Only an admin refits the forecast.",
+                queued="The forecast is queued; this page shows it when it has run.")  # fmt: skip
     return redirect(reverse("outcomes-admin:forecast"))

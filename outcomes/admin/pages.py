@@ -14,11 +14,13 @@ from functools import wraps
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from accounts.background import enqueue_on_commit
 from accounts.models import Account, Membership, Tenant
 from accounts.roles import Role, role_at_least
 
@@ -49,6 +51,14 @@ def console_page(view: Callable) -> Callable:
 
 def is_admin(request) -> bool:
     return request.user.is_superuser or role_at_least(request.role, Role.ADMIN)
+
+
+def admin_queue(request, task, *, refused: str, queued: str) -> None:
+    """Queue ``task`` for the request's tenant after it commits, for admins only (``PermissionDenied`` else)."""
+    if not is_admin(request):
+        raise PermissionDenied(refused)
+    enqueue_on_commit(task, tenant_id=request.tenant.pk)
+    messages.success(request, queued)
 
 
 class ConsoleFilters(forms.Form):

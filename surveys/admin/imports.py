@@ -6,35 +6,18 @@ from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from accounts.admin.csv_upload import CsvUploadForm
 from accounts.roles import Role, role_at_least
 from surveys.models import Survey
 from surveys.services.imports import COLUMNS, responses_import
 
-MAX_BYTES = 2 * 1024 * 1024
 
-
-class ImportForm(forms.Form):
-    file = forms.FileField(required=False, help_text="UTF-8 CSV with a header row.")
-    csv_text = forms.CharField(required=False, widget=forms.HiddenInput)
+class ImportForm(CsvUploadForm):
     survey = forms.ModelChoiceField(queryset=Survey.unscoped.none(), required=False)
 
     def __init__(self, *args, tenant, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["survey"].queryset = Survey.objects.for_tenant(tenant)
-
-    def clean(self):
-        data = super().clean()
-        upload = data.get("file")
-        if upload is not None:
-            if upload.size > MAX_BYTES:
-                raise forms.ValidationError("The file is larger than 2 MB: split it.")
-            try:
-                data["csv_text"] = upload.read().decode("utf-8-sig")
-            except UnicodeDecodeError:
-                raise forms.ValidationError("The file is not UTF-8 text.") from None
-        if not data.get("csv_text"):
-            raise forms.ValidationError("Choose a CSV file.")
-        return data
 
 
 def response_import(request):

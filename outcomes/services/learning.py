@@ -21,6 +21,7 @@ from outcomes.ranking import Sample, rank_indicators
 from outcomes.services.history import history_as_of
 from outcomes.services.ledger import tenant_today
 from outcomes.suggestion import suggested_measures
+from outcomes.thresholds import measure_thresholds
 
 LEADS = (90, 180)  # days before the term end at which the indicators are read
 # The catalogue fixes each indicator's direction in advance: it is never chosen after seeing the outcomes.
@@ -53,7 +54,9 @@ def renewal_samples(*, tenant: Tenant, lead_days: int) -> tuple[list[Sample], li
 def indicators_analyse(*, tenant: Tenant, lead_days: int = LEADS[0]) -> OutcomeAnalysis:
     """Rank every account indicator on the tenant's closed renewals and store the run."""
     samples, ends = renewal_samples(tenant=tenant, lead_days=lead_days)
-    results = rank_indicators(samples, directions=DIRECTIONS)
+    default = Scorecard.objects.for_tenant(tenant).filter(is_default=True).first()
+    thresholds = measure_thresholds(_engine(default)) if default else {}
+    results = rank_indicators(samples, directions=DIRECTIONS, thresholds=thresholds)
     churned = sum(s.churned for s in samples)
     return OutcomeAnalysis.objects.create(
         tenant=tenant, kind=AnalysisKind.INDICATORS, lead_days=lead_days, ran_at=timezone.now(),
@@ -62,9 +65,14 @@ def indicators_analyse(*, tenant: Tenant, lead_days: int = LEADS[0]) -> OutcomeA
     )  # fmt: skip
 
 
+def _engine(scorecard: Scorecard):
+    """The engine scorecard of ``scorecard``'s current version."""
+    return version_to_engine(scorecard.versions.order_by("-number").first())
+
+
 def _scored(samples: list[Sample], scorecard: Scorecard) -> tuple[list[ScoredRenewal], str]:
     """Each sample scored by ``scorecard``'s current version, and that version's key."""
-    card = version_to_engine(scorecard.versions.order_by("-number").first())
+    card = _engine(scorecard)
     scored = []
     for sample in samples:
         result = score(values={k: v for k, v in sample.values.items() if v is not None}, scorecard=card)

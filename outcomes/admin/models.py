@@ -80,6 +80,8 @@ class RenewalAdmin(TenantScopedAdmin):
     def forecast_shown(self, renewal):
         forecast = getattr(renewal, "forecast", None)
         if forecast is None:
+            if renewal.is_closed:
+                return "None: it closed before any forecast was made."
             return "No forecast yet: forecasts are made daily."
         if forecast.probability is None:
             return f"No forecast possible yet ({forecast.model_version}): too few closed renewals to learn from."

@@ -189,10 +189,10 @@ def forecast_accuracy(*, tenant: Tenant) -> list[dict]:
             q["calls_right"] += (renewal.csm_call in EXPECTS_RENEWAL) == renewed
     rows = []
     for q in quarters.values():
-        n, calls = q.pop("forecasts"), q["calls"]
+        n, calls, squared_error = q.pop("forecasts"), q["calls"], q.pop("squared_error")
         rows.append({
             **q, "forecasts": n, "closed_arr": str(q["closed_arr"]), "expected_arr": str(q["expected_arr"]),
-            "brier": q.pop("squared_error") / n if n else None,
+            "brier": squared_error / n if n else None,
             "model_right_share": q["model_right"] / n if n else None,
             "calls_right_share": q["calls_right"] / calls if calls else None,
         })  # fmt: skip

@@ -163,6 +163,6 @@ def test_accuracy_compares_the_standing_forecast_and_the_call_with_what_happened
     [quarter] = forecast_accuracy(tenant=world_a.tenant)
     assert quarter["period"] == "2026 Q1" and (quarter["closed"], quarter["renewed"]) == (3, 1)
     assert quarter["forecasts"] == 2 and quarter["expected_renewals"] == pytest.approx(1.5)
-    assert quarter["brier"] == pytest.approx(0.265)
+    assert quarter["brier"] == pytest.approx(0.265) and "squared_error" not in quarter
     assert quarter["model_right_share"] == pytest.approx(0.5)
     assert (quarter["calls"], quarter["calls_right"]) == (3, 2)

@@ -15,6 +15,11 @@ class Principal:
     api_key: ApiKey | None = None
 
     @property
+    def person(self):
+        """The user behind the call, or None for an API key: a key's changes name no person."""
+        return self.membership.user if self.membership is not None else None
+
+    @property
     def throttle_ident(self) -> str | None:
         if self.api_key is not None:
             return f"key:{self.api_key.key_id}"

@@ -138,8 +138,7 @@ class ScorecardViewSet(TenantCrudViewSet):
         return queryset.prefetch_related("measures")
 
     def _changed_by(self):
-        membership = principal_of(self.request).membership
-        return membership.user if membership is not None else None  # a key's changes name no person
+        return principal_of(self.request).person
 
     def perform_create(self, serializer):
         serializer.save_with_service(changed_by=self._changed_by())

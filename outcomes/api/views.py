@@ -11,6 +11,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from accounts.api.fields import TenantIdField
+from accounts.api.principal import principal_of
 from accounts.api.serializers_base import RejectUnknownFieldsMixin
 from accounts.api.upsert import ExternalIdUpsertMixin
 from accounts.api.viewsets import TenantCrudViewSet, TenantScopedViewSet
@@ -302,7 +303,7 @@ class OutcomesViewSet(TenantScopedViewSet):
         body.is_valid(raise_exception=True)
         lead = body.validated_data["lead_days"]
         current = self._scorecard(None)
-        draft = draft_suggest(tenant=self.tenant, changed_by=request.user, lead_days=lead)
+        draft = draft_suggest(tenant=self.tenant, changed_by=principal_of(request).person, lead_days=lead)
         if draft is None:
             raise ValidationError({"lead_days": ["No indicator has preceded churn in the latest ranking yet."]})
         comparison = scorecards_compare(tenant=self.tenant, current=current, draft=draft, lead_days=lead)

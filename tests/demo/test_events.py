@@ -20,7 +20,7 @@ from demo.people import demo_tenant_seed
 from indicators.api.serializers import EVENT_SERIALIZERS
 from indicators.ingest.store import events_store
 from indicators.models import AccountDay, ContactDay, Event, EventType, Feature, HealthScoreHistory, Product
-from outcomes.models import Outcome, OutcomeAnalysis, Renewal
+from outcomes.models import AnalysisKind, Outcome, OutcomeAnalysis, Renewal
 from outcomes.services.ledger import ledgers_reconcile
 
 pytestmark = pytest.mark.django_db
@@ -231,10 +231,13 @@ def test_seed_demo_stores_six_months_of_events_once():
     assert 400 <= renewals <= 480 and 0.10 <= churned / renewals <= 0.15
     assert f"{renewals:,} closed renewals ({churned:,} churned)" in out.getvalue()
     assert ledgers_reconcile(tenant=tenant) == 0
-    assert sorted(OutcomeAnalysis.objects.for_tenant(tenant).values_list("lead_days", "churned")) == [
-        (90, churned),
-        (180, churned),
-    ]
+    rankings = OutcomeAnalysis.objects.for_tenant(tenant).filter(kind=AnalysisKind.INDICATORS)
+    assert sorted(rankings.values_list("lead_days", "churned")) == [(90, churned), (180, churned)]
+    # and the forecast made from them: the tenant's own model, every pending renewal forecast
+    forecast = OutcomeAnalysis.objects.for_tenant(tenant).get(kind=AnalysisKind.FORECAST)
+    assert forecast.result["method"] == "logistic" and forecast.churned == churned
+    pending = Renewal.objects.for_tenant(tenant).filter(outcome=Outcome.PENDING)
+    assert pending.filter(forecast__probability__isnull=False).count() == pending.count() > 0
     day = timezone.now().astimezone(UTC).date()
 
     out = StringIO()

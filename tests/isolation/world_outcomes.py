@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from django.utils import timezone
 
 from accounts.models import Account
+from indicators.models import HealthScoreHistory
 from outcomes.models import (
     AnalysisKind,
     ArrMovement,
@@ -57,12 +58,26 @@ def build_arr_movement(b: World) -> None:
 
 @builder("outcomes.OutcomeAnalysis")
 def build_outcome_analysis(b: World) -> None:
+    # A ranking in which license utilization preceded churn, and the history it was read from: the churned
+    # renewal (term end 2025-03-01) at 20% 90 days before, an earlier renewed one (2024-03-01) at 70%, so a
+    # suggested draft can be built from each tenant's own rows.
+    account = b.row(Account)
+    b.add(Renewal.objects.create(
+        tenant=b.tenant, account=account, term_start=date(2023, 3, 1), term_end=date(2024, 3, 1),
+        arr_due=Decimal("12000.00"), outcome=Outcome.RENEWED, closed_arr=Decimal("12000.00"),
+        closed_on=date(2024, 2, 20), **canary_fields(b, Renewal, "renewalearlier"),
+    ))  # fmt: skip
+    for at, utilization in ((datetime(2023, 11, 20, tzinfo=UTC), 70.0), (datetime(2024, 11, 20, tzinfo=UTC), 20.0)):
+        b.add(HealthScoreHistory.objects.create(
+            tenant=b.tenant, account=account, at=at, score=50.0, band="yellow",
+            values={"license_utilization": utilization}, **canary_fields(b, HealthScoreHistory, f"hist{at.year}"),
+        ))  # fmt: skip
     b.add(
         OutcomeAnalysis.objects.create(
             tenant=b.tenant, kind=AnalysisKind.INDICATORS, lead_days=90, ran_at=timezone.now(),
             first_term_end=date(2024, 1, 31), last_term_end=date(2025, 12, 31), churned=21, renewed=180,
-            result=[{"indicator": "license_utilization", "verdict": "preceded churn",
-                     "reason": text_value(b, "analysis.reason")}],
+            result=[{"indicator": "license_utilization", "verdict": "preceded churn", "auc": 0.71, "auc_low": 0.6,
+                     "auc_high": 0.8, "reason": text_value(b, "analysis.reason")}],
             **canary_fields(b, OutcomeAnalysis),
         )
     )  # fmt: skip

@@ -94,10 +94,6 @@ def _evidence(row: dict) -> IndicatorEvidence:
     )  # fmt: skip
 
 
-def scorecard_default(*, tenant: Tenant) -> Scorecard | None:
-    return Scorecard.objects.for_tenant(tenant).filter(is_default=True).first()
-
-
 @dataclass(frozen=True)
 class BandRow:
     band: str | None  # None: renewals without a score then

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 from indicators.models import Scorecard
 from outcomes.admin.pages import ConsoleFilters, console_page, filters_from, is_admin, render_page
 from outcomes.ranking import MIN_CHURNED, MIN_RENEWED
-from outcomes.selectors_learning import backtest_report, scorecard_default
-from outcomes.services.learning import LEADS, draft_suggest, scorecards_compare
+from outcomes.selectors_learning import backtest_report
+from outcomes.services.learning import LEADS, draft_suggest, scorecard_default, scorecards_compare
 
 TITLE = "Scorecard backtest"
 

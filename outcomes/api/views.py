@@ -26,7 +26,7 @@ from outcomes.api.upsert_rows import renewals_upsert
 from outcomes.models import AnalysisKind, ArrMovement, OutcomeAnalysis, Renewal
 from outcomes.selectors import MAX_PERIODS, outcomes_summary, outcomes_trend
 from outcomes.services.forecast import forecast_accuracy
-from outcomes.services.learning import LEADS, draft_suggest, scorecard_backtest, scorecards_compare
+from outcomes.services.learning import LEADS, draft_suggest, scorecard_backtest, scorecard_default, scorecards_compare
 from outcomes.services.ledger import tenant_today
 from outcomes.tasks import analyse_indicators, forecast_renewals
 
@@ -264,7 +264,7 @@ class OutcomesViewSet(TenantScopedViewSet):
         return Response({"queued": True}, status=status.HTTP_202_ACCEPTED)
 
     def _scorecard(self, chosen: Scorecard | None) -> Scorecard:
-        scorecard = chosen or Scorecard.objects.for_tenant(self.tenant).filter(is_default=True).first()
+        scorecard = chosen or scorecard_default(tenant=self.tenant)
         if scorecard is None:
             raise ValidationError({"scorecard": ["The tenant has no default scorecard: name one."]})
         return scorecard

@@ -28,6 +28,10 @@ LEADS = (90, 180)  # days before the term end at which the indicators are read
 DIRECTIONS = {i.key: 1 if i.direction == Direction.HIGHER_IS_BETTER else -1 for i in ACCOUNT_INDICATORS}
 
 
+def scorecard_default(*, tenant: Tenant) -> Scorecard | None:
+    return Scorecard.objects.for_tenant(tenant).filter(is_default=True).first()
+
+
 def as_of_moment(term_end: date, lead_days: int, zone) -> datetime:
     """The end of the day ``lead_days`` before the term end, in the tenant's calendar."""
     return datetime.combine(term_end - timedelta(days=lead_days - 1), time.min, tzinfo=zone) - timedelta(microseconds=1)
@@ -54,7 +58,7 @@ def renewal_samples(*, tenant: Tenant, lead_days: int) -> tuple[list[Sample], li
 def indicators_analyse(*, tenant: Tenant, lead_days: int = LEADS[0]) -> OutcomeAnalysis:
     """Rank every account indicator on the tenant's closed renewals and store the run."""
     samples, ends = renewal_samples(tenant=tenant, lead_days=lead_days)
-    default = Scorecard.objects.for_tenant(tenant).filter(is_default=True).first()
+    default = scorecard_default(tenant=tenant)
     thresholds = measure_thresholds(_engine(default)) if default else {}
     results = rank_indicators(samples, directions=DIRECTIONS, thresholds=thresholds)
     churned = sum(s.churned for s in samples)
@@ -106,7 +110,7 @@ def draft_suggest(*, tenant: Tenant, changed_by=None, lead_days: int = LEADS[0])
     measures = suggested_measures(run.result, samples)
     if not measures:
         return None
-    default = Scorecard.objects.for_tenant(tenant).filter(is_default=True).first()
+    default = scorecard_default(tenant=tenant)
     today = tenant_today(tenant)
     draft = Scorecard(
         name=f"Suggested from outcomes, {today:%Y-%m-%d}", is_default=False,

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "surveys",
     "followups",
     "alerts",
+    "workspace",
     "demo",
 ]
 

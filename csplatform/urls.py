@@ -12,6 +12,7 @@ urlpatterns = [
     path("reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("admin/surveys/", include("surveys.admin.urls")),
     path("admin/outcomes/", include("outcomes.admin.urls")),
+    path("admin/work/", include("workspace.admin.urls")),
     path("admin/", admin.site.urls),
     path("invitations/<str:token>/", accept_invitation, name="invitation-accept"),
     path("s/", include("surveys.urls_public")),

@@ -1,0 +1,1 @@
+"""The CSM's day and the leader's view: Today, the team, one timeline per account, logging a touch."""

@@ -7,8 +7,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from tests.workspace.timeline_world import NOW, ZONE, build_noise, build_timeline_world
+from alerts.models import Alert
+from followups.models import Activity
+from indicators.models import GutRead, HealthScoreHistory
+from tests.workspace.timeline_world import NOW, ZONE, build_noise, build_timeline_world, event, result, store, utc
 from workspace.timeline.entries import Window
 from workspace.timeline.registry import SOURCES, timeline_entries
 
@@ -129,3 +134,36 @@ def test_another_tenants_account_is_refused(world_b, kiwi):
 
     with pytest.raises(ValidationError):
         timeline_entries(tenant=world_b.tenant, account=kiwi.account, window=DECEMBER)
+
+
+def test_the_reads_do_not_grow_with_the_entries(world_a, kiwi):
+    tenant, account = world_a.tenant, kiwi.account
+
+    def reads() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            timeline_entries(tenant=tenant, account=account, window=DECEMBER)
+        return len(captured)
+
+    before = reads()
+    for n in range(10):  # ten more of each kind, on 2 December in Auckland
+        at = utc(12, 1, 12, n)
+        store(
+            tenant,
+            event(f"more-u{n}", "usage", "reports", at, account, kiwi.ann),
+            event(f"more-t{n}", "support", "ticket_opened", at, account, ticket_id=f"M-{n}"),
+            event(f"more-c{n}", "communication", "call", at, account, kiwi.bob, csm=kiwi.csm.pk),
+            event(f"more-x{n}", "lifecycle", "onboarding_milestone", at, account, milestone=f"step {n}"),
+        )
+        Activity.objects.create(tenant=tenant, followup=kiwi.followup, kind="email", by=kiwi.csm, at=at)
+        Alert.objects.create(
+            tenant=tenant, account=account, key=f"more:{n}", title=f"More {n}", message="More", due_at=at,
+            first_fired_at=at, last_fired_at=at,
+        )  # fmt: skip
+        GutRead.objects.create(tenant=tenant, account=account, level="neutral", expires_at=utc(12, 31, 0), set_at=at)
+        HealthScoreHistory.objects.create(
+            tenant=tenant, account=account, at=at, score=50.0 + n, computed=50.0 + n, band="red", coverage=1.0,
+            scorecard="default@1", result=result(50.0 + n, "red", 20.0),
+        )  # fmt: skip
+    # Ten more entries of seven kinds, and one usage day (2 December) for the ten usage events.
+    assert len(timeline_entries(tenant=tenant, account=account, window=DECEMBER)) == 14 + 7 * 10 + 1
+    assert reads() == before

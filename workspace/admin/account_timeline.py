@@ -27,7 +27,7 @@ SECTION_ENTRIES = 15
 
 class TimelineFilters(ConsoleFilters):
     kind = forms.MultipleChoiceField(
-        choices=timeline_kinds, required=False, widget=forms.CheckboxSelectMultiple, label="Show"
+        choices=timeline_kinds, required=False, widget=forms.CheckboxSelectMultiple, label="Kind"
     )
     before = forms.DateField(
         required=False, label="Before", widget=forms.DateInput(attrs={"type": "date"}),

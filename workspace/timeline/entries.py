@@ -31,8 +31,8 @@ class Entry:
 
 @dataclass(frozen=True, slots=True)
 class Window:
-    """The tenant's days from ``first_day`` to ``last_day`` (both included); a source returns at most
-    ``limit`` entries in them, its newest."""
+    """The tenant's days from ``first_day`` to ``last_day`` (both included), of which the timeline shows the
+    ``limit`` newest entries: a source need return no more than its own ``limit`` newest."""
 
     first_day: date
     last_day: date

@@ -58,7 +58,7 @@ def test_every_source_is_merged_newest_first_in_the_tenants_days(world_a, kiwi):
         ("04 Dec", "renewal", "Renewal closed: renewed (the renewal due 2026-12-04)"),
         ("04 Dec 09:00", "alert", "Alert opened (high priority): Usage fell"),
         ("03 Dec 09:00", "event", "Content: Educational with Ann Ash"),
-        ("03 Dec 01:00", "score", "Score 70.0 \u2192 55.0 (\u221215 points), band yellow \u2192 red"),
+        ("03 Dec 01:00", "score", "Score 70.0 \u2192 55.0 (\u221215.0 points), band yellow \u2192 red"),
         ("02 Dec 12:00", "gut", f"Gut read: negative, by {csm} (counts until 2026-12-31 13:00)"),
         ("01 Dec 01:00", "score", "First score: 70.0 (yellow)"),
     ]

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from accounts.models import Account, Tenant
 from indicators import engine
-from indicators.engine.formatting import fixed, points_text
+from indicators.engine.formatting import fixed
 from indicators.models import HealthScoreHistory
 from indicators.scoring.results import result_from_json
 from workspace.timeline.entries import Entry, Window
@@ -47,7 +47,9 @@ def _title(before, after) -> str:
     score_before, band_before, score_after, band_after = before[2], before[3], after[2], after[3]
     if score_before is None or score_after is None:
         return f"Score {_score(score_before, band_before)} \u2192 {_score(score_after, band_after)}"
-    title = f"Score {fixed(score_before, 1)} \u2192 {fixed(score_after, 1)} ({points_text(score_after - score_before)})"
+    delta = score_after - score_before
+    change = ("+" if delta >= 0 else "\u2212") + fixed(abs(delta), 1)
+    title = f"Score {fixed(score_before, 1)} \u2192 {fixed(score_after, 1)} ({change} points)"
     if band_before != band_after:
         title += f", band {band_before or 'none'} \u2192 {band_after or 'none'}"
     return title

@@ -34,13 +34,13 @@ def tasks_of(tenant, alert):
 def renewal(world_a):
     tenant = in_zone(world_a.tenant, "America/New_York")
     book = playbook(tenant)
-    renewal_rule = rule(tenant, "renewal_proximity", name="Red and renewing", within_days=90, playbook=book)
+    rule(tenant, "renewal_proximity", name="Red and renewing", within_days=90, playbook=book)
     account = AccountFactory(tenant=tenant, csm_owner=world_a.csm, renewal_on=date(2026, 4, 1))
-    return tenant, renewal_rule, account
+    return tenant, account
 
 
 def test_the_alert_a_rule_opens_gets_one_task_per_step_due_at_the_end_of_its_day_in_the_tenants_zone(world_a, renewal):
-    tenant, renewal_rule, account = renewal
+    tenant, account = renewal
     assert rules_evaluate(tenant=tenant, states={account.pk: RED}, as_of=FRIDAY_EVENING) == (1, 0)
     alert = account.alerts.get()
     call, review = tasks_of(tenant, alert)
@@ -55,7 +55,7 @@ def test_the_alert_a_rule_opens_gets_one_task_per_step_due_at_the_end_of_its_day
 
 
 def test_re_firings_of_the_open_alert_make_no_more_tasks(world_a, renewal):
-    tenant, renewal_rule, account = renewal
+    tenant, account = renewal
     rules_evaluate(tenant=tenant, states={account.pk: RED}, as_of=FRIDAY_EVENING)
     assert rules_evaluate(tenant=tenant, states={account.pk: RED}, as_of=FRIDAY_EVENING + timedelta(days=1)) == (0, 1)
     alert = account.alerts.get()
@@ -65,7 +65,7 @@ def test_re_firings_of_the_open_alert_make_no_more_tasks(world_a, renewal):
 
 
 def test_closing_the_alert_keeps_its_tasks_and_a_new_alert_gets_its_own(world_a, renewal):
-    tenant, renewal_rule, account = renewal
+    tenant, account = renewal
     rules_evaluate(tenant=tenant, states={account.pk: RED}, as_of=FRIDAY_EVENING)
     first = account.alerts.get()
     alert_close(tenant=tenant, account=account, key=first.key, note="Renewal call booked.")

@@ -119,7 +119,12 @@ class TaskForm(forms.ModelForm):
             # Working members only; the current holder stays a valid choice, whoever it is.
             keep = self.instance.assignee_id
             field.queryset = field.queryset.filter(role__in=WORKING_ROLES) | field.queryset.filter(pk=keep)
-            field.required = True
+
+    def clean_assignee(self):
+        assignee = self.cleaned_data.get("assignee")
+        if assignee is None and self.instance.assignee_id is not None:
+            raise forms.ValidationError("Choose the member to hand it to (a task is not given back to nobody).")
+        return assignee
 
 
 class CompleteForm(forms.Form):
@@ -166,7 +171,7 @@ class TaskAdmin(TenantClockMixin, TenantScopedAdmin):
     def save_model(self, request, obj, form, change):
         # Through the services, so a reassignment is checked like everywhere else.
         original = Task.unscoped.get(pk=obj.pk)
-        if "assignee" in form.changed_data:
+        if "assignee" in form.changed_data and obj.assignee is not None:
             task_reassign(tenant=original.tenant, task=original, assignee=obj.assignee)
         if "note" in form.changed_data:
             original.note = obj.note

@@ -46,12 +46,12 @@ def playbook_tasks_create(*, tenant: Tenant, alerts: Iterable[Alert]) -> list[Ta
         return []
     csm_of = dict(
         Account.objects.for_tenant(tenant)
-        .filter(pk__in={a.account_id for a in alerts})
+        .filter(pk__one_of={a.account_id for a in alerts})
         .values_list("pk", "csm_owner_id")
     )
     made = set(
         Task.objects.for_tenant(tenant)
-        .filter(alert_id__in=[a.pk for a in alerts], step__isnull=False)
+        .filter(alert_id__one_of=[a.pk for a in alerts], step__isnull=False)
         .values_list("alert_id", "step_id")
     )
     zone, now, tasks = tenant_zone(tenant), timezone.now(), []

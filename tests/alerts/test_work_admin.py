@@ -194,3 +194,18 @@ def test_admins_write_playbooks_with_steps_and_csms_only_read_them(client, world
     assert refused.status_code == 403
     made.refresh_from_db()
     assert made.name == "Save the renewal"
+
+
+def test_the_task_form_hands_work_to_working_members_only_and_keeps_a_note(client, world_a, world_b):
+    alert = with_tasks(world_a)
+    task = Task.objects.for_tenant(world_a.tenant).get(alert=alert, title="Executive call")
+    c = session_client(client, world_a.csm)
+    url = f"{TASKS}{task.pk}/change/"
+    form = c.get(url).context["adminform"].form
+    assert set(form.fields["assignee"].queryset) == {world_a.admin, world_a.csm}
+    for refused in (world_a.viewer.pk, world_b.csm.pk, ""):
+        answer = c.post(url, {"assignee": refused, "note": "x"})
+        assert answer.status_code == 200 and "assignee" in answer.context["adminform"].form.errors
+    assert c.post(url, {"assignee": world_a.admin.pk, "note": "Booked for Tuesday."}).status_code == 302
+    task.refresh_from_db()
+    assert (task.assignee, task.note, task.done_at) == (world_a.admin, "Booked for Tuesday.", None)

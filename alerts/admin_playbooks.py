@@ -21,7 +21,7 @@ from django.utils.html import format_html
 from accounts.admin.base import TenantScopedAdmin, TenantScopedInline
 from accounts.roles import Role, role_at_least
 from alerts.admin import OVERDUE_STYLE, TenantClockMixin
-from alerts.admin_work import ReassignForm, add_service_errors
+from alerts.admin_work import ReassignForm, add_service_errors, unknown_query_errors
 from alerts.models import Playbook, PlaybookStep, Task
 from alerts.services import task_complete, task_reassign, task_reopen
 from alerts.services.reassign import WORKING_ROLES
@@ -251,7 +251,9 @@ class TaskAdmin(TenantClockMixin, TenantScopedAdmin):
                     return HttpResponseRedirect(back)
         else:
             form = CompleteForm(initial={"note": task.note})
+        query_errors = unknown_query_errors(request)
         context = {
+            "query_errors": query_errors,
             **self.admin_site.each_context(request),
             "title": f"Complete: {task.title}",
             "opts": self.model._meta,
@@ -259,7 +261,9 @@ class TaskAdmin(TenantClockMixin, TenantScopedAdmin):
             "form": form,
             "back": back,
         }
-        return TemplateResponse(request, "admin/alerts/task/complete.html", context)
+        return TemplateResponse(
+            request, "admin/alerts/task/complete.html", context, status=400 if query_errors else 200
+        )
 
     def reopen_view(self, request, object_id):
         task = self._task_to_work(request, object_id)

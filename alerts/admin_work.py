@@ -68,6 +68,11 @@ class ReassignForm(forms.Form):
         self.fields["assignee"].queryset = working_members(tenant=tenant)
 
 
+def unknown_query_errors(request) -> list[str]:
+    """These pages take no query parameters: each one given is an error shown above the form (and a 400)."""
+    return [f"Unknown parameter: {name}." for name in sorted(request.GET)] if request.method == "GET" else []
+
+
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
     """A service's ValidationError on the form: on the field it names, or above the form."""
     for name, messages_ in error.message_dict.items():
@@ -261,7 +266,9 @@ class AlertWorkActions:
         return self._one_page(request, alert, form, f"Reassign: {alert.title}", "Reassign")
 
     def _one_page(self, request, alert, form, title, button):
+        query_errors = unknown_query_errors(request)
         context = {
+            "query_errors": query_errors,
             **self.admin_site.each_context(request),
             "title": title,
             "opts": self.model._meta,
@@ -270,7 +277,9 @@ class AlertWorkActions:
             "button": button,
             "change_url": self._change_url(alert),
         }
-        return TemplateResponse(request, "admin/alerts/alert/work_one.html", context)
+        return TemplateResponse(
+            request, "admin/alerts/alert/work_one.html", context, status=400 if query_errors else 200
+        )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         alert = self.get_object(request, unquote(object_id))

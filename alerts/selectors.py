@@ -71,3 +71,13 @@ def tasks_adherence(*, tenant: Tenant, assignee_ids: Iterable[int], since: datet
     for assignee_id, due_at, done_at in candidates:
         rows[assignee_id].append((due_at, done_at))
     return {pk: adherence_of(rows[pk], since=since, now=now) for pk in ids}
+
+
+def account_tasks(*, tenant: Tenant, account_id: int) -> QuerySet:
+    """An account's tasks, done or not, with who holds and who did each (for its timeline): soonest due first."""
+    return (
+        Task.objects.for_tenant(tenant)
+        .filter(account_id=account_id)
+        .select_related("alert", "assignee__user", "done_by")
+        .order_by("due_at", "pk")
+    )

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from alerts.models import Task
+from alerts.selectors import account_tasks
 from alerts.services import (
     AccountState,
     alert_close,
@@ -119,3 +120,15 @@ def test_another_tenants_task_is_refused(world_a, world_b):
         task_complete(tenant=world_a.tenant, task=task)
     with pytest.raises(ValidationError):
         playbook_tasks_create(tenant=world_a.tenant, alerts=[theirs])
+
+
+def test_an_accounts_tasks_are_listed_for_its_timeline_within_its_tenant(world_a, world_b):
+    alert = open_alert(world_a, rule=rule(world_a.tenant, "renewal_proximity", playbook=playbook(world_a.tenant)))
+    theirs = open_alert(world_b, rule=rule(world_b.tenant, "renewal_proximity", playbook=playbook(world_b.tenant)))
+    call = tasks_of(world_a.tenant, alert)[0]
+    task_complete(tenant=world_a.tenant, task=call, by=world_a.csm.user, note="Spoke to the CFO.")
+    listed = list(account_tasks(tenant=world_a.tenant, account_id=alert.account_id))
+    assert [(t.title, t.note, t.done_by) for t in listed] == [
+        ("Executive call", "Spoke to the CFO.", world_a.csm.user), ("Success plan review", "", None),
+    ]  # fmt: skip
+    assert list(account_tasks(tenant=world_a.tenant, account_id=theirs.account_id)) == []

@@ -209,3 +209,14 @@ def test_the_task_form_hands_work_to_working_members_only_and_keeps_a_note(clien
     assert c.post(url, {"assignee": world_a.admin.pk, "note": "Booked for Tuesday."}).status_code == 302
     task.refresh_from_db()
     assert (task.assignee, task.note, task.done_at) == (world_a.admin, "Booked for Tuesday.", None)
+
+
+def test_the_work_pages_refuse_query_parameters_they_do_not_take(client, world_a):
+    alert = with_tasks(world_a)
+    task = Task.objects.for_tenant(world_a.tenant).filter(alert=alert).first()
+    c = session_client(client, world_a.csm)
+    for url in (f"{ALERTS}{alert.pk}/snooze/", f"{ALERTS}{alert.pk}/reassign/", f"{TASKS}{task.pk}/complete/"):
+        refused = c.get(url, {"days": "3"})
+        assert refused.status_code == 400, url
+        assert "Unknown parameter: days." in refused.content.decode(), url
+        assert c.get(url).status_code == 200, url

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from rest_framework import serializers
 
-from accounts.api.fields import TenantRelatedField
+from accounts.api.fields import TenantIdField
 from accounts.api.serializers_base import RejectUnknownFieldsMixin, TenantModelSerializer
 from accounts.models import Membership
 from alerts.models import Playbook, PlaybookStep, Task
@@ -23,7 +23,7 @@ class EmptySerializer(RejectUnknownFieldsMixin, serializers.Serializer):
 
 
 class ReassignSerializer(RejectUnknownFieldsMixin, serializers.Serializer):
-    assignee = TenantRelatedField(model=Membership, help_text="A member id: an admin or a CSM of this tenant.")
+    assignee = TenantIdField(model=Membership, help_text="A member id: an admin or a CSM of this tenant.")
 
 
 class TaskCompleteSerializer(RejectUnknownFieldsMixin, serializers.Serializer):

@@ -125,7 +125,7 @@ def test_every_source_has_a_distinct_kind():
     kinds = [source.kind for source in SOURCES]
     assert len(kinds) == len(set(kinds))
     assert set(kinds) == {
-        "usage", "ticket", "communication", "survey", "followup", "alert", "score", "gut", "renewal", "event"
+        "usage", "ticket", "communication", "survey", "followup", "alert", "task", "score", "gut", "renewal", "event"
     }  # fmt: skip
 
 

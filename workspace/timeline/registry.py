@@ -21,6 +21,7 @@ from workspace.timeline.sources.gut_reads import gut_reads
 from workspace.timeline.sources.renewals import renewals
 from workspace.timeline.sources.score_changes import score_changes
 from workspace.timeline.sources.survey_answers import survey_answers
+from workspace.timeline.sources.tasks import tasks
 from workspace.timeline.sources.usage import usage_days
 
 
@@ -38,6 +39,7 @@ SOURCES: tuple[TimelineSource, ...] = (
     TimelineSource("survey", "Survey answers", survey_answers),
     TimelineSource("followup", "Follow-ups", followups),
     TimelineSource("alert", "Alerts", alerts),
+    TimelineSource("task", "Playbook tasks", tasks),
     TimelineSource("score", "Score changes", score_changes),
     TimelineSource("gut", "Gut reads", gut_reads),
     TimelineSource("renewal", "Renewals", renewals),

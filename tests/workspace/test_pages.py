@@ -84,7 +84,7 @@ def test_a_member_id_that_is_not_a_number_is_refused_by_name(client, books):
 
 
 def test_the_team_view_is_open_to_every_member_and_read_only(client, books):
-    world, other = books
+    world, _other = books
     for member in (world.admin, world.csm, world.viewer):
         response = session_client(Client(), member).get(TEAM)
         html = response.content.decode()

@@ -8,7 +8,7 @@ one row and the rows add up to the totals. The figures:
 - accounts, ARR, band mix and segment mix: current customers (churned accounts are out of the book);
 - open and overdue alerts and follow-ups: ``work_items``, overdue meaning past their deadline now;
 - deadline adherence: follow-ups closed in the last ``ADHERENCE_DAYS`` days, on time when closed on or
-  before their deadline (``workspace.adherence``; other kinds of work add their own pairs);
+  before their deadline (``workspace.adherence``; another kind of work joins ``ADHERENCE_SOURCES``);
 - NPS of the book: answers of the last ``NPS_DAYS`` days of the tenant's calendar from the contacts of the
   member's accounts, with its 95% margin and count (``surveys.nps_margins``); below
   ``NPS_MIN_RESPONSES`` answers no NPS is given, only the count;
@@ -137,15 +137,24 @@ def _open_work(queryset, now: datetime) -> dict[int | None, OpenWork]:
     return {key: OpenWork(n, late) for key, n, late in rows}
 
 
-def _adherence(tenant: Tenant, since: datetime) -> dict[int | None, Adherence]:
-    pairs = defaultdict(list)
-    closed = (
+def closed_followups(*, tenant: Tenant, since: datetime):
+    """(holder, due_at, closed_at) of the follow-ups closed since ``since``."""
+    return (
         FollowUp.objects.for_tenant(tenant)
         .filter(status=Status.CLOSED, closed_at__gte=since)
         .annotate(holder=holder()).values_list("holder", "due_at", "closed_at")
     )  # fmt: skip
-    for key, due_at, closed_at in closed:
-        pairs[key].append((due_at, closed_at))
+
+
+# Every kind of work with a deadline that adherence counts: each gives (holder, due_at, closed_at) rows.
+ADHERENCE_SOURCES = (closed_followups,)
+
+
+def _adherence(tenant: Tenant, since: datetime) -> dict[int | None, Adherence]:
+    pairs = defaultdict(list)
+    for source in ADHERENCE_SOURCES:
+        for key, due_at, closed_at in source(tenant=tenant, since=since):
+            pairs[key].append((due_at, closed_at))
     return {key: deadline_adherence(found) for key, found in pairs.items()}
 
 

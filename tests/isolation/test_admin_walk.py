@@ -456,6 +456,8 @@ def test_admin_site_walk(iso):
                     walker.compare(principal, "GET", b_url, probe, control, [iso.b.row(model).pk, NONEXISTENT_ID])
             elif not names:
                 walker.send(principal, "GET", "/" + route, follow=True)
+                for param, label in PAGE_ID_PARAMETERS.get(route, {}).items():
+                    walk_id_parameter(walker, principal, route, param, label)
             elif set(names) <= set(SITE_ROUTE_ROWS):
                 walk_site_object_route(walker, principal, route, names)
             else:
@@ -483,6 +485,23 @@ def walk_site_object_route(walker: Walker, principal, route: str, names: list[st
             walker.fail("not_404", principal.name, method, b_url, f"answers {probe.chain}, expected 404")
     a_values = {name: iso.a.row(SITE_ROUTE_ROWS[name]).pk for name in names}
     walker.send(principal, "GET", build_url(route, names, a_values), follow=True)
+
+
+# Console pages whose query string takes a row id of the active tenant (route -> parameter -> model label):
+# each of B's rows must answer exactly like a nonexistent id, a 404, for every principal.
+PAGE_ID_PARAMETERS: dict[str, dict[str, str]] = {
+    "admin/work/today/": {"member": "accounts.Membership"},
+}
+
+
+def walk_id_parameter(walker: Walker, principal, route: str, param: str, label: str) -> None:
+    url = "/" + route
+    for row in walker.iso.b.rows[label]:
+        probe = walker.send(principal, "GET", url, query={param: str(row.pk)}, follow=True)
+        control = walker.send(principal, "GET", url, query={param: str(NONEXISTENT_ID)}, follow=True)
+        same = walker.compare(principal, "GET", f"{url}?{param}=B", probe, control, [row.pk, NONEXISTENT_ID])
+        if same and probe.status != 404:
+            walker.fail("not_404", principal.name, "GET", f"{url}?{param}=B", f"answers {probe.chain}, expected 404")
 
 
 def walk_autocomplete(walker: Walker, principal) -> None:

@@ -1,0 +1,37 @@
+"""Open work items, the one place that says which alerts and follow-ups are still to be worked.
+
+Both the CSM's Today and the team view read these, so an alert left out here (a snoozed one, say) is
+left out of every list and count at once. Work on churned accounts is not working work: it is left out.
+"""
+
+from __future__ import annotations
+
+from django.db.models import F, QuerySet
+from django.db.models.functions import Coalesce
+
+from accounts.models import LifecycleStage, Tenant
+from alerts.models import Alert, AlertStatus
+from followups.models import OPEN_STATUSES, FollowUp
+
+
+def open_alerts(*, tenant: Tenant) -> QuerySet[Alert]:
+    """The tenant's alerts that are not closed, on accounts that have not churned."""
+    return (
+        Alert.objects.for_tenant(tenant)
+        .exclude(status=AlertStatus.CLOSED)
+        .exclude(account__lifecycle_stage=LifecycleStage.CHURNED)
+    )
+
+
+def open_followups(*, tenant: Tenant) -> QuerySet[FollowUp]:
+    """The tenant's follow-ups still open (new, in progress, waiting), on accounts that have not churned."""
+    return (
+        FollowUp.objects.for_tenant(tenant)
+        .filter(status__in=OPEN_STATUSES)
+        .exclude(account__lifecycle_stage=LifecycleStage.CHURNED)
+    )
+
+
+def holder():
+    """Who holds a work item: its assignee, else the account's CSM (None: nobody, the "Unassigned" row)."""
+    return Coalesce(F("assignee_id"), F("account__csm_owner_id"))

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import LifecycleStage
 from accounts.roles import Role
-from alerts.models import AlertStatus
+from alerts.models import AlertStatus, Task
 from outcomes.models import Outcome
 from tests.conftest import session_client
 from tests.factories import MembershipFactory, UserFactory
@@ -137,3 +137,29 @@ def test_the_page_shows_the_rows_to_a_viewer_with_links_to_each_members_today(cl
     assert "2 of 3" in html and "3 kept, 1 churned" in html
     assert "71,000" in html  # the total ARR; B's 999,999 is in no row
     assert "999,999" not in html and "999999" not in html
+
+
+def test_playbook_tasks_done_count_toward_their_holders_adherence(team_world, world_b):
+    world, bob, now = team_world
+    tenant = world.tenant
+    on_alice = alert(account(tenant, world.csm, arr=1000), due_at=now)
+    on_beta = alert(account(world_b.tenant, world_b.csm, arr=1000), due_at=now)
+
+    def task(on, assignee, *, due, done):
+        return Task.objects.for_tenant(on.tenant).create(
+            tenant=on.tenant, alert=on, account=on.account, title="Executive call", assignee=assignee,
+            due_at=now + timedelta(days=due), done_at=None if done is None else now + timedelta(days=done),
+        )  # fmt: skip
+
+    task(on_alice, world.csm, due=-3, done=-4)  # on time
+    task(on_alice, world.csm, due=-3, done=-2)  # late
+    task(on_alice, None, due=-3, done=-3)  # nobody's: its account's CSM holds it; exactly on time
+    task(on_alice, bob, due=-3, done=-1)  # Bob's, late
+    task(on_alice, world.csm, due=-120, done=-100)  # done before the 90 days
+    task(on_alice, world.csm, due=-3, done=None)  # not done: no verdict yet
+    task(on_beta, world_b.csm, due=-3, done=-1)
+    rows = by_name(team_view(tenant=tenant, now=now))
+    alice = rows[str(world.csm.user)]
+    # Follow-ups 2 of 3 (the test above), tasks 2 of 3.
+    assert (alice.adherence.on_time, alice.adherence.closed) == (4, 6)
+    assert (rows["Bob"].adherence.on_time, rows["Bob"].adherence.closed) == (0, 2)

@@ -8,14 +8,15 @@ CSM's work and accounts, churned accounts and tenant B's rows never show.
 from datetime import date, timedelta
 
 import pytest
+import time_machine
 
 from accounts.models import LifecycleStage
 from accounts.roles import Role
-from alerts.models import AlertStatus
+from alerts.models import AlertStatus, Task
 from outcomes.models import Outcome
 from tests.factories import MembershipFactory
 from tests.workspace.builders import account, alert, contact, followup, local, renewal, response
-from workspace.selectors.today import ALERT, FOLLOW_UP, today_of
+from workspace.selectors.today import ALERT, FOLLOW_UP, TASK, today_of
 
 pytestmark = pytest.mark.django_db
 ZONE = "Pacific/Auckland"
@@ -98,6 +99,41 @@ def test_due_today_runs_to_the_end_of_the_tenants_day_and_overdue_comes_first(au
         (FOLLOW_UP, rows["f_on_theirs"].pk),  # 12:00: assigned to me on another CSM's account
         (ALERT, rows["a_assigned"].pk),  # 18:00
         (FOLLOW_UP, rows["f_evening"].pk),  # 23:30 local, 10:30 UTC on the 7th, after UTC's day of "now"
+    ]
+
+
+def test_snoozed_alerts_wait_for_their_day_and_my_playbook_tasks_join_the_day(auckland):
+    world, rows = auckland
+    tenant, me = world.tenant, world.csm
+    # Snoozed until tomorrow: out today; snoozed until today: back since today began in Auckland.
+    type(rows["a_overdue"]).objects.for_tenant(tenant).filter(pk=rows["a_overdue"].pk).update(
+        snoozed_until=TODAY + timedelta(days=1), snooze_reason="Customer on holiday"
+    )
+    type(rows["a_assigned"]).objects.for_tenant(tenant).filter(pk=rows["a_assigned"].pk).update(
+        snoozed_until=TODAY, snooze_reason="Back today")  # fmt: skip
+
+    def task(title, due_at, assignee=me, done_at=None):
+        alert_row = rows["a_later"]
+        return Task.objects.for_tenant(tenant).create(
+            tenant=tenant, alert=alert_row, account=alert_row.account, title=title, due_at=due_at,
+            assignee=assignee, done_at=done_at,
+        )  # fmt: skip
+
+    call = task("Executive call", at(2026, 12, 7, 20, 0))
+    late = task("Success plan review", at(2026, 12, 6, 17, 0))
+    task("Done already", at(2026, 12, 7, 10, 0), done_at=at(2026, 12, 7, 8, 0))
+    task("Someone else's", at(2026, 12, 7, 10, 0), assignee=rows["a_theirs"].assignee)
+    task("Tomorrow", at(2026, 12, 8, 0, 30))
+    with time_machine.travel(NOW, tick=False):  # "today" for the snooze is the tenant's today at NOW
+        today = today_of(tenant=tenant, member=me, now=NOW)
+    # The alert overdue since 08:00 is snoozed; the task due yesterday joins the follow-up due on the 4th.
+    assert [(i.kind, i.item_id) for i in today.overdue] == [(FOLLOW_UP, rows["f_overdue"].pk), (TASK, late.pk)]
+    assert [(i.kind, i.item_id) for i in today.due_today] == [
+        (ALERT, rows["a_on_mine"].pk),
+        (FOLLOW_UP, rows["f_on_theirs"].pk),
+        (ALERT, rows["a_assigned"].pk),
+        (TASK, call.pk),
+        (FOLLOW_UP, rows["f_evening"].pk),
     ]
 
 

@@ -16,10 +16,11 @@ from indicators.admin.account_health import signed
 from indicators.admin.dashboard import BAND_LABELS
 from outcomes.admin.pages import ConsoleFilters, CsmField, console_page, filters_from
 from workspace.admin.console import is_leader, render_page
-from workspace.selectors.today import ALERT, today_of
+from workspace.selectors.today import ALERT, FOLLOW_UP, TASK, today_of
 
 TITLE = "Today"
-ITEM_URLS = {ALERT: "admin:alerts_alert_change", "follow-up": "admin:followups_followup_change"}
+ITEM_URLS = {ALERT: "admin:alerts_alert_change", FOLLOW_UP: "admin:followups_followup_change",
+             TASK: "admin:alerts_task_change"}  # fmt: skip
 
 
 class TodayFilters(ConsoleFilters):

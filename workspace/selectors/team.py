@@ -7,8 +7,8 @@ one row and the rows add up to the totals. The figures:
 
 - accounts, ARR, band mix and segment mix: current customers (churned accounts are out of the book);
 - open and overdue alerts and follow-ups: ``work_items``, overdue meaning past their deadline now;
-- deadline adherence: follow-ups closed in the last ``ADHERENCE_DAYS`` days, on time when closed on or
-  before their deadline (``workspace.adherence``; another kind of work joins ``ADHERENCE_SOURCES``);
+- deadline adherence: follow-ups closed and playbook tasks done in the last ``ADHERENCE_DAYS`` days, on time
+  when closed on or before their deadline (``workspace.adherence``; each kind is one of ``ADHERENCE_SOURCES``);
 - NPS of the book: answers of the last ``NPS_DAYS`` days of the tenant's calendar from the contacts of the
   member's accounts, with its 95% margin and count (``surveys.nps_margins``); below
   ``NPS_MIN_RESPONSES`` answers no NPS is given, only the count;
@@ -29,6 +29,7 @@ from django.db.models import Count, Q
 from accounts.models import Account, Membership, Tenant
 from accounts.roles import Role
 from accounts.zones import tenant_zone
+from alerts.models import Task
 from followups.models import FollowUp, Status
 from outcomes.periods import year_before
 from outcomes.selectors import outcomes_summary
@@ -146,8 +147,17 @@ def closed_followups(*, tenant: Tenant, since: datetime):
     )  # fmt: skip
 
 
+def done_tasks(*, tenant: Tenant, since: datetime):
+    """(holder, due_at, done_at) of the playbook tasks done since ``since``."""
+    return (
+        Task.objects.for_tenant(tenant)
+        .filter(done_at__gte=since)
+        .annotate(holder=holder()).values_list("holder", "due_at", "done_at")
+    )  # fmt: skip
+
+
 # Every kind of work with a deadline that adherence counts: each gives (holder, due_at, closed_at) rows.
-ADHERENCE_SOURCES = (closed_followups,)
+ADHERENCE_SOURCES = (closed_followups, done_tasks)
 
 
 def _adherence(tenant: Tenant, since: datetime) -> dict[int | None, Adherence]:

@@ -25,9 +25,9 @@ from outcomes.selectors_renewals import HORIZONS, Window, windows_until
 from surveys.models import Category, SurveyResponse
 from workspace.local_day import LocalDay, days_back, local_day
 from workspace.selectors.book import ZERO, BandMix, band_mix_by_owner, current_accounts
-from workspace.selectors.work_items import open_alerts, open_followups
+from workspace.selectors.work_items import open_alerts, open_followups, open_tasks
 
-ALERT, FOLLOW_UP = "alert", "follow-up"
+ALERT, FOLLOW_UP, TASK = "alert", "follow-up", "task"
 FALLERS = 5  # accounts listed under "fell most this week"
 AT_RISK_LISTED = 50  # red and yellow accounts listed under the book by risk
 DETRACTOR_DAYS = 14  # "recent" detractors: today and the 13 days before, in the tenant's calendar
@@ -36,18 +36,19 @@ CALL_LABELS = dict(CsmCall.choices)
 
 @dataclass(frozen=True)
 class WorkItem:
-    kind: str  # ALERT or FOLLOW_UP
+    kind: str  # ALERT, FOLLOW_UP or TASK
     item_id: int
     title: str
     account_id: int
     account_name: str
     due_at: datetime
     overdue: bool  # its deadline has passed; else it falls later today
-    priority: str  # an alert's priority key; a follow-up's category key
+    priority: str  # an alert's priority key; a follow-up's category key; a task's alert priority
 
 
 def my_work(*, tenant: Tenant, member: Membership, day: LocalDay, now: datetime) -> list[WorkItem]:
-    """The member's open alerts and follow-ups due before the end of ``day``, overdue first, then by deadline."""
+    """The member's open alerts, follow-ups and playbook tasks due before the end of ``day``, overdue first, then
+    by deadline."""
     alerts = (
         open_alerts(tenant=tenant).filter(Q(assignee=member) | Q(account__csm_owner=member), due_at__lt=day.end)
         .values_list("pk", "title", "account_id", "account__name", "due_at", "priority")
@@ -55,6 +56,10 @@ def my_work(*, tenant: Tenant, member: Membership, day: LocalDay, now: datetime)
     followups = (
         open_followups(tenant=tenant).filter(assignee=member, due_at__lt=day.end)
         .values_list("pk", "contact__name", "contact__email", "account_id", "account__name", "due_at", "category")
+    )  # fmt: skip
+    tasks = (
+        open_tasks(tenant=tenant).filter(assignee=member, due_at__lt=day.end)
+        .values_list("pk", "title", "account_id", "account__name", "due_at", "alert__priority")
     )  # fmt: skip
     items = [
         WorkItem(ALERT, pk, title, account_id, account, due_at, due_at < now, priority)
@@ -65,6 +70,10 @@ def my_work(*, tenant: Tenant, member: Membership, day: LocalDay, now: datetime)
                  due_at < now, category)
         for pk, name, email, account_id, account, due_at, category in followups
     ]  # fmt: skip
+    items += [
+        WorkItem(TASK, pk, title, account_id, account, due_at, due_at < now, priority)
+        for pk, title, account_id, account, due_at, priority in tasks
+    ]
     return sorted(items, key=lambda i: (not i.overdue, i.due_at, PRIORITY_RANK.get(i.priority, 9), i.kind, i.item_id))
 
 

@@ -33,10 +33,11 @@ from django import forms
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
-from django.urls import reverse
+from django.urls import resolve, reverse
 from simple_history.utils import get_history_manager_for_model
 
 from accounts.admin.export import ExportMixin
+from accounts.models import Account, Contact
 from accounts.tenancy import is_tenant_owned
 from tests.isolation.admin_forms import build_url, fill_required, form_data, page_data, route_params
 from tests.isolation.canaries import fresh, fresh_for, is_text_field, tokens
@@ -482,6 +483,8 @@ def test_admin_site_walk(iso):
         for principal in principals:
             if route == "admin/autocomplete/":
                 walk_autocomplete(walker, principal)
+            elif route == "admin/search/":
+                walk_console_search(walker, principal)
             elif route == "admin/switch-tenant/":
                 outcome = walker.send(
                     principal, "POST", "/" + route, form={"tenant": str(iso.b.tenant.pk)}, follow=True
@@ -538,6 +541,40 @@ def walk_autocomplete(walker: Walker, principal) -> None:
                     walker.compare(
                         principal, "GET", f"autocomplete {model.__name__}.{field_name}={term}", probe, control, [term]
                     )
+
+
+def walk_console_search(walker: Walker, principal) -> None:
+    """The header's search: each of B's searched values finds what a fresh word finds (A's rows only)."""
+    iso, url = walker.iso, "/admin/search/"
+    walker.send(principal, "GET", url)  # no query: a 400 that says so
+    walker.send(principal, "GET", url, query={"q": "a", "tenant": str(iso.b.tenant.pk)})  # unknown parameter
+    for model in (Account, Contact):
+        for path in admin.site._registry[model].search_fields:
+            value = follow_path(iso.b.row(model), path.lstrip("^=@"))
+            if value in (None, ""):
+                continue
+            probe = walker.send(principal, "GET", url, query={"q": str(value)})
+            control = walker.send(principal, "GET", url, query={"q": fresh()})
+            label = f"{url}?q={model.__name__}.{path}=B"
+            found = found_pages(walker, principal, probe)
+            if walker.compare(principal, "GET", label, probe, control, [value]) and found != found_pages(
+                walker, principal, control
+            ):
+                walker.fail("enumeration", principal.name, "GET", label, "found rows differ from nonexistent")
+
+
+def found_pages(walker: Walker, principal, outcome) -> list[str]:
+    """The admin pages the search page links its rows to; each must be one of A's rows."""
+    pages = []
+    for found in (outcome.ctx("found") if outcome else None) or []:
+        for page, _cells in found.rows:
+            match = resolve(page)
+            model = match.func.model_admin.model
+            row = model._base_manager.filter(pk=match.kwargs["object_id"]).first()
+            if row is not None and owner_of(row) != walker.iso.a.tenant.pk:
+                walker.fail("foreign_row", principal.name, "GET", "/admin/search/", f"{model.__name__} {row.pk} found")
+            pages.append(page)
+    return sorted(pages)
 
 
 def check_autocomplete_rows(walker, principal, remote, outcome) -> None:

@@ -66,12 +66,14 @@ class TenantAdminSite(admin.AdminSite):
         return context
 
     def get_urls(self):
+        from accounts.admin.search import console_search
         from indicators.admin.dashboard import health_dashboard  # imports models: not while the site is built
 
         return [
             path("switch-tenant/", self.admin_view(self.switch_tenant), name="switch-tenant"),
             path("landing/", self.admin_view(self.landing), name="landing"),
             path("health-dashboard/", self.admin_view(health_dashboard), name="health-dashboard"),
+            path("search/", self.admin_view(console_search), name="console-search"),
             *super().get_urls(),
         ]
 

@@ -1,1 +1,1 @@
-from accounts.admin import customers, people, tenants  # noqa: F401  (registers the model admins)
+from accounts.admin import customers, export_records, people, tenants  # noqa: F401  (registers the model admins)

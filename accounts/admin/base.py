@@ -14,6 +14,7 @@ from django.db import models
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.admin.export import ExportMixin
 from accounts.admin.pagination import CappedCountPaginator
 from accounts.models import Tenant
 from accounts.roles import Role, role_at_least
@@ -83,8 +84,8 @@ def tenant_form(form_class, tenant):
     return TenantForm
 
 
-class TenantScopedAdmin(TenantScopingMixin, SimpleHistoryAdmin):
-    """Base of every tenant-owned model admin (see the module docstring)."""
+class TenantScopedAdmin(ExportMixin, TenantScopingMixin, SimpleHistoryAdmin):
+    """Base of every tenant-owned model admin (see the module docstring); each change list exports as CSV."""
 
     paginator = CappedCountPaginator
     show_full_result_count = False

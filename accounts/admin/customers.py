@@ -14,6 +14,7 @@ class AccountAdmin(TenantScopedAdmin):
     )  # fmt: skip
     list_filter = ("lifecycle_stage", "segment", "csm_owner", "objectives_documented", "renewal_on")
     search_fields = ("name", "external_id")
+    search_result_columns = ("name", "external_id", "csm_owner")  # the console search's columns
     list_select_related = ("csm_owner__user",)
     autocomplete_fields = ("csm_owner", "executive_sponsor")
     date_hierarchy = None
@@ -41,6 +42,7 @@ class ContactAdmin(TenantScopedAdmin):
     )
     list_filter = ("adoption_stage", "is_executive", "is_decision_maker", "is_champion", "is_advocate", "account")
     search_fields = ("name", "email", "external_id")
+    search_result_columns = ("__str__", "email", "external_id", "account")
     list_select_related = ("account",)
     autocomplete_fields = ("account",)
     raw_id_fields = ("reports_to",)

@@ -1,5 +1,6 @@
 from accounts.models.api_key import ApiKey
 from accounts.models.customers import Account, AdoptionStage, Contact, LifecycleStage
+from accounts.models.export_record import ExportRecord
 from accounts.models.invitation import Invitation
 from accounts.models.membership import Membership
 from accounts.models.tenant import TENANT_SETTING_DEFAULTS, Tenant
@@ -11,6 +12,7 @@ __all__ = [
     "AdoptionStage",
     "ApiKey",
     "Contact",
+    "ExportRecord",
     "Invitation",
     "LifecycleStage",
     "Membership",

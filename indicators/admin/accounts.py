@@ -36,6 +36,7 @@ class AccountHealthAdmin(AccountAdmin):
     )  # fmt: skip
     list_filter = (BandListFilter, ScoreRangeListFilter, TrendListFilter, *AccountAdmin.list_filter)
     list_select_related = (*AccountAdmin.list_select_related, "health")
+    search_result_columns = (*AccountAdmin.search_result_columns, "health_band")
     actions = ["recompute_health"]
     readonly_fields = ("health_summary", "contacts_360", "recent_activity")
 

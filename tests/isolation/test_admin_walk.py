@@ -15,21 +15,29 @@ adding it), plus one for the site-wide pages. For each of A's session principals
   initial options); add and change POSTs with B's id in each relation field (a form error on that
   field), with B's text values (the same outcome as fresh values: no unique-key enumeration), and
   with privilege fields (tenant, is_staff, is_superuser, user, role) that must change nothing;
-- A's own change, history and delete pages, which render choices and related rows.
+- A's own change, history and delete pages, which render choices and related rows;
+- the change list's CSV export (``export/``), plainly and with each of the change list's probes: only
+  A's rows (by the export's id column), the same rows for B's values as for nonexistent ones, and
+  never a B canary in the file.
 
 An object URL parameter the walk cannot fill, or a model route it did not request, fails the test.
 """
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 from django import forms
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
-from django.urls import reverse
+from django.urls import resolve, reverse
 from simple_history.utils import get_history_manager_for_model
 
+from accounts.admin.export import ExportMixin
+from accounts.models import Account, Contact
 from accounts.tenancy import is_tenant_owned
 from tests.isolation.admin_forms import build_url, fill_required, form_data, page_data, route_params
 from tests.isolation.canaries import fresh, fresh_for, is_text_field, tokens
@@ -155,8 +163,13 @@ class AdminWalk:
 
     def changelist(self, principal) -> None:
         walker, url = self.walker, self.url("changelist")
+        # The tenant-scoped lists export as CSV (the tenant's own settings and the operators' users do not).
+        export_url = self.url("export") if isinstance(self.ma, ExportMixin) else None
         plain = walker.send(principal, "GET", url)
         self.rows_are_a(principal, url, plain)
+        if export_url:
+            self.exported_rows_are_a(principal, export_url, walker.send(principal, "GET", export_url))
+            walker.send(principal, "POST", export_url, form={"q": ""})  # a download link only: never a write
         cl = plain.ctx("cl") if plain else None
         probes = []  # (label, query for B, query for a nonexistent value, compare results)
         for field in self.ma.get_search_fields(plain_request(plain)) if cl else self.ma.search_fields:
@@ -169,12 +182,19 @@ class AdminWalk:
                 for choice, _ in spec.lookup_choices:
                     outcome = walker.send(principal, "GET", url, query={spec.parameter_name: str(choice)})
                     self.rows_are_a(principal, f"{url}?{spec.parameter_name}", outcome)
+                    if export_url:
+                        query = {spec.parameter_name: str(choice)}
+                        exported = walker.send(principal, "GET", export_url, query=query)
+                        self.exported_rows_are_a(principal, f"{export_url}?{spec.parameter_name}", exported)
                 continue
             for param in spec.expected_parameters():
                 kind, b_value, ctl_value = self.filter_values(param)
                 if kind == "value":
                     outcome = walker.send(principal, "GET", url, query={param: b_value})
                     self.rows_are_a(principal, f"{url}?{param}", outcome)
+                    if export_url:
+                        exported = walker.send(principal, "GET", export_url, query={param: b_value})
+                        self.exported_rows_are_a(principal, f"{export_url}?{param}", exported)
                 elif kind is not None:
                     probes.append((param, {param: b_value}, {param: ctl_value}, True))
         probes.append(("popup", {"_popup": "1", "_to_field": self.model._meta.pk.attname}, None, False))
@@ -188,6 +208,8 @@ class AdminWalk:
             same = walker.compare(principal, "GET", f"{url}?{label}=B", probe, control, values)
             if same and same_rows and self.result_pks(probe) != self.result_pks(control):
                 walker.fail("enumeration", principal.name, "GET", f"{url}?{label}=B", "rows differ from nonexistent")
+            if export_url:
+                self.export_probe(principal, export_url, label, b_query, ctl_query, same_rows)
         # Every action, with B's row selected.
         action_form = plain.ctx("action_form") if plain else None
         actions = [name for name, _ in action_form.fields["action"].choices if name] if action_form else []
@@ -372,6 +394,34 @@ class AdminWalk:
             if obj._meta.label == "accounts.User" and obj.pk not in self.iso.a.user_ids:
                 self.walker.fail("foreign_row", principal.name, "GET", url, f"user {obj.pk} is not A's")
 
+    def export_probe(self, principal, url, label, b_query, ctl_query, same_rows) -> None:
+        """The export with a change-list probe's query: A's rows only, the same for B's value as for a fresh one."""
+        walker = self.walker
+        probe = walker.send(principal, "GET", url, query=b_query)
+        self.exported_rows_are_a(principal, f"{url}?{label}", probe)
+        if ctl_query is None:
+            return
+        control = walker.send(principal, "GET", url, query=ctl_query)
+        values = [*b_query.values(), *ctl_query.values()]
+        same = walker.compare(principal, "GET", f"{url}?{label}=B", probe, control, values)
+        if same and same_rows and self.exported_pks(probe) != self.exported_pks(control):
+            walker.fail("enumeration", principal.name, "GET", f"{url}?{label}=B", "exported rows differ")
+
+    @staticmethod
+    def exported_pks(outcome) -> list:
+        """The ids (first column) of an export's rows; none for an answer that is not a CSV file."""
+        if outcome is None or outcome.status != 200 or not outcome.content_type.startswith("text/csv"):
+            return []
+        rows = list(csv.reader(io.StringIO(outcome.body)))
+        return sorted(int(row[0]) for row in rows[1:])
+
+    def exported_rows_are_a(self, principal, url, outcome) -> None:
+        pks = self.exported_pks(outcome)
+        for obj in self.model._base_manager.filter(pk__in=pks):
+            owner = owner_of(obj)
+            if owner is not None and owner != self.iso.a.tenant.pk:
+                self.walker.fail("foreign_row", principal.name, "GET", url, f"{obj!r} of tenant {owner} exported")
+
     @staticmethod
     def result_pks(outcome):
         cl = outcome.ctx("cl") if outcome else None
@@ -436,6 +486,8 @@ def test_admin_site_walk(iso):
         for principal in principals:
             if route == "admin/autocomplete/":
                 walk_autocomplete(walker, principal)
+            elif route == "admin/search/":
+                walk_console_search(walker, principal)
             elif route == "admin/switch-tenant/":
                 outcome = walker.send(
                     principal, "POST", "/" + route, form={"tenant": str(iso.b.tenant.pk)}, follow=True
@@ -531,6 +583,40 @@ def walk_autocomplete(walker: Walker, principal) -> None:
                     walker.compare(
                         principal, "GET", f"autocomplete {model.__name__}.{field_name}={term}", probe, control, [term]
                     )
+
+
+def walk_console_search(walker: Walker, principal) -> None:
+    """The header's search: each of B's searched values finds what a fresh word finds (A's rows only)."""
+    iso, url = walker.iso, "/admin/search/"
+    walker.send(principal, "GET", url)  # no query: a 400 that says so
+    walker.send(principal, "GET", url, query={"q": "a", "tenant": str(iso.b.tenant.pk)})  # unknown parameter
+    for model in (Account, Contact):
+        for path in admin.site._registry[model].search_fields:
+            value = follow_path(iso.b.row(model), path.lstrip("^=@"))
+            if value in (None, ""):
+                continue
+            probe = walker.send(principal, "GET", url, query={"q": str(value)})
+            control = walker.send(principal, "GET", url, query={"q": fresh()})
+            label = f"{url}?q={model.__name__}.{path}=B"
+            found = found_pages(walker, principal, probe)
+            if walker.compare(principal, "GET", label, probe, control, [value]) and found != found_pages(
+                walker, principal, control
+            ):
+                walker.fail("enumeration", principal.name, "GET", label, "found rows differ from nonexistent")
+
+
+def found_pages(walker: Walker, principal, outcome) -> list[str]:
+    """The admin pages the search page links its rows to; each must be one of A's rows."""
+    pages = []
+    for found in (outcome.ctx("found") if outcome else None) or []:
+        for page, _cells in found.rows:
+            match = resolve(page)
+            model = match.func.model_admin.model
+            row = model._base_manager.filter(pk=match.kwargs["object_id"]).first()
+            if row is not None and owner_of(row) != walker.iso.a.tenant.pk:
+                walker.fail("foreign_row", principal.name, "GET", "/admin/search/", f"{model.__name__} {row.pk} found")
+            pages.append(page)
+    return sorted(pages)
 
 
 def check_autocomplete_rows(walker, principal, remote, outcome) -> None:

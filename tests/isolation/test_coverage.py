@@ -276,3 +276,26 @@ def test_the_admin_walk_reports_an_unscoped_autocomplete(iso, monkeypatch):
     walker = Walker(iso, "selftest")
     walk_autocomplete(walker, next(p for p in iso.admin_principals() if p.name == Role.ADMIN))
     assert {"canary", "foreign_row"} <= {f["kind"] for f in walker.failures}, walker.report()
+
+
+@pytest.mark.django_db
+def test_the_admin_walk_reports_an_export_of_every_tenants_rows(iso, monkeypatch):
+    from accounts.admin import export
+    from tests.isolation.test_admin_walk import AdminWalk
+
+    every_tenants = export.csv_lines
+    monkeypatch.setattr(export, "csv_lines", lambda rows, *args: every_tenants(rows.model._base_manager.all(), *args))
+    walker = Walker(iso, "selftest")
+    AdminWalk(walker, Account).changelist(next(p for p in iso.admin_principals() if p.name == Role.ADMIN))
+    leaks = {f["kind"] for f in walker.failures if "/export/" in f["url"]}
+    assert {"canary", "foreign_row"} <= leaks, walker.report()
+
+
+@pytest.mark.django_db
+def test_the_admin_walk_reports_an_unscoped_console_search(iso, monkeypatch):
+    from tests.isolation.test_admin_walk import walk_console_search
+
+    monkeypatch.setattr(TenantScopedAdmin, "get_queryset", _unscoped_admin_queryset)
+    walker = Walker(iso, "selftest")
+    walk_console_search(walker, next(p for p in iso.admin_principals() if p.name == Role.ADMIN))
+    assert {"canary", "foreign_row", "enumeration"} <= {f["kind"] for f in walker.failures}, walker.report()

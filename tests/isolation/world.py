@@ -19,7 +19,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
-from accounts.models import Account, ApiKey, Contact, Invitation, Membership, Tenant, User
+from accounts.models import Account, ApiKey, Contact, ExportRecord, Invitation, Membership, Tenant, User
 from accounts.roles import ALL_SCOPES, Role, Scope
 from accounts.services.api_keys import api_key_create
 from indicators.models import AccountDay, AppliedMessage, ContactDay, Event, EventType, Feature, IngestionError, Product
@@ -189,6 +189,22 @@ def build_closing_day(b: World) -> None:
     from accounts.models.tenant import ClosingDay
 
     b.add(ClosingDay.objects.create(tenant=b.tenant, day=date(2026, 12, 24), **canary_fields(b, ClosingDay)))
+
+
+@builder("accounts.ExportRecord")
+def build_export_record(b: World) -> None:
+    started = timezone.now() - timedelta(hours=3)
+    b.add(
+        ExportRecord.objects.create(
+            tenant=b.tenant,
+            user=b.users[Role.ADMIN],
+            content_type=ContentType.objects.get_for_model(Contact),
+            started_at=started,
+            finished_at=started + timedelta(seconds=2),
+            row_count=2,
+            **canary_fields(b, ExportRecord),
+        )
+    )
 
 
 @builder("admin.LogEntry")

@@ -1,24 +1,27 @@
 # Two commands: `make run` (the product, with demo data) and `make test` (the whole suite).
 PYTHON ?= python3
+PORT   ?= 8000
 VENV   := .venv
 BIN    := $(VENV)/bin
 
 .PHONY: run test lint format worker bench-api clean
 
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	@printf '==> Creating the virtual environment in $(VENV)\n'
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.runtime: requirements.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements.txt
-	touch $@
+	@printf '==> Installing requirements.txt\n'
+	@$(BIN)/pip install --quiet -r requirements.txt
+	@touch $@
 
 $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime
 
-run: $(VENV)/.runtime
-	scripts/run.sh
+run: $(VENV)/.runtime  ## PORT=8123 make run: another port (default 8000)
+	@PORT=$(PORT) scripts/run.sh
 
 test: $(VENV)/.dev
 	scripts/ensure_chromium.sh

@@ -1,3 +1,4 @@
+from django.apps import AppConfig
 from django.contrib.admin.apps import AdminConfig as DjangoAdminConfig
 
 
@@ -9,3 +10,9 @@ class AdminConfig(DjangoAdminConfig):
     """
 
     default_site = "csplatform.admin_site.TenantAdminSite"
+
+
+class CsplatformConfig(AppConfig):
+    """The composition root as an app: no models, only its management commands (``runserver``)."""
+
+    name = "csplatform"

@@ -28,6 +28,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "csplatform.apps.AdminConfig",
+    "csplatform.apps.CsplatformConfig",  # before staticfiles: its runserver runs beat's schedule without a broker
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -262,9 +263,27 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"}
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own handlers (console in DEBUG, mail_admins) replaced by the root's: each line printed once.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # The development server's request lines, as Django prints them (configuring "django" resets its children).
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        # A 4xx is an answer, not an incident: the server's request line already shows it, and a 403 here
+        # came with the traceback of the PermissionDenied behind it. 5xx are still logged, with theirs.
+        "django.request": {"level": "ERROR"},
+        "django.db.backends": {"level": "WARNING"},
+        # Without a broker every task runs eagerly: celery's "Task ... succeeded" line would follow each one,
+        # and kombu warns that the in-memory transport has no host name. A worker keeps its own logging.
+        **({} if REDIS_URL else {"celery.app.trace": {"level": "WARNING"}, "kombu.connection": {"level": "ERROR"}}),
+    },
 }
 
 # --- Periodic work (Celery beat; `make run` embeds beat in the worker when REDIS_URL is set) ------

@@ -15,6 +15,7 @@ from decimal import Decimal
 from itertools import product
 from zoneinfo import ZoneInfo
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
@@ -276,17 +277,30 @@ def _demo_tenant() -> Tenant:
 
 
 def _demo_people(tenant: Tenant) -> dict[str, Membership]:
-    members = {}
+    members, known = {}, None
     for email, full_name, role in PEOPLE:
-        user, created = user_get_or_create(email=email, password=DEMO_PASSWORD, full_name=full_name)
-        if not created and not user.check_password(DEMO_PASSWORD):
-            user.set_password(DEMO_PASSWORD)  # demo only: reset to the published demo password
-            user.save(update_fields=["password"])
+        user, _ = user_get_or_create(email=email, full_name=full_name)
+        known = _demo_password_set(user, known)
         membership = Membership.objects.for_tenant(tenant).filter(user=user).first()
         if membership is None or membership.role != role:
             membership = membership_set(tenant=tenant, user=user, role=role)
         members[email] = membership
     return members
+
+
+def _demo_password_set(user, known: str | None) -> str:
+    """Give ``user`` the published demo password (demo only); return its stored hash, for the next user.
+
+    Hashing is slow on purpose (PBKDF2, half a second), so the demo people share one hash of the one
+    public password: made, or checked, once per seed instead of once per person.
+    """
+    if known is not None and user.password == known:
+        return known
+    if known is None and user.has_usable_password() and user.check_password(DEMO_PASSWORD):
+        return user.password
+    user.password = known or make_password(DEMO_PASSWORD)  # also resets a changed demo password
+    user.save(update_fields=["password"])
+    return user.password
 
 
 def _upsert(tenant: Tenant, rows: list, update_fields: list[str], progress, desc: str) -> None:

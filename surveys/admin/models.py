@@ -4,6 +4,7 @@ Responses and invitations are read-only here: they change only through the servi
 the survey event and notify follow-ups). A survey's page inspects any contact's eligibility.
 """
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -16,6 +17,7 @@ from indicators.admin.base import ReadOnlyAdminMixin
 from surveys.models import Channel, Survey, SurveyResponse, SurveyRound, SurveySend, SurveyUnsubscribe
 from surveys.services.eligibility import contact_eligibility
 from surveys.services.rounds import round_start
+from surveys.services.sending import survey_link
 
 
 @admin.register(Survey)
@@ -113,6 +115,21 @@ class SurveySendAdmin(ReadOnlyAdminMixin, TenantScopedAdmin):
     search_fields = ("contact__email",)
     ordering = ("-scheduled_for",)
     exclude = ("token_id",)
+
+    def get_fields(self, request, obj=None):
+        # In DEBUG only (a laptop, the quick start): the invitation link, so a newcomer can answer a survey
+        # without a mailbox. Anywhere else the link is the contact's alone and never shown to staff.
+        fields = list(super().get_fields(request, obj))
+        return [*fields, "invitation_link"] if settings.DEBUG and obj is not None else fields
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        return [*readonly, "invitation_link"] if settings.DEBUG and obj is not None else readonly
+
+    @admin.display(description="Invitation link (shown in DEBUG only)")
+    def invitation_link(self, obj):
+        link = survey_link(obj)
+        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', link, link)
 
 
 @admin.register(SurveyResponse)

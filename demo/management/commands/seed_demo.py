@@ -3,12 +3,14 @@
 import sys
 from functools import partial
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from accounts.models import Account
 from accounts.roles import Role
 from demo.alerts import demo_alerts_raise
+from demo.bulk_session import bulk_session
 from demo.events import demo_events_seed
 from demo.followups import demo_followups_seed
 from demo.gut import demo_gut_seed
@@ -26,7 +28,6 @@ from outcomes.services.forecast import renewals_forecast
 from outcomes.services.ledger import ledgers_reconcile
 from outcomes.services.renewals import renewals_open_from_accounts
 
-ADMIN_URL = "http://127.0.0.1:8000/admin/"
 DEMO_HISTORY_DAYS = 175
 
 
@@ -42,9 +43,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        # tqdm writes carriage returns, so it gets the raw stream rather than Django's line-ending wrapper.
+        with bulk_session():  # no query log, no wait for the disk at each commit (see demo.bulk_session)
+            self.seed(**options)
+
+    def seed(self, **options):
+        # tqdm writes carriage returns, so it gets the raw stream rather than Django's line-ending wrapper; and
+        # only to a terminal (disable=None): piped to a log, each bar would be a wall of redrawn lines.
         stream = options.get("stderr") or sys.stderr
-        progress = partial(tqdm, file=stream, disable=options["verbosity"] == 0, leave=False)
+        progress = partial(tqdm, file=stream, disable=True if options["verbosity"] == 0 else None, leave=False)
         seeded = demo_tenant_seed(progress=progress)
         tenant = seeded.tenant
         events_before = Event.objects.for_tenant(tenant).count()
@@ -94,7 +100,7 @@ class Command(BaseCommand):
                 f"{seeded.accounts:,} accounts, {seeded.contacts:,} contacts{events}."
             )
         )
-        self.stdout.write(f"\n  Admin: {ADMIN_URL}\n")
+        self.stdout.write(f"\n  Admin: {settings.SITE_URL.rstrip('/')}/admin/\n")
         self.stdout.write("  Demo logins (demo only: these passwords are public):")
         width = max(len(email) for email, _, _ in seeded.logins)
         for email, role, password in seeded.logins:

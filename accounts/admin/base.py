@@ -233,6 +233,12 @@ class TenantScopedInline(TenantScopingMixin, admin.TabularInline):
         ParentTenantFormSet.__name__ = formset_class.__name__
         return ParentTenantFormSet
 
+    # Roles, not Django's model permissions, decide: a member who may read the parent reads its rows.
+    # (Django's inline asks for the "view_<model>" permission, which members do not hold, and then
+    # shows an empty list, even to the CSM who owns the parent.)
+    def has_view_permission(self, request, obj=None):
+        return self.admin_site._registry[self.parent_model].has_view_permission(request, obj)
+
     def has_add_permission(self, request, obj):
         return self.admin_site._registry[self.parent_model].has_change_permission(request, obj)
 

@@ -1,4 +1,5 @@
-"""Follow-ups in the console: the CSM's own first, overdue in red, activities inline, a close form per category."""
+"""Follow-ups in the console: open work due soonest first, overdue in red, activities inline, a close form per
+category."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -13,6 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from accounts.admin.base import TenantScopedAdmin, TenantScopedInline, restrict_to_request_tenant
+from accounts.admin.work_filters import ChurnedFilter, OpenWorkFilter
 from followups.admin.close_form import CloseForm
 from followups.models import OPEN_STATUSES, Activity, Department, FollowUp, ResponseTheme, Status, Theme
 from followups.services.closing import followup_close
@@ -83,12 +85,16 @@ class ThemeFilter(TaggedFilter):
     lookup = "theme_id"
 
 
-class OwnFirstChangeList(ChangeList):
-    """Unless a column is sorted: the member's own follow-ups first, then by deadline."""
+class DueFirstChangeList(ChangeList):
+    """Unless a column is sorted: soonest deadline first, and among equal deadlines the member's own.
+
+    The deadline leads because a list that put the member's own first would bury a colleague's
+    follow-up due in an hour under the member's due next week; "Mine" narrows to one's own.
+    """
 
     def get_ordering(self, request, queryset):
         ordering = super().get_ordering(request, queryset)
-        return ordering if ORDER_VAR in self.params else ["not_mine", *ordering]
+        return ordering if ORDER_VAR in self.params else ["due_at", "not_mine", "pk"]
 
 
 class ActivityInline(TenantScopedInline):
@@ -122,7 +128,10 @@ class FollowUpAdminForm(forms.ModelForm):
 class FollowUpAdmin(TenantScopedAdmin):
     form = FollowUpAdminForm
     list_display = ("contact", "account", "category", "score", "status", "assignee", "deadline", "created_at")
-    list_filter = ("status", "category", OverdueFilter, MineFilter, DepartmentFilter, ThemeFilter, "assignee")
+    list_filter = (
+        OpenWorkFilter, MineFilter, OverdueFilter, "status", "category", DepartmentFilter, ThemeFilter, "assignee",
+        ChurnedFilter,
+    )  # fmt: skip
     list_select_related = ("contact", "account", "assignee__user", "response")
     search_fields = ("contact__name", "contact__email", "account__name")
     inlines = [ActivityInline]
@@ -149,7 +158,7 @@ class FollowUpAdmin(TenantScopedAdmin):
         return queryset.annotate(not_mine=mine)
 
     def get_changelist(self, request, **kwargs):
-        return OwnFirstChangeList
+        return DueFirstChangeList
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

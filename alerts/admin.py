@@ -11,6 +11,7 @@ from django.utils.html import format_html
 
 from accounts.admin.base import TenantScopedAdmin
 from accounts.admin.work_filters import ChurnedFilter, OpenWorkFilter
+from alerts.admin_detail import detail_html
 from alerts.models import Alert, AlertRule, AlertStatus, Priority, RuleKind
 from alerts.services import alert_update
 from alerts.services.describe import rule_condition_text
@@ -117,13 +118,13 @@ class AlertAdmin(TenantClockMixin, TenantScopedAdmin):
     search_fields = ("title", "message", "account__name")
     actions = ["close_selected"]
     readonly_fields = (
-        "account", "title", "message", "priority", "due", "rule", "key", "detail", "first_fired_at", "last_fired_at",
+        "account", "title", "message", "priority", "due", "rule", "key", "details", "first_fired_at", "last_fired_at",
         "fire_count", "closed_by", "closed_by_system", "closed_at",
     )  # fmt: skip
     fieldsets = (
-        (None, {"fields": ("account", "title", "message", "priority", "due")}),
+        (None, {"fields": ("account", "title", "message", "priority", "due", "details")}),
         ("Work it", {"fields": ("status", "assignee", "closing_note")}),
-        ("Firing", {"fields": ("rule", "key", "detail", "first_fired_at", "last_fired_at", "fire_count")}),
+        ("Firing", {"fields": ("rule", "key", "first_fired_at", "last_fired_at", "fire_count")}),
         ("Closure", {"fields": ("closed_by", "closed_by_system", "closed_at")}),
     )
 
@@ -156,6 +157,10 @@ class AlertAdmin(TenantClockMixin, TenantScopedAdmin):
             return "-"
         text = f"{timezone.localtime(obj.due_at):%Y-%m-%d %H:%M}"  # the tenant's clock (TenantClockMixin)
         return format_html('<span style="{}">{} (overdue)</span>', OVERDUE_STYLE, text) if obj.is_overdue else text
+
+    @admin.display(description="about")
+    def details(self, obj):
+        return "-" if obj.pk is None else detail_html(obj)
 
     def save_model(self, request, obj, form, change):
         # Through the service, so closing stamps who and when, and a closed alert stays closed.

@@ -4,11 +4,13 @@
 from alerts.services.alerts import (
     Firing,
     alert_close,
+    alert_escalate,
     alert_raise,
     alert_resolve,
     alert_update,
     alerts_fire,
     alerts_resolve,
+    open_alerts_about,
 )
 from alerts.services.defaults import default_rules_create
 from alerts.services.evaluate import AccountState, rules_evaluate, rules_evaluate_current
@@ -17,12 +19,14 @@ __all__ = [
     "AccountState",
     "Firing",
     "alert_close",
+    "alert_escalate",
     "alert_raise",
     "alert_resolve",
     "alert_update",
     "alerts_fire",
     "alerts_resolve",
     "default_rules_create",
+    "open_alerts_about",
     "rules_evaluate",
     "rules_evaluate_current",
 ]

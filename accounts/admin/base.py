@@ -14,6 +14,7 @@ from django.db import models
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.admin.audit_display import ReadableHistoryHelper
 from accounts.admin.pagination import CappedCountPaginator
 from accounts.models import Tenant
 from accounts.roles import Role, role_at_least
@@ -136,6 +137,9 @@ class TenantScopedAdmin(TenantScopingMixin, SimpleHistoryAdmin):
     # Another tenant's id (or a missing one) is "not found", never a redirect or a 403.
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         raise Http404(f"No {opts.verbose_name} with this id.")
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReadableHistoryHelper(self.model, historical_record)
 
     def scope_history(self, request, history):
         """History rows of the request's tenant (deleted rows' history included, and only theirs)."""

@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -15,9 +15,10 @@ from django.utils.html import format_html, format_html_join
 
 from accounts.admin.base import TenantScopedAdmin, TenantScopedInline, restrict_to_request_tenant
 from accounts.admin.work_filters import ChurnedFilter, OpenWorkFilter
+from alerts.models import Alert
 from followups.admin.close_form import CloseForm
 from followups.models import OPEN_STATUSES, Activity, Department, FollowUp, ResponseTheme, Status, Theme
-from followups.services.closing import followup_close
+from followups.services.closing import followup_close, overdue_alert_key
 from followups.services.opening import WORKING_ROLES
 from followups.services.themes import response_themes_set
 from followups.services.working import activity_log, followup_assign, followup_transition, transition_error
@@ -137,11 +138,11 @@ class FollowUpAdmin(TenantScopedAdmin):
     inlines = [ActivityInline]
     readonly_fields = (
         "response_summary", "account", "contact", "category", "deadline", "first_activity_at",
-        "outcome", "close_link",
+        "outcome", "close_link", "alerts",
     )  # fmt: skip
     fieldsets = (
         (None, {"fields": ("response_summary", "account", "contact", "category")}),
-        ("Work", {"fields": ("assignee", "status", "deadline", "first_activity_at", "themes", "close_link")}),
+        ("Work", {"fields": ("assignee", "status", "deadline", "first_activity_at", "themes", "close_link", "alerts")}),
         ("Outcome", {"fields": ("outcome",)}),
     )
 
@@ -237,6 +238,24 @@ class FollowUpAdmin(TenantScopedAdmin):
             return "Closed" if obj.pk else "-"
         url = reverse("admin:followups_followup_close", args=[obj.pk])
         return format_html('<a class="button" href="{}">Close with the outcome</a>', url)
+
+    @admin.display(description="alerts")
+    def alerts(self, obj):
+        """The alerts about this piece of work (its answer's, its overdue one), so the two read as one item."""
+        if obj.pk is None:
+            return "-"
+        about = (
+            Alert.objects.for_tenant(obj.tenant_id)
+            .filter(account_id=obj.account_id)
+            .filter(Q(detail__response_id=obj.response_id) | Q(key=overdue_alert_key(obj)))
+            .order_by("-first_fired_at", "-pk")
+        )
+        rows = format_html_join(
+            "", '<li><a href="{}">{}</a> ({})</li>',
+            ((reverse("admin:alerts_alert_change", args=[a.pk]), a.title, a.get_status_display().lower())
+             for a in about),
+        )  # fmt: skip
+        return format_html("<ul>{}</ul>", rows) if rows else "No alert about it."
 
     @admin.display(description="outcome")
     def outcome(self, obj):

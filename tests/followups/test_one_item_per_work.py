@@ -11,6 +11,7 @@ from followups.models import FollowUp, RootCause
 from followups.services.closing import Outcome, followup_close
 from followups.services.overdue import overdue_alerts_raise
 from tests.alerts.builders import rule
+from tests.conftest import session_client
 from tests.factories import ContactFactory
 from tests.followups.conftest import followup_of, respond
 
@@ -95,3 +96,11 @@ def test_an_overdue_follow_up_without_an_alert_for_its_answer_raises_its_own(own
     )
     assert overdue_alerts_raise(tenant=world_a.tenant) == 1
     assert Alert.objects.for_tenant(world_a.tenant).get().key == f"followup-overdue:{followup.pk}"
+
+
+def test_the_follow_ups_page_links_the_alert_about_its_answer(client, world_a, detractor):
+    followup, alert = detractor
+    page = session_client(client, world_a.viewer).get(f"/admin/followups/followup/{followup.pk}/change/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f'href="/admin/alerts/alert/{alert.pk}/change/">Detractor answer</a> (open)' in html

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
@@ -44,8 +43,8 @@ def alert_links_add(linker: Callable[[Alert], list[AlertLink]]) -> None:
 
 
 def alert_links(alert: Alert) -> list[AlertLink]:
-    account = ("Account", reverse("admin:accounts_account_change", args=[alert.account_id]), str(alert.account))
-    return [account, *(link for linker in ALERT_LINKERS for link in linker(alert))]
+    """The links every linker gives (the account is linked by the page's own Account field)."""
+    return [link for linker in ALERT_LINKERS for link in linker(alert)]
 
 
 def detail_rows(detail: dict) -> list[tuple[str, str]]:

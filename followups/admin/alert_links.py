@@ -46,7 +46,7 @@ def followup_links(alert: Alert) -> list[AlertLink]:
             ("Answer", reverse("admin:surveys_surveyresponse_change", args=[response.pk]),
              f"{followup.contact}: {response.score}/10 on {answered}{said}")
         )  # fmt: skip
-        due = f"{timezone.localtime(followup.due_at):%Y-%m-%d %H:%M}"
+        due = f"{timezone.localtime(followup.due_at):%Y-%m-%d %H:%M}{' (overdue)' if followup.is_overdue else ''}"
         links.append(
             ("Follow-up", reverse("admin:followups_followup_change", args=[followup.pk]),
              f"{followup.get_category_display()} follow-up, {followup.get_status_display().lower()}, due {due}")

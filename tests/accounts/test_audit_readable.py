@@ -2,6 +2,7 @@
 
 import html
 import re
+from datetime import UTC, datetime
 
 import pytest
 
@@ -47,3 +48,17 @@ def test_a_booleans_change_reads_yes_and_no(client, world_a):
     account.save()
     text = changes(history_page(client, world_a.admin, f"/admin/accounts/account/{account.pk}/history/"))
     assert "Objectives documented: no → yes" in text
+
+
+def test_a_json_field_and_a_moment_read_as_words(client, world_a):
+    world_a.tenant.time_zone = "America/New_York"
+    world_a.tenant.save()
+    account = AccountFactory(tenant=world_a.tenant, name="Acme")
+    alert = alert_raise(tenant=world_a.tenant, account=account, key="k", title="t", message="m", priority="low",
+                        due_at=datetime(2026, 12, 10, 15, 30, 12, 345, tzinfo=UTC), detail={"score": 3})  # fmt: skip
+    alert_raise(tenant=world_a.tenant, account=account, key="k", title="t", message="m", priority="low",
+                due_at=datetime(2026, 12, 9, 15, 30, tzinfo=UTC), detail={"score": 2, "response_id": 7})  # fmt: skip
+    text = changes(history_page(client, world_a.viewer, f"/admin/alerts/alert/{alert.pk}/history/"))
+    assert "Detail: score: 3 → score: 2; response id: 7" in text
+    assert "Due at: 2026-12-10 10:30 → 2026-12-09 10:30" in text  # New York's clock, to the minute
+    assert "{'" not in text and "+00:00" not in text

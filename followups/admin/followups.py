@@ -255,7 +255,11 @@ class FollowUpAdmin(TenantScopedAdmin):
             ((reverse("admin:alerts_alert_change", args=[a.pk]), a.title, a.get_status_display().lower())
              for a in about),
         )  # fmt: skip
-        return format_html("<ul>{}</ul>", rows) if rows else "No alert about it."
+        return (
+            format_html('<ul style="margin:0;padding:0;list-style:none">{}</ul>', rows)
+            if rows
+            else "No alert about it."
+        )
 
     @admin.display(description="outcome")
     def outcome(self, obj):

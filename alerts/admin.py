@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from accounts.admin.base import TenantScopedAdmin
 from accounts.admin.work_filters import ChurnedFilter, OpenWorkFilter
 from alerts.admin_detail import detail_html
+from alerts.admin_work import AlertWorkActions
 from alerts.models import Alert, AlertRule, AlertStatus, Priority, RuleKind
 from alerts.services import alert_update
 from alerts.services.describe import rule_condition_text
@@ -29,7 +30,7 @@ class AlertRuleForm(forms.ModelForm):
     class Meta:
         model = AlertRule
         fields = ("name", "kind", "priority", "due_in_days", "enabled", "indicator", "operator", "threshold", "points",
-                  "within_days", "to_band", "from_band", "bands")  # fmt: skip
+                  "within_days", "to_band", "from_band", "bands", "playbook")  # fmt: skip
 
 
 @admin.register(AlertRule)
@@ -44,6 +45,7 @@ class AlertRuleAdmin(TenantScopedAdmin):
         ("Score drop, renewal, detractor answer", {"fields": ("points", "within_days")}),
         ("Band change", {"fields": ("to_band", "from_band")}),
         ("Renewal proximity", {"fields": ("bands",)}),
+        ("Playbook", {"fields": ("playbook",)}),
     )
 
     def get_changeform_initial_data(self, request):
@@ -110,7 +112,7 @@ class MineFilter(admin.SimpleListFilter):
 
 
 @admin.register(Alert)
-class AlertAdmin(TenantClockMixin, TenantScopedAdmin):
+class AlertAdmin(AlertWorkActions, TenantClockMixin, TenantScopedAdmin):
     form = AlertForm
     list_display = ("title", "account", "priority", "status", "assignee", "due", "last_fired_at", "fire_count")
     list_filter = (OpenWorkFilter, MineFilter, "status", "priority", "assignee", ChurnedFilter)

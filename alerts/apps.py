@@ -6,6 +6,9 @@ class AlertsConfig(AppConfig):
     verbose_name = "Alerts"
 
     def ready(self):
+        # Playbook and task admins build on the alert admin's mixins (alerts.admin), so they are
+        # registered from here rather than imported by it.
+        import alerts.admin_playbooks  # noqa: F401
         from accounts.signals import tenant_created
         from alerts.receivers import on_scores_stored, on_tenant_created
         from indicators.scoring.signals import scores_stored

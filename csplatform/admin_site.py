@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
@@ -10,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.middleware import SESSION_KEY, user_memberships
 from accounts.models import Tenant
+from accounts.roles import Role
 
 
 class MemberAuthenticationForm(AdminAuthenticationForm):
@@ -26,6 +28,8 @@ class MemberAuthenticationForm(AdminAuthenticationForm):
 
 # Dashboard pages listed on the index: (title, URL name); each is routed in TenantAdminSite.get_urls.
 DASHBOARDS = [
+    ("Today", "workspace-admin:today"),
+    ("Team", "workspace-admin:team"),
     ("Health", "admin:health-dashboard"),
     ("NPS", "surveys-admin:nps"),
     ("Renewals ahead", "outcomes-admin:renewals-ahead"),
@@ -66,9 +70,26 @@ class TenantAdminSite(admin.AdminSite):
 
         return [
             path("switch-tenant/", self.admin_view(self.switch_tenant), name="switch-tenant"),
+            path("landing/", self.admin_view(self.landing), name="landing"),
             path("health-dashboard/", self.admin_view(health_dashboard), name="health-dashboard"),
             *super().get_urls(),
         ]
+
+    def login(self, request, extra_context=None):
+        """Signing in without a page to return to lands on the member's own page (``landing``), not the index."""
+        if REDIRECT_FIELD_NAME not in request.GET and REDIRECT_FIELD_NAME not in request.POST:
+            extra_context = {**(extra_context or {}), REDIRECT_FIELD_NAME: reverse("admin:landing")}
+        return super().login(request, extra_context)
+
+    @staticmethod
+    def landing(request):
+        """Where a member starts: a CSM on their Today, a leader (admin, viewer) on the team view; an operator
+        outside any tenant on the index, where they pick one."""
+        if request.tenant is None:
+            return HttpResponseRedirect(reverse("admin:index"))
+        if request.role == Role.CSM and not request.user.is_superuser:
+            return HttpResponseRedirect(reverse("workspace-admin:today"))
+        return HttpResponseRedirect(reverse("workspace-admin:team"))
 
     def get_app_list(self, request, app_label=None):
         """The dashboards come first on the index and in the sidebar, for members acting in a tenant."""

@@ -10,7 +10,7 @@ from itertools import pairwise
 from django.db.models import Avg, Case, Count, F, Q, Sum, Value, When
 from django.utils import timezone
 
-from accounts.models import Account, LifecycleStage, Tenant
+from accounts.models import Account, LifecycleStage, Membership, Tenant
 from indicators import engine
 from indicators.models import Band, Event, EventType, HealthScore, HealthScoreHistory
 from indicators.scoring.results import explanation_to_json, result_from_json
@@ -172,13 +172,18 @@ def health_overview(*, tenant: Tenant, segment: str = "", csm_id: int | None = N
     )
 
 
-def health_movers(*, tenant: Tenant, limit: int = 10) -> tuple[list[HealthScore], list[HealthScore]]:
-    """The current customers whose score rose most over the last 7 days, and those that fell most."""
+def health_movers(
+    *, tenant: Tenant, limit: int = 10, csm: Membership | None = None
+) -> tuple[list[HealthScore], list[HealthScore]]:
+    """The current customers whose score rose most over the last 7 days, and those that fell most;
+    ``csm`` narrows them to the accounts that member owns (a CSM's book)."""
     scores = (
         HealthScore.objects.for_tenant(tenant)
         .exclude(account__lifecycle_stage=LifecycleStage.CHURNED)
         .select_related("account")
     )
+    if csm is not None:
+        scores = scores.filter(account__csm_owner=csm)
     risers = list(scores.filter(change_7d__gt=0).order_by("-change_7d", "account__name")[:limit])
     fallers = list(scores.filter(change_7d__lt=0).order_by("change_7d", "account__name")[:limit])
     return risers, fallers

@@ -70,12 +70,14 @@ class Books:
         }
 
 
-def _accounts(tenant: Tenant, segment: str | None, csm: Membership | None, cohort: int | None):
+def _accounts(tenant: Tenant, segment: str | None, csm: Membership | None, cohort: int | None, unowned: bool = False):
     accounts = Account.objects.for_tenant(tenant)
     if segment:
         accounts = accounts.filter(segment__iexact=segment)
     if csm is not None:
         accounts = accounts.filter(csm_owner=csm)
+    if unowned:
+        accounts = accounts.filter(csm_owner__isnull=True)
     if cohort is not None:
         # The year an account became a customer: its first "new" movement (an opening balance is dated
         # from the contract start when the account has one). Reactivations do not move it.
@@ -146,12 +148,13 @@ def _scope(segment: str | None, csm: Membership | None, cohort: int | None) -> d
 
 
 def outcomes_summary(*, tenant: Tenant, start: date, end: date, segment: str | None = None,
-                     csm: Membership | None = None, cohort: int | None = None) -> dict:  # fmt: skip
+                     csm: Membership | None = None, cohort: int | None = None,
+                     unowned: bool = False) -> dict:  # fmt: skip
     """Revenue and logo retention, renewal rates and revenue growth per customer over [start, end] (inclusive
     dates of the tenant's calendar), each with its definition, counts and whether there is enough data.
-    ``cohort`` keeps the accounts that became customers in that year."""
+    ``cohort`` keeps the accounts that became customers in that year; ``unowned`` the accounts no CSM owns."""
     stop = end + timedelta(days=1)
-    books = _books(tenant, _accounts(tenant, segment, csm, cohort), start, stop)
+    books = _books(tenant, _accounts(tenant, segment, csm, cohort, unowned), start, stop)
     return {
         "start": start,
         "end": end,

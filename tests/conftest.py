@@ -103,3 +103,6 @@ def account_b(world_b):
 @pytest.fixture
 def contact_a(account_a):
     return ContactFactory(account=account_a)
+
+
+from tests.browser import chromium  # noqa: E402, F401 (the headless Chromium fixture, for every test)

@@ -26,7 +26,7 @@ class AlertRuleSerializer(TenantModelSerializer):
         model = AlertRule
         fields = [
             "id", "name", "kind", "indicator", "operator", "threshold", "points", "within_days", "to_band",
-            "from_band", "bands", "priority", "due_in_days", "enabled", "created_at", "updated_at",
+            "from_band", "bands", "priority", "due_in_days", "enabled", "playbook", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = ["id", "created_at", "updated_at"]
         validators = []  # (tenant, name) uniqueness is checked in validate_name
@@ -53,18 +53,23 @@ class AlertSerializer(TenantModelSerializer):
     account_name = serializers.CharField(source="account.name", read_only=True)
     overdue = serializers.BooleanField(source="is_overdue", read_only=True)
     closed_by = serializers.SerializerMethodField()
+    snoozed_by = serializers.SerializerMethodField()
 
     class Meta:
         model = Alert
         fields = [
             "id", "account", "account_name", "rule", "key", "title", "message", "detail", "priority", "status",
             "assignee", "due_at", "overdue", "first_fired_at", "last_fired_at", "fire_count", "closed_by",
-            "closed_by_system", "closed_at", "closing_note", "created_at", "updated_at",
+            "closed_by_system", "closed_at", "closing_note", "snoozed_until", "snooze_reason", "snoozed_by",
+            "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
 
     def get_closed_by(self, alert) -> str | None:
         return alert.closed_by.email if alert.closed_by_id else None
+
+    def get_snoozed_by(self, alert) -> str | None:
+        return alert.snoozed_by.email if alert.snoozed_by_id else None
 
 
 class AlertUpdateSerializer(TenantModelSerializer):

@@ -8,6 +8,7 @@ from accounts.api.viewsets import TenantCrudViewSet, TenantScopedViewSet
 from accounts.roles import Role
 from alerts.api.filters import AlertFilter, AlertRuleFilter
 from alerts.api.serializers import AlertRuleSerializer, AlertSerializer, AlertUpdateSerializer
+from alerts.api.work_views import AlertWorkViewActions
 from alerts.models import Alert, AlertRule
 from alerts.services import alert_update
 from indicators.api.filters import TieBreakingOrderingFilter
@@ -34,7 +35,7 @@ class AlertRuleViewSet(TenantCrudViewSet):
         responses={200: AlertSerializer},
     ),
 )
-class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantScopedViewSet):
+class AlertViewSet(AlertWorkViewActions, mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantScopedViewSet):
     """Alerts raised by rules (and by other parts of the product). CSMs work the alerts of their accounts,
     those assigned to them and unassigned ones; admins and `write` keys any."""
 
@@ -43,6 +44,7 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantScope
     filterset_class = AlertFilter
     filter_backends = [DjangoFilterBackend, TieBreakingOrderingFilter]
     ordering_fields = ["created_at", "due_at", "last_fired_at"]
+    required_roles = {"POST": Role.CSM}  # snooze, unsnooze, reassign (AlertWorkViewActions); alerts are not created
 
     def narrow(self, queryset):
         return queryset.select_related("account", "closed_by")

@@ -46,6 +46,14 @@ class Alert(TenantOwned):
     closed_by_system = models.BooleanField(
         default=False, help_text="Closed by csplatform because its cause was gone, not by a person."
     )
+    snoozed_until = models.DateField(
+        null=True, blank=True,
+        help_text="Out of working lists until the start of this day, in the tenant's time zone.",
+    )  # fmt: skip
+    snooze_reason = models.TextField(blank=True)
+    snoozed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -78,6 +86,10 @@ class Alert(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.title}: {self.account}"
+
+    def is_snoozed_on(self, today) -> bool:
+        """Whether the alert is out of working lists on ``today``, a day of the tenant's calendar."""
+        return self.snoozed_until is not None and self.snoozed_until > today
 
     @property
     def is_overdue(self) -> bool:

@@ -74,6 +74,10 @@ class AlertRule(TenantOwned):
     priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.MEDIUM)
     due_in_days = models.PositiveIntegerField(default=3, help_text="The alert is due this many days after firing.")
     enabled = models.BooleanField(default=True)
+    playbook = models.ForeignKey(
+        "alerts.Playbook", null=True, blank=True, on_delete=models.SET_NULL, related_name="rules",
+        help_text="Its steps become tasks, with due dates, each time this rule opens an alert.",
+    )  # fmt: skip
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -21,6 +21,7 @@ from accounts.models import Account, Membership, Tenant
 from accounts.tenancy import same_tenant
 from alerts.models import Alert, AlertRule, AlertStatus, Priority
 from alerts.models.choices import PRIORITY_RANK
+from alerts.services.playbooks import playbook_tasks_create
 
 REFIRE_FIELDS = ["title", "message", "priority", "detail", "due_at", "last_fired_at", "fire_count", "updated_at"]
 RESOLVE_FIELDS = ["status", "closing_note", "closed_at", "closed_by", "closed_by_system", "updated_at"]
@@ -80,6 +81,7 @@ def alert_raise(
                 with transaction.atomic():
                     alert = _system_change(_new_alert(tenant, firing, now), RAISED)
                     alert.save()
+                    playbook_tasks_create(tenant=tenant, alerts=[alert])  # an alert opened: its rule's playbook
                     return alert
             except IntegrityError:
                 # Another transaction opened it between our read and our insert: re-fire that one.
@@ -161,8 +163,9 @@ def alerts_resolve(*, tenant: Tenant, resolutions: list[tuple[Alert, str]], now:
 
     The alerts are the tenant's open ones, locked by the caller (``open_alerts``). An alert in
     progress closes too: someone took it on, but what they were asked to look at is no longer so,
-    and the note tells them why; their work is with the account, not with the alert. (There is no
-    snooze: a snoozed alert would close alike.) If the cause returns, a new alert opens.
+    and the note tells them why; their work is with the account, not with the alert. A snoozed
+    alert closes alike, and an alert's playbook tasks stay as they are. If the cause returns, a new
+    alert opens.
     """
     alerts = []
     now = now or timezone.now()
@@ -257,6 +260,7 @@ def alerts_fire(*, tenant: Tenant, firings: list[Firing], now: datetime | None =
             try:
                 with transaction.atomic():
                     bulk_create_with_history(new, Alert)
+                    playbook_tasks_create(tenant=tenant, alerts=new)  # alerts opened: their rules' playbooks
             except IntegrityError:
                 # A concurrent writer opened some of these keys: take them one at a time.
                 for alert in new:

@@ -43,6 +43,7 @@ class EventSource(models.TextChoices):
     SEGMENT = "segment", "Segment tracking API"
     SURVEYS = "surveys", "Survey answers"
     DEMO = "demo", "Demo data"
+    CONSOLE = "console", "Logged in the console"
 
 
 class Event(TenantOwned):

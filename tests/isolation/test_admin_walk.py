@@ -40,6 +40,9 @@ from tests.isolation.probe import NONEXISTENT_ID, Walker
 
 ADMIN_MODELS = sorted(admin.site._registry, key=lambda m: m._meta.label)
 OBJECT_PARAMS = {"object_id", "id"}
+# The id parameters of the console pages outside the model admins (admin/work/accounts/<id>/timeline/ ...),
+# and the model whose row each one names.
+SITE_ROUTE_ROWS = {"account_id": "accounts.Account"}
 PRIVILEGE_POSTS = ("tenant", "tenant_id", "is_staff", "is_superuser", "user", "role", "created_by", "invited_by")
 
 
@@ -453,6 +456,10 @@ def test_admin_site_walk(iso):
                     walker.compare(principal, "GET", b_url, probe, control, [iso.b.row(model).pk, NONEXISTENT_ID])
             elif not names:
                 walker.send(principal, "GET", "/" + route, follow=True)
+                for param, label in PAGE_ID_PARAMETERS.get(route, {}).items():
+                    walk_id_parameter(walker, principal, route, param, label)
+            elif set(names) <= set(SITE_ROUTE_ROWS):
+                walk_site_object_route(walker, principal, route, names)
             else:
                 walker.fail("coverage", "-", "GET", route, f"cannot fill site route parameters {names}")
     for route in sorted(set(site_routes()) - {r for r, _ in walker.routes_hit}):
@@ -460,6 +467,41 @@ def test_admin_site_walk(iso):
     final_checks(walker)
     report = walker.report()
     assert not walker.failures, report
+
+
+def walk_site_object_route(walker: Walker, principal, route: str, names: list[str]) -> None:
+    """A console page of one row (``SITE_ROUTE_ROWS``): B's id answers like a nonexistent one, a 404, by GET and
+    POST; A's own row's page is requested too (none of B's canaries may show on it)."""
+    iso = walker.iso
+    b_values = {name: iso.b.row(SITE_ROUTE_ROWS[name]).pk for name in names}
+    ctl_values = dict.fromkeys(names, NONEXISTENT_ID)
+    b_url, ctl_url = build_url(route, names, b_values), build_url(route, names, ctl_values)
+    for method in ("GET", "POST"):
+        form = {} if method == "POST" else None
+        probe = walker.send(principal, method, b_url, form=form, follow=True)
+        control = walker.send(principal, method, ctl_url, form=form, follow=True)
+        same = walker.compare(principal, method, b_url, probe, control, [*b_values.values(), NONEXISTENT_ID])
+        if same and probe.status != 404:
+            walker.fail("not_404", principal.name, method, b_url, f"answers {probe.chain}, expected 404")
+    a_values = {name: iso.a.row(SITE_ROUTE_ROWS[name]).pk for name in names}
+    walker.send(principal, "GET", build_url(route, names, a_values), follow=True)
+
+
+# Console pages whose query string takes a row id of the active tenant (route -> parameter -> model label):
+# each of B's rows must answer exactly like a nonexistent id, a 404, for every principal.
+PAGE_ID_PARAMETERS: dict[str, dict[str, str]] = {
+    "admin/work/today/": {"member": "accounts.Membership"},
+}
+
+
+def walk_id_parameter(walker: Walker, principal, route: str, param: str, label: str) -> None:
+    url = "/" + route
+    for row in walker.iso.b.rows[label]:
+        probe = walker.send(principal, "GET", url, query={param: str(row.pk)}, follow=True)
+        control = walker.send(principal, "GET", url, query={param: str(NONEXISTENT_ID)}, follow=True)
+        same = walker.compare(principal, "GET", f"{url}?{param}=B", probe, control, [row.pk, NONEXISTENT_ID])
+        if same and probe.status != 404:
+            walker.fail("not_404", principal.name, "GET", f"{url}?{param}=B", f"answers {probe.chain}, expected 404")
 
 
 def walk_autocomplete(walker: Walker, principal) -> None:

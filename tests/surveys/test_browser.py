@@ -1,31 +1,15 @@
 """The response page in a real headless Chromium (Debian's chromium, driven by Playwright)."""
 
-import os
-import shutil
-
 import pytest
 
 from surveys.models import SurveyResponse
-from tests.conftest import require_service
 from tests.surveys.conftest import link_path, make_send, make_survey
-
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
 @pytest.fixture
-def browser_page(monkeypatch):
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        sync_playwright = None
-    require_service(sync_playwright is not None and shutil.which(CHROMIUM) is not None, "Playwright with Chromium")
-    # Playwright's sync API runs an event loop in this thread; the test reads the database only around it.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
-        yield context.new_page()
-        browser.close()
+def browser_page(chromium):
+    context = chromium.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+    return context.new_page()
 
 
 @pytest.mark.django_db(transaction=True)

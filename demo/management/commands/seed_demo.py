@@ -13,6 +13,7 @@ from demo.events import demo_events_seed
 from demo.followups import demo_followups_seed
 from demo.gut import demo_gut_seed
 from demo.people import demo_tenant_seed
+from demo.playbooks import demo_playbooks_seed
 from demo.renewal_history import former_external_ids
 from demo.renewal_seed import demo_rankings_refresh, demo_renewals_seed, demo_score_history_seed
 from demo.surveys import demo_surveys_seed
@@ -75,6 +76,7 @@ class Command(BaseCommand):
             # reconciliation would make them.
             ledgers_reconcile(tenant=tenant)
             renewals_open_from_accounts(tenant=tenant)
+            demo_playbooks_seed(tenant=tenant)  # before the rules: the alerts they open get the playbook's tasks
             demo_alerts_raise(tenant=tenant)  # rules evaluated over the fresh scores
             demo_rankings_refresh(tenant=tenant)  # which indicators preceded churn, 90 and 180 days ahead
             renewals_forecast(tenant=tenant)  # each pending renewal's chance, as the daily task makes it

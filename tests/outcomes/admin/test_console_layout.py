@@ -3,8 +3,6 @@
 Filled as a busy tenant would fill them: long account names, every indicator of the catalogue in a run.
 """
 
-import os
-import shutil
 from datetime import UTC, date, datetime
 
 import pytest
@@ -16,28 +14,12 @@ from indicators.engine import ACCOUNT_INDICATORS
 from indicators.models import HealthScoreHistory, Scorecard
 from indicators.services.scorecards import scorecard_save
 from outcomes.models import AnalysisKind, CsmCall, OutcomeAnalysis
-from tests.conftest import require_service
+from tests.browser import screenshot
 from tests.factories import AccountFactory
 from tests.outcomes.admin.console_data import NOW, closed, pending
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-SCREENSHOTS = os.environ.get("CONSOLE_SCREENSHOTS")  # a directory: keep a picture of each page there
 MEASURES = [{"indicator": "license_utilization", "weight": 1.0, "rule": "linear", "lower": 0.0, "upper": 100.0}]
 PAGES = ["renewals-ahead/?horizon=180", "dashboard/?period=ttm", "churn-indicators/", "backtest/", ""]
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        sync_playwright = None
-    require_service(sync_playwright is not None and shutil.which(CHROMIUM) is not None, "Playwright with Chromium")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield launched
-        launched.close()
 
 
 def busy_tenant(world) -> None:
@@ -75,13 +57,13 @@ def on_the_book_day():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_every_page_fits_a_1440_pixel_window(live_server, browser, world_a, client, on_the_book_day):
+def test_every_page_fits_a_1440_pixel_window(live_server, chromium, world_a, client, on_the_book_day):
     busy_tenant(world_a)
     client.force_login(world_a.admin.user)
     session = client.session
     session[SESSION_KEY] = world_a.tenant.pk
     session.save()
-    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    context = chromium.new_context(viewport={"width": 1440, "height": 900})
     context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": live_server.url}])
     page = context.new_page()
     for path in PAGES:
@@ -89,6 +71,4 @@ def test_every_page_fits_a_1440_pixel_window(live_server, browser, world_a, clie
         assert page.locator("#content").count() == 1, path
         widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         assert widths[0] <= widths[1], (path, widths)
-        if SCREENSHOTS:
-            name = path.split("/")[0] or "index"
-            page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=True)
+        screenshot(page, path.split("/")[0] or "index")

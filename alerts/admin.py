@@ -4,12 +4,14 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html
 
 from accounts.admin.base import TenantScopedAdmin
+from accounts.admin.work_filters import ChurnedFilter, OpenWorkFilter
+from alerts.admin_detail import detail_html
 from alerts.admin_work import AlertWorkActions
 from alerts.models import Alert, AlertRule, AlertStatus, Priority, RuleKind
 from alerts.services import alert_update
@@ -93,37 +95,60 @@ class TenantClockMixin:
         return self._on_tenant_clock(request, super().history_view, object_id, extra_context)
 
 
+class MineFilter(admin.SimpleListFilter):
+    """The member's alerts: assigned to them, or on an account they own (which they may work too)."""
+
+    title = "mine"
+    parameter_name = "mine"
+
+    def lookups(self, request, model_admin):
+        return (("yes", "Assigned to me or on my accounts"),) if getattr(request, "membership", None) else ()
+
+    def queryset(self, request, queryset):
+        membership = getattr(request, "membership", None)
+        if self.value() == "yes" and membership is not None:
+            return queryset.filter(Q(assignee_id=membership.pk) | Q(account__csm_owner_id=membership.pk))
+        return queryset
+
+
 @admin.register(Alert)
 class AlertAdmin(AlertWorkActions, TenantClockMixin, TenantScopedAdmin):
     form = AlertForm
     list_display = ("title", "account", "priority", "status", "assignee", "due", "last_fired_at", "fire_count")
-    list_filter = ("status", "priority", "assignee")
+    list_filter = (OpenWorkFilter, MineFilter, "status", "priority", "assignee", ChurnedFilter)
     list_select_related = ("account", "assignee__user")
     search_fields = ("title", "message", "account__name")
     actions = ["close_selected"]
     readonly_fields = (
-        "account", "title", "message", "priority", "due", "rule", "key", "detail", "first_fired_at", "last_fired_at",
+        "account", "title", "message", "priority", "due", "rule", "key", "details", "first_fired_at", "last_fired_at",
         "fire_count", "closed_by", "closed_by_system", "closed_at",
     )  # fmt: skip
     fieldsets = (
-        (None, {"fields": ("account", "title", "message", "priority", "due")}),
+        (None, {"fields": ("account", "title", "message", "priority", "due", "details")}),
         ("Work it", {"fields": ("status", "assignee", "closing_note")}),
-        ("Firing", {"fields": ("rule", "key", "detail", "first_fired_at", "last_fired_at", "fire_count")}),
+        ("Firing", {"fields": ("rule", "key", "first_fired_at", "last_fired_at", "fire_count")}),
         ("Closure", {"fields": ("closed_by", "closed_by_system", "closed_at")}),
     )
 
     def get_ordering(self, request):
-        # The signed-in member's own alerts first, then open before in progress before closed, soonest due.
+        # Soonest due first; the member's own only break ties. Own-first would bury a colleague's alert
+        # due today under one's own due next week; the Mine filter narrows the list to one's own.
         membership = getattr(request, "membership", None)
         if membership is None:
-            return ("status", "due_at")
+            return ("due_at", "pk")
         mine = Case(When(assignee=membership, then=Value(0)), default=Value(1), output_field=IntegerField())
-        return (mine.asc(), "status", "due_at")
+        return ("due_at", mine.asc(), "pk")
 
     def get_readonly_fields(self, request, obj=None):
-        if obj is not None and obj.status == AlertStatus.CLOSED:
+        # The stored status, not the form's: a refused close (no note) leaves "closed" on the unsaved
+        # instance, and the page must come back editable with the error on the note.
+        if obj is not None and obj.pk is not None and self._stored_status(obj) == AlertStatus.CLOSED:
             return (*self.readonly_fields, "status", "assignee", "closing_note")
         return self.readonly_fields
+
+    @staticmethod
+    def _stored_status(obj) -> str | None:
+        return Alert.objects.for_tenant(obj.tenant_id).filter(pk=obj.pk).values_list("status", flat=True).first()
 
     def has_add_permission(self, request):
         return False  # alerts come from rules and from the product, never typed in
@@ -134,6 +159,10 @@ class AlertAdmin(AlertWorkActions, TenantClockMixin, TenantScopedAdmin):
             return "-"
         text = f"{timezone.localtime(obj.due_at):%Y-%m-%d %H:%M}"  # the tenant's clock (TenantClockMixin)
         return format_html('<span style="{}">{} (overdue)</span>', OVERDUE_STYLE, text) if obj.is_overdue else text
+
+    @admin.display(description="about")
+    def details(self, obj):
+        return "-" if obj.pk is None else detail_html(obj)
 
     def save_model(self, request, obj, form, change):
         # Through the service, so closing stamps who and when, and a closed alert stays closed.

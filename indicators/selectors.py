@@ -134,10 +134,18 @@ class HealthOverview:
         ]
 
 
-def health_overview(*, tenant: Tenant) -> HealthOverview:
+def health_overview(*, tenant: Tenant, segment: str = "", csm_id: int | None = None) -> HealthOverview:
     """How the tenant's current customers spread over the bands (accounts and ARR), their average score,
-    and the churned accounts apart: a churned customer's last score says nothing of the book's health."""
+    and the churned accounts apart: a churned customer's last score says nothing of the book's health.
+
+    ``segment`` (any case) and ``csm_id`` (the owner's membership) narrow it to part of the book, as the
+    NPS dashboard's filters narrow its other panels.
+    """
     accounts = Account.objects.for_tenant(tenant)
+    if segment:
+        accounts = accounts.filter(segment__iexact=segment)
+    if csm_id is not None:
+        accounts = accounts.filter(csm_owner_id=csm_id)
     scored = Q(health__score__isnull=False, health__tenant=tenant)
     group = Case(
         When(lifecycle_stage=LifecycleStage.CHURNED, then=Value(CHURNED)),

@@ -14,6 +14,7 @@ from django.db import models
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.admin.audit_display import ReadableHistoryHelper
 from accounts.admin.export import ExportMixin
 from accounts.admin.pagination import CappedCountPaginator
 from accounts.models import Tenant
@@ -138,6 +139,9 @@ class TenantScopedAdmin(ExportMixin, TenantScopingMixin, SimpleHistoryAdmin):
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         raise Http404(f"No {opts.verbose_name} with this id.")
 
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReadableHistoryHelper(self.model, historical_record)
+
     def scope_history(self, request, history):
         """History rows of the request's tenant (deleted rows' history included, and only theirs)."""
         return restrict_to_request_tenant(request, history)
@@ -233,6 +237,12 @@ class TenantScopedInline(TenantScopingMixin, admin.TabularInline):
 
         ParentTenantFormSet.__name__ = formset_class.__name__
         return ParentTenantFormSet
+
+    # Roles, not Django's model permissions, decide: a member who may read the parent reads its rows.
+    # (Django's inline asks for the "view_<model>" permission, which members do not hold, and then
+    # shows an empty list, even to the CSM who owns the parent.)
+    def has_view_permission(self, request, obj=None):
+        return self.admin_site._registry[self.parent_model].has_view_permission(request, obj)
 
     def has_add_permission(self, request, obj):
         return self.admin_site._registry[self.parent_model].has_change_permission(request, obj)

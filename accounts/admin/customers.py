@@ -2,7 +2,9 @@
 
 from django.contrib import admin
 
+from accounts.admin.account_filters import AccountMineFilter, RenewalWindowFilter
 from accounts.admin.base import TenantScopedAdmin
+from accounts.admin.work_filters import AccountChurnedFilter
 from accounts.models import Contact
 
 
@@ -12,7 +14,10 @@ class AccountAdmin(TenantScopedAdmin):
     list_display = (
         "name", "external_id", "segment", "lifecycle_stage", "arr", "licenses", "renewal_on", "csm_owner",
     )  # fmt: skip
-    list_filter = ("lifecycle_stage", "segment", "csm_owner", "objectives_documented", "renewal_on")
+    list_filter = (
+        AccountChurnedFilter, AccountMineFilter, RenewalWindowFilter, "lifecycle_stage", "segment", "csm_owner",
+        "objectives_documented",
+    )  # fmt: skip
     search_fields = ("name", "external_id")
     search_result_columns = ("name", "external_id", "csm_owner")  # the console search's columns
     list_select_related = ("csm_owner__user",)

@@ -4,11 +4,13 @@
 from alerts.services.alerts import (
     Firing,
     alert_close,
+    alert_escalate,
     alert_raise,
     alert_resolve,
     alert_update,
     alerts_fire,
     alerts_resolve,
+    open_alerts_about,
 )
 from alerts.services.defaults import default_rules_create
 from alerts.services.evaluate import AccountState, rules_evaluate, rules_evaluate_current
@@ -20,6 +22,7 @@ __all__ = [
     "AccountState",
     "Firing",
     "alert_close",
+    "alert_escalate",
     "alert_raise",
     "alert_reassign",
     "alert_resolve",
@@ -29,6 +32,7 @@ __all__ = [
     "alerts_fire",
     "alerts_resolve",
     "default_rules_create",
+    "open_alerts_about",
     "playbook_tasks_create",
     "rules_evaluate",
     "rules_evaluate_current",

@@ -8,7 +8,7 @@ user and a change reason that starts with "csplatform", the system's mark.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -20,12 +20,16 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from accounts.models import Account, Membership, Tenant
 from accounts.tenancy import same_tenant
 from alerts.models import Alert, AlertRule, AlertStatus, Priority
+from alerts.models.choices import PRIORITY_RANK
 from alerts.services.playbooks import playbook_tasks_create
 
 REFIRE_FIELDS = ["title", "message", "priority", "detail", "due_at", "last_fired_at", "fire_count", "updated_at"]
 RESOLVE_FIELDS = ["status", "closing_note", "closed_at", "closed_by", "closed_by_system", "updated_at"]
 # History change reasons of what csplatform does by itself (a person's changes have none, and a user).
 RAISED, REFIRED, RESOLVED = "csplatform: raised", "csplatform: figures updated", "csplatform: cause cleared"
+ESCALATED = "csplatform: escalated"
+# The detail key of an escalation: a second reason for urgency on the same work (see ``alert_escalate``).
+ESCALATION = "escalation"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -82,9 +86,57 @@ def alert_raise(
             except IntegrityError:
                 # Another transaction opened it between our read and our insert: re-fire that one.
                 alert = _open_alerts(tenant, [account.pk], [key]).get()
-        _refire(alert, firing, now)
+        _refire(alert, _with_escalation(alert.detail, firing), now)
         _system_change(alert, REFIRED).save(update_fields=REFIRE_FIELDS)
     return alert
+
+
+def alert_escalate(*, tenant: Tenant, alert: Alert, message: str, priority: str, due_at: datetime,
+                   detail: dict) -> Alert:  # fmt: skip
+    """Mark the open ``alert`` with a second reason for urgency about the same work (its follow-up went
+    overdue, say) instead of opening a second alert: ``message`` is added to its own, its priority rises
+    to ``priority`` if that is more urgent, its due date comes forward to ``due_at`` if earlier, and
+    ``detail`` is kept under ``detail["escalation"]``. Later firings of its rule keep the escalation.
+    Escalating again replaces the earlier escalation.
+    """
+    same_tenant(tenant, alert=alert)
+    if alert.status == AlertStatus.CLOSED:
+        raise ValidationError({"status": "A closed alert is not escalated."})
+    earlier = alert.detail.get(ESCALATION) or {}
+    base = Firing(
+        account_id=alert.account_id, key=alert.key, title=alert.title,
+        message=alert.message.removesuffix(f" {earlier['message']}") if earlier.get("message") else alert.message,
+        priority=earlier.get("was_priority", alert.priority), due_at=alert.due_at,
+        detail={k: v for k, v in alert.detail.items() if k != ESCALATION},
+    )  # fmt: skip
+    escalation = {**detail, "message": message, "priority": priority, "was_priority": base.priority}
+    escalated = _with_escalation({ESCALATION: escalation}, base)
+    alert.message, alert.priority, alert.detail = escalated.message, escalated.priority, escalated.detail
+    alert.due_at, alert.updated_at = min(alert.due_at, due_at), timezone.now()
+    _system_change(alert, ESCALATED).save(update_fields=["message", "priority", "detail", "due_at", "updated_at"])
+    return alert
+
+
+def _with_escalation(detail: dict | None, firing: Firing) -> Firing:
+    """``firing`` as it applies to an alert whose detail is ``detail``: its escalation, if any, carried over."""
+    escalation = (detail or {}).get(ESCALATION)
+    if not isinstance(escalation, dict):
+        return firing
+    priority = min(firing.priority, escalation.get("priority", firing.priority), key=lambda p: PRIORITY_RANK.get(p, 9))
+    return replace(
+        firing, message=f"{firing.message} {escalation.get('message', '')}".strip(), priority=priority,
+        detail={**firing.detail, ESCALATION: escalation},
+    )  # fmt: skip
+
+
+def open_alerts_about(*, tenant: Tenant, account: Account, **detail) -> list[Alert]:
+    """The open alerts of ``account`` whose detail carries each of ``detail``'s values (a response id, say),
+    locked until the caller's transaction ends."""
+    lookups = {f"detail__{name}": value for name, value in detail.items()}
+    return list(
+        Alert.objects.for_tenant(tenant).select_for_update(of=("self",)).filter(account=account, **lookups)
+        .exclude(status=AlertStatus.CLOSED).order_by("pk")
+    )  # fmt: skip
 
 
 def alert_close(*, tenant: Tenant, account: Account, key: str, note: str, by=None) -> bool:
@@ -197,7 +249,9 @@ def alerts_fire(*, tenant: Tenant, firings: list[Firing], now: datetime | None =
             alert = existing.get(ident)
             if alert is None:
                 new.append(_system_change(_new_alert(tenant, firing, now), RAISED))
-            elif not refire_daily or _worth_refiring(alert, firing, now, zone):
+                continue
+            firing = _with_escalation(alert.detail, firing)
+            if not refire_daily or _worth_refiring(alert, firing, now, zone):
                 _refire(alert, firing, now)
                 refired.append(_system_change(alert, REFIRED))
         if refired:

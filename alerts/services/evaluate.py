@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Account, Tenant
-from alerts.models import AlertRule, RuleKind
+from alerts.models import Alert, AlertRule, AlertStatus, RuleKind
 from alerts.services import conditions
 from alerts.services.alerts import Firing, alerts_fire, alerts_resolve, open_alerts
 from alerts.services.wording import tenant_day
@@ -65,6 +65,7 @@ def rules_evaluate(*, tenant: Tenant, states: Mapping[int, AccountState], as_of:
         tenant, ids, as_of, [r.within_days for r in by_kind[RuleKind.DETRACTOR_ANSWER]]
     )
     today = tenant_day(tenant, as_of)
+    worked = _worked_answers(tenant, ids, by_kind[RuleKind.DETRACTOR_ANSWER], as_of)
 
     open_now = {(a.account_id, a.key): a for a in open_alerts(tenant=tenant, account_ids=ids,
                                                               keys=[rule_key(r) for r in rules])}  # fmt: skip
@@ -85,6 +86,9 @@ def rules_evaluate(*, tenant: Tenant, states: Mapping[int, AccountState], as_of:
             if isinstance(verdict, conditions.Cleared):
                 resolutions.append((alert, verdict.why))
             elif isinstance(verdict, conditions.Reason):
+                answered = verdict.detail.get("response_id")
+                if answered is not None and (account_id, key, answered) in worked:
+                    continue  # this answer's alert was worked and closed: the same answer is not new work
                 firings.append(
                     Firing(
                         account_id=account_id, key=key, title=rule.name, message=verdict.message,
@@ -147,6 +151,22 @@ def _verdict(rule: AlertRule, state: AccountState, *, renewal_on, today, as_of, 
             return conditions.detractor_answer(days=rule.within_days, answer=answer, raised=raised,
                                                amended_away=amended_away)  # fmt: skip
     return None
+
+
+def _worked_answers(tenant: Tenant, ids: list[int], rules: list[AlertRule], as_of: datetime) -> set:
+    """{(account id, rule key, response id)} of detractor answers whose alert is closed (by a person, or
+    with the answer's follow-up). Without this, the next evaluation would reopen an alert for the same
+    answer while it is still inside the rule's window. Only alerts fired inside the longest window can
+    concern an answer that still counts."""
+    if not rules:
+        return set()
+    rows = (
+        Alert.objects.for_tenant(tenant)
+        .filter(account_id__one_of=ids, key__in=[rule_key(r) for r in rules], status=AlertStatus.CLOSED)
+        .filter(last_fired_at__gte=as_of - timedelta(days=max(r.within_days for r in rules)))
+        .values_list("account_id", "key", "detail")
+    )
+    return {(account_id, key, (detail or {}).get("response_id")) for account_id, key, detail in rows}
 
 
 def _score_peaks(tenant: Tenant, ids: list[int], as_of: datetime, windows: list[int]) -> dict[tuple[int, int], float]:

@@ -1,1 +1,1 @@
-from followups.admin import followups, themes  # noqa: F401  (registers the model admins)
+from followups.admin import alert_links, followups, themes  # noqa: F401  (registers the model admins and links)

@@ -1,11 +1,12 @@
-"""Follow-ups in the console: the CSM's own first, overdue in red, activities inline, a close form per category."""
+"""Follow-ups in the console: open work due soonest first, overdue in red, activities inline, a close form per
+category."""
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -13,9 +14,11 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from accounts.admin.base import TenantScopedAdmin, TenantScopedInline, restrict_to_request_tenant
+from accounts.admin.work_filters import ChurnedFilter, OpenWorkFilter
+from alerts.models import Alert
 from followups.admin.close_form import CloseForm
 from followups.models import OPEN_STATUSES, Activity, Department, FollowUp, ResponseTheme, Status, Theme
-from followups.services.closing import followup_close
+from followups.services.closing import followup_close, overdue_alert_key
 from followups.services.opening import WORKING_ROLES
 from followups.services.themes import response_themes_set
 from followups.services.working import activity_log, followup_assign, followup_transition, transition_error
@@ -83,12 +86,16 @@ class ThemeFilter(TaggedFilter):
     lookup = "theme_id"
 
 
-class OwnFirstChangeList(ChangeList):
-    """Unless a column is sorted: the member's own follow-ups first, then by deadline."""
+class DueFirstChangeList(ChangeList):
+    """Unless a column is sorted: soonest deadline first, and among equal deadlines the member's own.
+
+    The deadline leads because a list that put the member's own first would bury a colleague's
+    follow-up due in an hour under the member's due next week; "Mine" narrows to one's own.
+    """
 
     def get_ordering(self, request, queryset):
         ordering = super().get_ordering(request, queryset)
-        return ordering if ORDER_VAR in self.params else ["not_mine", *ordering]
+        return ordering if ORDER_VAR in self.params else ["due_at", "not_mine", "pk"]
 
 
 class ActivityInline(TenantScopedInline):
@@ -122,17 +129,20 @@ class FollowUpAdminForm(forms.ModelForm):
 class FollowUpAdmin(TenantScopedAdmin):
     form = FollowUpAdminForm
     list_display = ("contact", "account", "category", "score", "status", "assignee", "deadline", "created_at")
-    list_filter = ("status", "category", OverdueFilter, MineFilter, DepartmentFilter, ThemeFilter, "assignee")
+    list_filter = (
+        OpenWorkFilter, MineFilter, OverdueFilter, "status", "category", DepartmentFilter, ThemeFilter, "assignee",
+        ChurnedFilter,
+    )  # fmt: skip
     list_select_related = ("contact", "account", "assignee__user", "response")
     search_fields = ("contact__name", "contact__email", "account__name")
     inlines = [ActivityInline]
     readonly_fields = (
         "response_summary", "account", "contact", "category", "deadline", "first_activity_at",
-        "outcome", "close_link",
+        "outcome", "close_link", "alerts",
     )  # fmt: skip
     fieldsets = (
         (None, {"fields": ("response_summary", "account", "contact", "category")}),
-        ("Work", {"fields": ("assignee", "status", "deadline", "first_activity_at", "themes", "close_link")}),
+        ("Work", {"fields": ("assignee", "status", "deadline", "first_activity_at", "themes", "close_link", "alerts")}),
         ("Outcome", {"fields": ("outcome",)}),
     )
 
@@ -149,7 +159,7 @@ class FollowUpAdmin(TenantScopedAdmin):
         return queryset.annotate(not_mine=mine)
 
     def get_changelist(self, request, **kwargs):
-        return OwnFirstChangeList
+        return DueFirstChangeList
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -228,6 +238,28 @@ class FollowUpAdmin(TenantScopedAdmin):
             return "Closed" if obj.pk else "-"
         url = reverse("admin:followups_followup_close", args=[obj.pk])
         return format_html('<a class="button" href="{}">Close with the outcome</a>', url)
+
+    @admin.display(description="alerts")
+    def alerts(self, obj):
+        """The alerts about this piece of work (its answer's, its overdue one), so the two read as one item."""
+        if obj.pk is None:
+            return "-"
+        about = (
+            Alert.objects.for_tenant(obj.tenant_id)
+            .filter(account_id=obj.account_id)
+            .filter(Q(detail__response_id=obj.response_id) | Q(key=overdue_alert_key(obj)))
+            .order_by("-first_fired_at", "-pk")
+        )
+        rows = format_html_join(
+            "", '<li><a href="{}">{}</a> ({})</li>',
+            ((reverse("admin:alerts_alert_change", args=[a.pk]), a.title, a.get_status_display().lower())
+             for a in about),
+        )  # fmt: skip
+        return (
+            format_html('<ul style="margin:0;padding:0;list-style:none">{}</ul>', rows)
+            if rows
+            else "No alert about it."
+        )
 
     @admin.display(description="outcome")
     def outcome(self, obj):

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from accounts.models import Contact, Membership, Tenant
 from accounts.tenancy import other_tenant_errors, same_tenant
-from alerts.services import alert_close
+from alerts.services import alert_close, alerts_resolve, open_alerts_about
+from alerts.services.wording import tenant_moment
 from followups.models import ADVOCATE_ASKS, AskKind, AskResult, FollowUp, FollowUpAsk, RootCause, Status
 from surveys.models import Category
 
@@ -74,7 +75,8 @@ def followup_close(*, tenant: Tenant, followup: FollowUp, outcome: Outcome, by: 
     """Close with the category's outcome. Raises ValidationError naming each missing field.
 
     A promoter who accepts a reference or advocacy ask becomes an advocate. The follow-up's overdue
-    alert, if any, closes with it.
+    alert, if any, closes with it, and so does any alert raised for the answer itself (a detractor
+    answer's): one piece of work, one closure.
     """
     same_tenant(tenant, followup=followup, by=by)
     with transaction.atomic():
@@ -102,7 +104,17 @@ def followup_close(*, tenant: Tenant, followup: FollowUp, outcome: Outcome, by: 
             note=f"Follow-up closed{f' by {by.user}' if by else ''}.",
             by=by.user if by else None,
         )
+        _answer_alerts_resolve(tenant, followup, by)
     return followup
+
+
+def _answer_alerts_resolve(tenant: Tenant, followup: FollowUp, by: Membership | None) -> None:
+    """Close, as csplatform, the open alerts raised for this follow-up's answer (a detractor answer's):
+    the follow-up was that work, and its outcome is recorded on it."""
+    alerts = open_alerts_about(tenant=tenant, account=followup.account, response_id=followup.response_id)
+    who = f" by {by.user}" if by else ""
+    why = f"the follow-up of this answer was closed{who} on {tenant_moment(tenant, followup.closed_at)}"
+    alerts_resolve(tenant=tenant, resolutions=[(alert, why) for alert in alerts], now=followup.closed_at)
 
 
 def overdue_alert_key(followup: FollowUp) -> str:

@@ -1,4 +1,9 @@
-"""Overdue follow-ups raise an alert for their assignee, once; closing the follow-up closes it."""
+"""Overdue follow-ups raise an alert for their assignee, once; closing the follow-up closes it.
+
+One piece of work is one item: when an alert is already open for the follow-up's answer (the
+detractor answer's, say), that alert is escalated (marked overdue, its priority raised) instead of a
+second alert opening beside it.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Tenant
 from alerts.models import Priority
-from alerts.services import alert_raise
+from alerts.services import alert_escalate, alert_raise, open_alerts_about
 from alerts.services.wording import tenant_moment
 from followups.models import OPEN_STATUSES, FollowUp
 from followups.services.closing import overdue_alert_key
@@ -25,7 +30,8 @@ def overdue_unalerted(*, tenant: Tenant, now: datetime):
 
 
 def overdue_alerts_raise(*, tenant: Tenant, now: datetime | None = None) -> int:
-    """Raise one alert per follow-up that became overdue since the last run. Safe to run twice."""
+    """Raise one alert per follow-up that became overdue since the last run, or escalate the open alert of its
+    answer; return how many follow-ups were alerted. Safe to run twice."""
     now = now or timezone.now()
     raised = 0
     for followup_id in overdue_unalerted(tenant=tenant, now=now).order_by("pk").values_list("pk", flat=True):
@@ -37,6 +43,16 @@ def overdue_alerts_raise(*, tenant: Tenant, now: datetime | None = None) -> int:
                 FollowUp.objects.for_tenant(tenant).select_related("account", "contact", "assignee").get(pk=followup_id)
             )
             due = tenant_moment(tenant, followup.due_at)
+            covering = open_alerts_about(tenant=tenant, account=followup.account, response_id=followup.response_id)
+            for alert in covering:
+                alert_escalate(
+                    tenant=tenant, alert=alert, message=f"Its follow-up is overdue: it was due {due}.",
+                    priority=PRIORITY.get(followup.category, Priority.MEDIUM), due_at=now,
+                    detail={"followup_id": followup.pk, "due_at": followup.due_at.isoformat()},
+                )  # fmt: skip
+            if covering:
+                raised += 1
+                continue
             alert_raise(
                 tenant=tenant,
                 account=followup.account,

@@ -5,8 +5,10 @@ Read-only presentation over the selectors and ``indicators.scoring.contacts``; t
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import admin
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Value, When
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -74,6 +76,21 @@ class TrendListFilter(admin.SimpleListFilter):
         if self.value() == "stable":
             return queryset.filter(health__change_7d__gt=-TREND_STABLE, health__change_7d__lt=TREND_STABLE)
         return queryset
+
+
+# Most severe first: how a CSM reads bands, and how a band column sorts.
+BAND_SEVERITY = ("red", "yellow", "green")
+
+
+def band_severity(field: str) -> Case:
+    """An expression ranking ``field``'s band by severity: red 0, yellow 1, green 2, not scored 3."""
+    ranks = [When(**{field: band}, then=Value(rank)) for rank, band in enumerate(BAND_SEVERITY)]
+    return Case(*ranks, default=Value(len(BAND_SEVERITY)), output_field=IntegerField())
+
+
+def money_text(amount, currency: str) -> str:
+    """1250000 and USD: "1,250,000 USD" (whole units; a list column, not a ledger)."""
+    return "-" if amount is None else f"{Decimal(amount):,.0f} {currency}".strip()
 
 
 def signed(value: float | None) -> str:

@@ -74,7 +74,8 @@ def nps_dashboard(request):
         title=f"NPS, {interval}ly",
         empty_text="No responses in this period",
     )
-    health = health_overview(tenant=tenant)
+    # Every panel follows the segment and CSM filters (the survey filter has no bearing on health).
+    health = health_overview(tenant=tenant, segment=common["segment"], csm_id=common["csm_id"])
     context = {
         **admin.site.each_context(request),
         "title": "NPS",

@@ -1,4 +1,4 @@
-"""The alerts admin: rules for admins; alerts worked to closure with a note, own alerts first, overdue in red."""
+"""The alerts admin: rules for admins; alerts worked to closure with a note, soonest due first, overdue in red."""
 
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -93,12 +93,12 @@ def test_close_selected_asks_for_one_note_then_closes(client, world_a, both):
     assert {a.closing_note for a in closed} == {"Quarterly review."} and closed.count() == 2
 
 
-def test_the_signed_in_members_alerts_come_first_and_overdue_ones_are_red(client, world_a):
+def test_the_soonest_due_come_first_and_overdue_ones_are_red(client, world_a):
     other = MembershipFactory(tenant=world_a.tenant, role="csm", user=UserFactory())
     raised(world_a, "Someone else's", key="a", assignee=other, due_at=due(-2))
     raised(world_a, "Mine later", key="b", assignee=world_a.csm, due_at=due(5))
     page = session_client(client, world_a.csm).get(ALERTS).content.decode()
-    assert page.index("Mine later") < page.index("Someone else")
+    assert page.index("Someone else") < page.index("Mine later")
     assert "(overdue)" in page and "color:#ba2121" in page
 
 

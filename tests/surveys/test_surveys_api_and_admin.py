@@ -58,7 +58,8 @@ def test_csms_and_viewers_cannot_change_surveys(world_a):
 
 def test_the_dashboard_shows_nps_with_its_interval_beside_the_health_bands(client, world_a):
     account = AccountFactory(tenant=world_a.tenant, segment="enterprise")
-    AccountFactory(tenant=world_a.tenant, lifecycle_stage=LifecycleStage.CHURNED)
+    AccountFactory(tenant=world_a.tenant, segment="enterprise", lifecycle_stage=LifecycleStage.CHURNED)
+    AccountFactory(tenant=world_a.tenant, segment="smb", lifecycle_stage=LifecycleStage.CHURNED)  # filtered out
     for n, score in enumerate((10, 9, 3)):
         response_record(
             tenant=world_a.tenant, contact=ContactFactory(account=account), score=score, dedup_key=f"d{n}",

@@ -10,6 +10,9 @@ from django.core.management import get_commands
 
 from csplatform.embedded_beat import EmbeddedBeat, embedded_beat_start
 
+# A run closes stale connections as the server's thread must; the test database is open to it.
+pytestmark = pytest.mark.django_db
+
 
 @pytest.fixture
 def app():

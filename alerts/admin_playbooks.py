@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import F
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -228,16 +227,8 @@ class TaskAdmin(TenantClockMixin, TenantScopedAdmin):
             *super().get_urls(),
         ]
 
-    def _task_to_work(self, request, object_id):
-        task = self.get_object(request, unquote(object_id))
-        if task is None:
-            raise Http404("No task with this id.")
-        if not self.has_change_permission(request, task):
-            raise PermissionDenied
-        return task
-
     def complete_view(self, request, object_id):
-        task = self._task_to_work(request, object_id)
+        task = self.get_object_to_change(request, object_id)
         back = reverse("admin:alerts_alert_change", args=[task.alert_id])
         if request.method == "POST":
             form = CompleteForm(request.POST)
@@ -266,7 +257,7 @@ class TaskAdmin(TenantClockMixin, TenantScopedAdmin):
         )
 
     def reopen_view(self, request, object_id):
-        task = self._task_to_work(request, object_id)
+        task = self.get_object_to_change(request, object_id)
         if request.method == "POST":
             task_reopen(tenant=task.tenant, task=task)
             self.message_user(request, f"Reopened: {task.title}.", messages.SUCCESS)

@@ -17,8 +17,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
@@ -212,20 +212,11 @@ class AlertWorkActions:
             *super().get_urls(),
         ]
 
-    def _alert_to_work(self, request, object_id):
-        """The alert, if the request's tenant has it (404 otherwise), and if the user may change it (403)."""
-        alert = self.get_object(request, unquote(object_id))
-        if alert is None:
-            raise Http404("No alert with this id.")
-        if not self.has_change_permission(request, alert):
-            raise PermissionDenied
-        return alert
-
     def _change_url(self, alert):
         return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[alert.pk])
 
     def snooze_view(self, request, object_id):
-        alert = self._alert_to_work(request, object_id)
+        alert = self.get_object_to_change(request, object_id)
         if request.method == "POST":
             form = SnoozeForm(request.POST, tenant=alert.tenant)
             if form.is_valid():
@@ -243,14 +234,14 @@ class AlertWorkActions:
         return self._one_page(request, alert, form, f"Snooze: {alert.title}", "Snooze")
 
     def unsnooze_view(self, request, object_id):
-        alert = self._alert_to_work(request, object_id)
+        alert = self.get_object_to_change(request, object_id)
         if request.method == "POST":
             alert_unsnooze(tenant=alert.tenant, alert=alert, by=request.user)
             self.message_user(request, "Back in working lists.", messages.SUCCESS)
         return HttpResponseRedirect(self._change_url(alert))
 
     def reassign_view(self, request, object_id):
-        alert = self._alert_to_work(request, object_id)
+        alert = self.get_object_to_change(request, object_id)
         if request.method == "POST":
             form = ReassignForm(request.POST, tenant=alert.tenant)
             if form.is_valid():

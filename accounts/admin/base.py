@@ -8,6 +8,7 @@ admins edit, CSMs edit what they own, viewers read.
 """
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -97,6 +98,16 @@ class TenantScopedAdmin(ExportMixin, TenantScopingMixin, SimpleHistoryAdmin):
         super().__init__(model, admin_site)
         if not hasattr(model, "history"):
             self.object_history_template = None  # Django's own history page (see history_view)
+
+    def get_object_to_change(self, request, object_id):
+        """The row behind a page that changes it: the request's tenant's (404 otherwise), if the member may
+        change it (403 otherwise)."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404(f"No {self.opts.verbose_name} with this id.")
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        return obj
 
     # --- rows --------------------------------------------------------------------------
     def get_queryset(self, request):

@@ -9,6 +9,20 @@ from accounts.models import Account
 from alerts.models import Alert, AlertRule, AlertStatus, Priority, RuleKind
 
 
+def assignee_filtered(request, queryset, value: str):
+    """``?assignee=``: a member id, ``me`` (the signed-in member) or ``none`` (nobody's)."""
+    value = value.strip().lower()
+    if value == "none":
+        return queryset.filter(assignee=None)
+    if value == "me":
+        membership = principal_of(request).membership
+        return queryset.filter(assignee=membership) if membership is not None else queryset.none()
+    if not (value.isascii() and value.isdigit()) or len(value) > 18:
+        raise ValidationError({"assignee": ["A member id, `me` or `none`."]}, code="invalid")
+    # The queryset is the tenant's already: another tenant's member id simply matches nothing.
+    return queryset.filter(assignee_id=int(value))
+
+
 class AlertFilter(filters.FilterSet):
     status = filters.MultipleChoiceFilter(choices=AlertStatus.choices, help_text="Repeat for several.")
     priority = filters.MultipleChoiceFilter(choices=Priority.choices, help_text="Repeat for several.")
@@ -24,16 +38,7 @@ class AlertFilter(filters.FilterSet):
         fields = ["status", "priority", "account", "rule", "assignee"]
 
     def filter_assignee(self, queryset, name, value):
-        value = value.strip().lower()
-        if value == "none":
-            return queryset.filter(assignee=None)
-        if value == "me":
-            membership = principal_of(self.request).membership
-            return queryset.filter(assignee=membership) if membership is not None else queryset.none()
-        if not value.isdigit():
-            raise ValidationError({"assignee": ["A member id, `me` or `none`."]}, code="invalid")
-        # The queryset is the tenant's already: another tenant's member id simply matches nothing.
-        return queryset.filter(assignee_id=int(value))
+        return assignee_filtered(self.request, queryset, value)
 
     def filter_overdue(self, queryset, name, value):
         late = Q(due_at__lt=timezone.now()) & ~Q(status=AlertStatus.CLOSED)

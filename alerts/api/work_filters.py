@@ -1,11 +1,10 @@
 import django_filters as filters
 from django.db.models import Q
 from django.utils import timezone
-from rest_framework.exceptions import ValidationError
 
 from accounts.api.filters import tenant_rows
-from accounts.api.principal import principal_of
 from accounts.models import Account
+from alerts.api.filters import assignee_filtered
 from alerts.models import Alert, Task
 
 
@@ -25,15 +24,7 @@ class TaskFilter(filters.FilterSet):
         fields = ["account", "alert", "assignee"]
 
     def filter_assignee(self, queryset, name, value):
-        value = value.strip().lower()
-        if value == "none":
-            return queryset.filter(assignee=None)
-        if value == "me":
-            membership = principal_of(self.request).membership
-            return queryset.filter(assignee=membership) if membership is not None else queryset.none()
-        if not value.isdigit():
-            raise ValidationError({"assignee": ["A member id, `me` or `none`."]}, code="invalid")
-        return queryset.filter(assignee_id=int(value))  # the tenant's tasks already: another's id matches none
+        return assignee_filtered(self.request, queryset, value)
 
     def filter_state(self, queryset, name, value):
         if value == "done":

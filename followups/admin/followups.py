@@ -3,11 +3,10 @@ category."""
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ORDER_VAR, ChangeList
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Q, Value, When
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -289,11 +288,7 @@ class FollowUpAdmin(TenantScopedAdmin):
         return [close, *super().get_urls()]
 
     def close_view(self, request, object_id):
-        followup = self.get_object(request, unquote(object_id))
-        if followup is None:
-            raise Http404("No follow-up with this id.")
-        if not self.has_change_permission(request, followup):
-            raise PermissionDenied
+        followup = self.get_object_to_change(request, object_id)
         change_url = reverse("admin:followups_followup_change", args=[followup.pk])
         if not followup.is_open:
             messages.info(request, "This follow-up is closed; set its status to reopen it.")

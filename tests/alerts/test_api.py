@@ -119,8 +119,11 @@ def test_alerts_filter_by_status_priority_account_and_overdue(world_a):
     assert ids(account=high.account_id) == {high.pk}
     assert ids(overdue="true") == {low.pk}
     assert ids(status="closed") == set()
-    bad = client.get(ALERTS, {"assignee": "someone"})
-    assert bad.status_code == 400 and "assignee" in errors_by_attr(bad)
+    for nonsense in ("someone", "²", "9" * 4400):  # a superscript digit and a huge number are no member ids
+        bad = client.get(ALERTS, {"assignee": nonsense})
+        assert bad.status_code == 400 and "assignee" in errors_by_attr(bad)
+        bad = client.get("/api/v1/tasks/", {"assignee": nonsense})
+        assert bad.status_code == 400 and "assignee" in errors_by_attr(bad)
 
 
 def test_the_alert_says_why_and_whether_it_is_overdue(world_a):

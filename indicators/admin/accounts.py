@@ -37,6 +37,11 @@ class AccountHealthAdmin(AccountAdmin):
     list_display = (
         "name", "health_band", "health_score", "health_change_7d", "arr_shown", "renewal", "csm", "stage",
     )  # fmt: skip
+    # The export carries what the list leaves to the account's page.
+    export_display = (
+        "name", "external_id", "segment", "lifecycle_stage", "health_score", "health_band", "health_change_7d",
+        "arr", "licenses", "renewal_on", "csm_owner",
+    )  # fmt: skip
     list_filter = (BandListFilter, ScoreRangeListFilter, TrendListFilter, *AccountAdmin.list_filter)
     list_select_related = (*AccountAdmin.list_select_related, "health", "tenant")
     search_result_columns = (*AccountAdmin.search_result_columns, "health_band")

@@ -293,6 +293,9 @@ SCOPED_LISTS = sorted(
     key=lambda model: model._meta.label,
 )
 
+# Lists that start on working rows only: the filters that show them all (A's alert of the walk is snoozed).
+EVERY_ROW = {"alerts.Alert": "snoozed=all&work=all&churned=show"}
+
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("model", SCOPED_LISTS, ids=lambda model: model._meta.label)
@@ -302,9 +305,10 @@ def test_every_change_list_exports_exactly_its_rows_for_a_tenant_admin(model, wo
     a, b = build_tenant_a(world_a), build_tenant_b()  # a row of every model in each tenant, B's full of canaries
     client = session_client(Client(), world_a.admin)
     list_url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
-    shown = sorted(row.pk for row in client.get(list_url).context["cl"].result_list)
+    query = EVERY_ROW.get(model._meta.label, "")
+    shown = sorted(row.pk for row in client.get(f"{list_url}?{query}").context["cl"].result_list)
     assert shown, f"tenant A's {model._meta.label} list shows no row"
-    response = client.get(f"{list_url}export/")
+    response = client.get(f"{list_url}export/?{query}")
     body = b"".join(response.streaming_content).decode()
     assert response.status_code == 200 and isinstance(response, StreamingHttpResponse)
     rows = list(csv.reader(io.StringIO(body)))

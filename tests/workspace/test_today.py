@@ -102,6 +102,22 @@ def test_due_today_runs_to_the_end_of_the_tenants_day_and_overdue_comes_first(au
     ]
 
 
+def test_an_alert_about_a_follow_up_on_the_list_is_the_same_piece_of_work(auckland):
+    world, rows = auckland
+    mine = rows["a_overdue"].account
+    about_mine = alert(mine, due_at=at(2026, 12, 5, 9, 0), title="Overdue follow-up: mine")
+    about_theirs = alert(mine, due_at=at(2026, 12, 5, 9, 0), title="Overdue follow-up: another CSM's")
+    for row, about in ((about_mine, rows["f_overdue"]), (about_theirs, rows["f_others"])):
+        type(row).objects.for_tenant(world.tenant).filter(pk=row.pk).update(detail={"followup_id": about.pk})
+    today = today_of(tenant=world.tenant, member=world.csm, now=NOW)
+    # My overdue follow-up stands for its alert; the alert about a follow-up I do not hold stays an item.
+    assert [(i.kind, i.item_id) for i in today.overdue] == [
+        (FOLLOW_UP, rows["f_overdue"].pk),
+        (ALERT, about_theirs.pk),
+        (ALERT, rows["a_overdue"].pk),
+    ]
+
+
 def test_snoozed_alerts_wait_for_their_day_and_my_playbook_tasks_join_the_day(auckland):
     world, rows = auckland
     tenant, me = world.tenant, world.csm

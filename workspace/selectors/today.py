@@ -51,7 +51,7 @@ def my_work(*, tenant: Tenant, member: Membership, day: LocalDay, now: datetime)
     by deadline."""
     alerts = (
         open_alerts(tenant=tenant).filter(Q(assignee=member) | Q(account__csm_owner=member), due_at__lt=day.end)
-        .values_list("pk", "title", "account_id", "account__name", "due_at", "priority")
+        .values_list("pk", "title", "account_id", "account__name", "due_at", "priority", "detail")
     )  # fmt: skip
     followups = (
         open_followups(tenant=tenant).filter(assignee=member, due_at__lt=day.end)
@@ -61,9 +61,13 @@ def my_work(*, tenant: Tenant, member: Membership, day: LocalDay, now: datetime)
         open_tasks(tenant=tenant).filter(assignee=member, due_at__lt=day.end)
         .values_list("pk", "title", "account_id", "account__name", "due_at", "alert__priority")
     )  # fmt: skip
+    followups = list(followups)
+    # An alert about a follow-up listed here (it is overdue) is the same piece of work: the follow-up stands for it.
+    listed = {row[0] for row in followups}
     items = [
         WorkItem(ALERT, pk, title, account_id, account, due_at, due_at < now, priority)
-        for pk, title, account_id, account, due_at, priority in alerts
+        for pk, title, account_id, account, due_at, priority, detail in alerts
+        if (detail or {}).get("followup_id") not in listed
     ]
     items += [
         WorkItem(FOLLOW_UP, pk, f"Follow up with {name or email or 'the contact'}", account_id, account, due_at,

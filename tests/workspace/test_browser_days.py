@@ -146,6 +146,8 @@ def test_a_leaders_team_view_and_one_csms_day(live_server, chromium, monday):
     page = sign_in(chromium, live_server, world.admin)
     assert page.url.endswith("/admin/work/team/")
     assert SECRET not in page.content() and fits(page)
+    # The whole table shows beside the menu, without scrolling sideways.
+    assert page.evaluate("(t => t.scrollWidth <= t.parentElement.clientWidth)(document.querySelector('#team'))")
     row = page.locator("tr", has_text=str(world.csm.user)).first
     assert "150,000" in row.inner_text()  # Northwind Red and Calm Green
     screenshot(page, "leader-team")

@@ -160,6 +160,13 @@ class FollowUpAdmin(TenantScopedAdmin):
     def get_changelist(self, request, **kwargs):
         return DueFirstChangeList
 
+    def get_fieldsets(self, request, obj=None):
+        # The close button is for whoever may close it: a viewer would only meet a refusal behind it.
+        if obj is None or self.has_change_permission(request, obj):
+            return super().get_fieldsets(request, obj)
+        return [(name, {**options, "fields": [f for f in options["fields"] if f != "close_link"]})
+                for name, options in super().get_fieldsets(request, obj)]  # fmt: skip
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         themes = restrict_to_request_tenant(request, Theme.unscoped.all())

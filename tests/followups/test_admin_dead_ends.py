@@ -93,3 +93,13 @@ def test_follow_ups_of_churned_accounts_are_out_of_the_list_unless_asked_for(cli
     page = page_of(c.get(FOLLOWUPS))
     assert "Live Person" in page and "Gone Person" not in page
     assert "Gone Person" in page_of(c.get(FOLLOWUPS, {"churned": "show"}))
+
+
+def test_only_those_who_may_close_a_follow_up_see_its_close_button(client, world_a):
+    followup = answer(world_a, "Jo Doe")
+    url = f"{FOLLOWUPS}{followup.pk}/change/"
+    close = f"{FOLLOWUPS}{followup.pk}/close/"
+    assert close in page_of(session_client(client, world_a.csm).get(url))
+    viewer = session_client(client, world_a.viewer)
+    assert close not in page_of(viewer.get(url))
+    assert viewer.get(close).status_code == 403

@@ -16,6 +16,7 @@ from alerts.admin_work import AlertWorkActions
 from alerts.models import Alert, AlertRule, AlertStatus, Priority, RuleKind
 from alerts.services import alert_update
 from alerts.services.describe import rule_condition_text
+from alerts.services.reassign import WORKING_ROLES
 from indicators.models import Band
 
 OVERDUE_STYLE = "color:#ba2121;font-weight:bold"
@@ -138,6 +139,12 @@ class AlertAdmin(AlertWorkActions, TenantClockMixin, TenantScopedAdmin):
             return ("due_at", "pk")
         mine = Case(When(assignee=membership, then=Value(0)), default=Value(1), output_field=IntegerField())
         return ("due_at", mine.asc(), "pk")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "assignee" and field is not None:
+            field.queryset = field.queryset.filter(role__in=WORKING_ROLES)  # viewers read; work goes to workers
+        return field
 
     def get_readonly_fields(self, request, obj=None):
         # The stored status, not the form's: a refused close (no note) leaves "closed" on the unsaved

@@ -22,6 +22,7 @@ from accounts.tenancy import same_tenant
 from alerts.models import Alert, AlertRule, AlertStatus, Priority
 from alerts.models.choices import PRIORITY_RANK
 from alerts.services.playbooks import playbook_tasks_create
+from alerts.services.reassign import assignee_check
 
 REFIRE_FIELDS = ["title", "message", "priority", "detail", "due_at", "last_fired_at", "fire_count", "updated_at"]
 RESOLVE_FIELDS = ["status", "closing_note", "closed_at", "closed_by", "closed_by_system", "updated_at"]
@@ -205,7 +206,7 @@ def alert_update(*, tenant: Tenant, alert: Alert, status: str | None = None, ass
         raise ValidationError({"status": "This alert is closed; if its condition returns, a new alert opens."})
     fields = ["updated_at"]
     if assignee is not _UNSET:
-        same_tenant(tenant, assignee=assignee)
+        assignee_check(tenant, assignee, required=False)
         alert.assignee = assignee
         fields.append("assignee")
     if status is not None and status != alert.status:

@@ -20,9 +20,12 @@ def working_members(*, tenant: Tenant):
     return Membership.objects.for_tenant(tenant).filter(role__in=WORKING_ROLES).select_related("user")
 
 
-def _check_assignee(tenant: Tenant, assignee: Membership) -> None:
+def assignee_check(tenant: Tenant, assignee: Membership | None, *, required: bool = True) -> None:
+    """Work goes to an admin or a CSM of ``tenant`` (nobody, when not ``required``)."""
     if assignee is None:
-        raise ValidationError({"assignee": "Choose the member to hand it to."})
+        if required:
+            raise ValidationError({"assignee": "Choose the member to hand it to."})
+        return
     same_tenant(tenant, assignee=assignee)
     if assignee.role not in WORKING_ROLES:
         raise ValidationError({"assignee": NOT_WORKING})
@@ -36,7 +39,7 @@ def alert_reassign(*, tenant: Tenant, alert: Alert, assignee: Membership) -> Ale
     ValidationError naming ``assignee`` (another tenant's, a viewer) or ``status`` (closed).
     """
     same_tenant(tenant, alert=alert)
-    _check_assignee(tenant, assignee)
+    assignee_check(tenant, assignee)
     if alert.status == AlertStatus.CLOSED:
         raise ValidationError({"status": "This alert is closed; it has no work left to hand over."})
     previous = alert.assignee_id
@@ -54,7 +57,7 @@ def alert_reassign(*, tenant: Tenant, alert: Alert, assignee: Membership) -> Ale
 def task_reassign(*, tenant: Tenant, task: Task, assignee: Membership) -> Task:
     """Give ``task`` to ``assignee`` (done tasks too: the record says who holds it)."""
     same_tenant(tenant, task=task)
-    _check_assignee(tenant, assignee)
+    assignee_check(tenant, assignee)
     task.assignee = assignee
     task.save(update_fields=["assignee", "updated_at"])
     return task

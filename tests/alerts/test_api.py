@@ -210,3 +210,15 @@ def test_filtering_by_another_tenants_member_or_rule_finds_nothing(world_a, worl
     rule_b = rule(world_b.tenant)
     assert api_as(world_a.admin).get(ALERTS, {"rule": rule_b.pk}).status_code == 400
     assert Alert.objects.for_tenant(world_a.tenant).count() == 1
+
+
+def test_an_alert_is_never_given_to_a_viewer(world_a):
+    alert = raised(world_a, key="v")
+    response = api_as(world_a.admin).patch(f"{ALERTS}{alert.pk}/", {"assignee": world_a.viewer.pk}, format="json")
+    assert response.status_code == 400 and "assignee" in errors_by_attr(response)
+    assert (
+        api_as(world_a.admin).patch(f"{ALERTS}{alert.pk}/", {"assignee": world_a.csm.pk}, format="json").status_code
+        == 200
+    )
+    alert.refresh_from_db()
+    assert alert.assignee == world_a.csm

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from accounts.admin.base import TenantScopedAdmin, TenantScopedInline
+from accounts.admin.work_filters import DefaultChoiceFilter
 from accounts.roles import Role, role_at_least
 from alerts.admin import OVERDUE_STYLE, TenantClockMixin
 from alerts.admin_work import ReassignForm, add_service_errors, unknown_query_errors
@@ -57,27 +58,15 @@ class PlaybookAdmin(TenantScopedAdmin):
         return ", ".join(r.name for r in obj.rules.all()) or "-"
 
 
-class StateListFilter(admin.SimpleListFilter):
+class StateListFilter(DefaultChoiceFilter):
     """Open tasks unless asked otherwise: the list is a working list."""
 
     title = "state"
     parameter_name = "state"
+    default = "open"
 
     def lookups(self, request, model_admin):
-        return (("overdue", "Overdue"), ("done", "Done"), ("all", "All"))
-
-    def choices(self, changelist):
-        yield {
-            "selected": self.value() is None,
-            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
-            "display": "Open",
-        }
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": self.value() == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
+        return (("open", "Open"), ("overdue", "Overdue"), ("done", "Done"), ("all", "All"))
 
     def queryset(self, request, queryset):
         match self.value():

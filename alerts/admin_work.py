@@ -22,6 +22,7 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from accounts.admin.work_filters import DefaultChoiceFilter
 from accounts.roles import Role, role_at_least
 from alerts.models import AlertStatus, Task
 from alerts.selectors import not_snoozed_q
@@ -79,27 +80,15 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(name if name in form.fields else None, messages_)
 
 
-class SnoozedListFilter(admin.SimpleListFilter):
+class SnoozedListFilter(DefaultChoiceFilter):
     """Working lists leave snoozed alerts out, as of the tenant's today."""
 
     title = "snoozed"
     parameter_name = "snoozed"
+    default = "no"
 
     def lookups(self, request, model_admin):
-        return (("yes", "Snoozed only"), ("all", "All, snoozed included"))
-
-    def choices(self, changelist):
-        yield {
-            "selected": self.value() is None,
-            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
-            "display": "Not snoozed",
-        }
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": self.value() == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
+        return (("no", "Not snoozed"), ("yes", "Snoozed only"), ("all", "All, snoozed included"))
 
     def queryset(self, request, queryset):
         tenant = getattr(request, "tenant", None)

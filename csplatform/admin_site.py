@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts.middleware import SESSION_KEY, user_memberships
 from accounts.models import Tenant
 from accounts.roles import Role
+from accounts.whole_numbers import whole_number
 
 
 class MemberAuthenticationForm(AdminAuthenticationForm):
@@ -123,8 +124,9 @@ class TenantAdminSite(admin.AdminSite):
                 request.session.pop(SESSION_KEY, None)  # operator view across all tenants
                 return HttpResponseRedirect(reverse("admin:index"))
             allowed |= set(Tenant.objects.values_list("pk", flat=True))
-        if raw.isdigit() and int(raw) in allowed:
-            request.session[SESSION_KEY] = int(raw)
+        chosen = whole_number(raw)
+        if chosen is not None and chosen in allowed:
+            request.session[SESSION_KEY] = chosen
         else:
             messages.error(request, "You are not a member of that tenant.")
         return HttpResponseRedirect(reverse("admin:index"))

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from accounts.whole_numbers import whole_number
 from indicators.engine import nps
 from surveys.models import SurveyResponse
 from surveys.services.responses import can_amend, link_response_record
@@ -65,9 +66,9 @@ def respond(request, token: str):
         if send.opened_at is None:
             type(send).objects.for_tenant(tenant).filter(pk=send.pk, opened_at=None).update(opened_at=timezone.now())
         initial = {"score": answer.score, "comment": answer.comment} if answer else {}
-        preset = request.GET.get("score", "")
-        if answer is None and preset.isdigit() and nps.is_score(int(preset)):
-            initial["score"] = int(preset)
+        preset = whole_number(request.GET.get("score", ""))
+        if answer is None and preset is not None and nps.is_score(preset):
+            initial["score"] = preset
         form = AnswerForm(initial=initial)
     context = {
         "tenant": tenant,

@@ -6,6 +6,7 @@ from rest_framework.exceptions import ValidationError
 from accounts.api.filters import tenant_rows
 from accounts.api.principal import principal_of
 from accounts.models import Account
+from accounts.whole_numbers import whole_number
 from alerts.models import Alert, AlertRule, AlertStatus, Priority, RuleKind
 
 
@@ -17,10 +18,11 @@ def assignee_filtered(request, queryset, value: str):
     if value == "me":
         membership = principal_of(request).membership
         return queryset.filter(assignee=membership) if membership is not None else queryset.none()
-    if not (value.isascii() and value.isdigit()) or len(value) > 18:
+    member_id = whole_number(value)
+    if member_id is None:
         raise ValidationError({"assignee": ["A member id, `me` or `none`."]}, code="invalid")
     # The queryset is the tenant's already: another tenant's member id simply matches nothing.
-    return queryset.filter(assignee_id=int(value))
+    return queryset.filter(assignee_id=member_id)
 
 
 class AlertFilter(filters.FilterSet):

@@ -3,6 +3,7 @@ category."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Q, Value, When
@@ -14,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 
 from accounts.admin.base import TenantScopedAdmin, TenantScopedInline, restrict_to_request_tenant
 from accounts.admin.work_filters import ChurnedFilter, OpenWorkFilter
+from accounts.whole_numbers import whole_number
 from alerts.models import Alert
 from followups.admin.close_form import CloseForm
 from followups.models import OPEN_STATUSES, Activity, Department, FollowUp, ResponseTheme, Status, Theme
@@ -66,10 +68,12 @@ class TaggedFilter(admin.SimpleListFilter):
         return [(str(row.pk), row.name) for row in rows]
 
     def queryset(self, request, queryset):
-        value = self.value()
-        if not value or not value.isdigit():
+        if not self.value():
             return queryset
-        tags = restrict_to_request_tenant(request, ResponseTheme.unscoped.all()).filter(**{self.lookup: int(value)})
+        chosen = whole_number(self.value())
+        if chosen is None:
+            raise IncorrectLookupParameters(f"{self.parameter_name}: not an id")  # the admin's "bad filter" page
+        tags = restrict_to_request_tenant(request, ResponseTheme.unscoped.all()).filter(**{self.lookup: chosen})
         return queryset.filter(response_id__in=tags.values("response_id"))
 
 

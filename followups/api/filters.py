@@ -4,6 +4,7 @@ from rest_framework.exceptions import ValidationError
 from accounts.api.filters import tenant_rows
 from accounts.api.principal import principal_of
 from accounts.models import Account
+from accounts.whole_numbers import whole_number
 from followups.models import OPEN_STATUSES, Department, FollowUp, Status, Theme, ThemeKeywordRule
 from followups.selectors import followups_overdue
 from surveys.models import Category
@@ -33,9 +34,10 @@ class FollowUpFilter(filters.FilterSet):
         if value == "me":
             membership = principal_of(self.request).membership
             return queryset.filter(assignee_id=membership.pk) if membership is not None else queryset.none()
-        if not value.isdigit():
+        member_id = whole_number(value)
+        if member_id is None:
             raise ValidationError({"assignee": ["A member id, or `me`."]})
-        return queryset.filter(assignee_id=int(value))
+        return queryset.filter(assignee_id=member_id)
 
     def filter_overdue(self, queryset, name, value):
         overdue = followups_overdue(queryset)

@@ -24,6 +24,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from accounts.models import Account, Contact, Tenant
+from accounts.whole_numbers import whole_number
 from indicators import engine
 from indicators.engine.calendar import local_day
 from indicators.engine.nps import is_score
@@ -80,8 +81,8 @@ def survey_score(properties: object) -> int | None:
     raw = properties.get("score") if isinstance(properties, dict) else None
     if isinstance(raw, bool):
         return None
-    if isinstance(raw, str) and raw.strip().isdigit():
-        raw = int(raw.strip())
+    if isinstance(raw, str):
+        raw = whole_number(raw)
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
     return raw if is_score(raw) else None

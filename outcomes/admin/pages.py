@@ -23,6 +23,7 @@ from django.urls import reverse
 from accounts.background import enqueue_on_commit
 from accounts.models import Account, Membership, Tenant
 from accounts.roles import Role, role_at_least
+from accounts.whole_numbers import whole_number
 
 # The pages, in the order of their links at the top of each (title, URL name).
 PAGES = (
@@ -84,7 +85,7 @@ def filters_from(request, form_class: type[ConsoleFilters], **form_kwargs) -> Fi
     valid = form.is_valid()
     for name in form_class.id_fields:
         value = request.GET.get(name, "")
-        if name in form.errors and value.isdigit():
+        if name in form.errors and whole_number(value) is not None:
             raise Http404(f"No {name} with this id.")
     unknown = sorted(set(request.GET) - set(form.fields))
     for name in unknown:

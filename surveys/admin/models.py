@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from accounts.admin.base import TenantScopedAdmin
 from accounts.models import Contact
 from accounts.roles import Role, role_at_least
+from accounts.whole_numbers import whole_number
 from indicators.admin.base import ReadOnlyAdminMixin
 from surveys.models import Channel, Survey, SurveyResponse, SurveyRound, SurveySend, SurveyUnsubscribe
 from surveys.services.eligibility import contact_eligibility
@@ -77,12 +78,9 @@ class SurveyAdmin(TenantScopedAdmin):
             channel = Channel.EMAIL
         contact = result = None
         if raw:
-            contact = (
-                Contact.objects.for_tenant(request.tenant)
-                .select_related("account")
-                .filter(**({"pk": int(raw)} if raw.isdigit() else {"email__iexact": raw}))
-                .first()
-            )
+            contact_id = whole_number(raw)
+            by = {"pk": contact_id} if contact_id is not None else {"email__iexact": raw}
+            contact = Contact.objects.for_tenant(request.tenant).select_related("account").filter(**by).first()
             if contact is not None:
                 result = contact_eligibility(tenant=request.tenant, contact=contact, survey=survey, channel=channel)
         context = {

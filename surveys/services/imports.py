@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.utils.dateparse import parse_date, parse_datetime
 
 from accounts.models import Contact, Tenant
+from accounts.whole_numbers import whole_number
 from indicators.engine import nps
 from surveys.models import Channel, Survey, SurveyResponse
 from surveys.services.contacts import ContactNotFound, contact_resolve
@@ -89,8 +90,8 @@ def _row(tenant: Tenant, line: int, raw: dict, now: datetime) -> RowResult:
     except ContactNotFound as error:
         row.errors.append(f"contact: {error}")
     score = (raw.get("score") or "").strip()
-    if score.isdigit() and nps.is_score(int(score)):
-        row.score = int(score)
+    if (value := whole_number(score)) is not None and nps.is_score(value):
+        row.score = value
     else:
         row.errors.append(f"score: {score!r} is not a whole number from {nps.SCALE_MIN} to {nps.SCALE_MAX}")
     row.comment = (raw.get("comment") or "").strip()

@@ -119,11 +119,20 @@ class CsmField(forms.ModelChoiceField):
         return str(obj.user)
 
 
-def render_page(request, template: str, title: str, context: dict, *, status: int = 200) -> TemplateResponse:
-    pages = [{"title": name, "url": reverse(url), "current": name == title} for name, url in PAGES]
+def render_console_page(request, template: str, title: str, context: dict, *, pages, links_key: str,
+                        current: str | None = None, status: int = 200) -> TemplateResponse:  # fmt: skip
+    """A console page with the admin's context and the links to its sibling ``pages`` ((title, URL name)) under
+    ``links_key``, the one named ``current`` (default: ``title``) marked."""
+    current = current or title
+    links = [{"title": name, "url": reverse(url), "current": name == current} for name, url in pages]
     return TemplateResponse(
         request,
         template,
-        {**admin.site.each_context(request), "title": title, "outcome_pages": pages, **context},
+        {**admin.site.each_context(request), "title": title, links_key: links, **context},
         status=status,
     )
+
+
+def render_page(request, template: str, title: str, context: dict, *, status: int = 200) -> TemplateResponse:
+    return render_console_page(request, template, title, context, pages=PAGES, links_key="outcome_pages",
+                               status=status)  # fmt: skip

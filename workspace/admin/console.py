@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
 from django.template.response import TemplateResponse
-from django.urls import reverse
 
 from accounts.roles import Role
+from outcomes.admin.pages import render_console_page
 
 # The pages, in the order of their links at the top of each (title, URL name).
 PAGES = (
@@ -22,10 +21,5 @@ def is_leader(request) -> bool:
 
 def render_page(request, template: str, title: str, context: dict, *, status: int = 200) -> TemplateResponse:
     current = context.pop("current_page", title)
-    pages = [{"title": name, "url": reverse(url), "current": name == current} for name, url in PAGES]
-    return TemplateResponse(
-        request,
-        template,
-        {**admin.site.each_context(request), "title": title, "workspace_pages": pages, **context},
-        status=status,
-    )
+    return render_console_page(request, template, title, context, pages=PAGES, links_key="workspace_pages",
+                               current=current, status=status)  # fmt: skip

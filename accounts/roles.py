@@ -24,3 +24,8 @@ class Scope(models.TextChoices):
 
 
 ALL_SCOPES = [s.value for s in Scope]
+
+# The documented in-product survey flow: an integration asks whether a contact would be surveyed now,
+# then posts the answer. A key that may post responses (``ingest``) may therefore ask that question too;
+# it reads nothing else.
+ELIGIBILITY_SCOPES = (Scope.READ, Scope.INGEST)

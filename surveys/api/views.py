@@ -11,7 +11,7 @@ from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.response import Response
 
 from accounts.api.viewsets import TenantCrudViewSet, TenantScopedViewSet
-from accounts.roles import Role, Scope
+from accounts.roles import ELIGIBILITY_SCOPES, Role, Scope
 from indicators.api.views import AnyScopePermission
 from surveys.api.filters import SurveyFilter, SurveyResponseFilter, SurveySendFilter
 from surveys.api.serializers import (
@@ -47,6 +47,7 @@ class SurveyViewSet(TenantCrudViewSet):
     filterset_class = SurveyFilter
     ordering_fields = ["created_at", "name"]
     required_roles = {"PUT": Role.ADMIN, "PATCH": Role.ADMIN}
+    required_scopes = {}  # the defaults; the eligibility check widens its own
 
     @extend_schema(
         summary="Would this contact be asked now?",
@@ -56,7 +57,12 @@ class SurveyViewSet(TenantCrudViewSet):
         parameters=[EligibilityQuerySerializer],
         responses={200: EligibilitySerializer},
     )
-    @action(detail=True, methods=["get"])
+    @action(
+        detail=True,
+        methods=["get"],
+        permission_classes=[AnyScopePermission],
+        required_scopes={"GET": ELIGIBILITY_SCOPES},
+    )
     def eligibility(self, request, pk=None):
         survey = self.get_object()
         query = EligibilityQuerySerializer(data=request.query_params, context=self.get_serializer_context())

@@ -1,15 +1,18 @@
-"""Public pages outside admin: accepting an invitation."""
+"""Public pages outside admin: accepting an invitation, asking for a password reset."""
 
 from django import forms
 from django.contrib.auth import login, password_validation
+from django.contrib.auth.views import PasswordResetView
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
+from accounts.client_address import client_address
 from accounts.middleware import SESSION_KEY
 from accounts.models import User
+from accounts.password_resets import password_reset_allowed
 from accounts.services.invitation_links import InvitationInvalid, invitation_from_token
 from accounts.services.invitations import invitation_accept
 
@@ -61,3 +64,12 @@ def accept_invitation(request, token):
         request.session[SESSION_KEY] = membership.tenant_id
         return HttpResponseRedirect(reverse("admin:index"))
     return render(request, "accounts/invitation_accept.html", {"invitation": invitation, "form": form})
+
+
+class ThrottledPasswordResetView(PasswordResetView):
+    """Django's reset form, with no email sent past the hourly limits (the answer is the same either way)."""
+
+    def form_valid(self, form):
+        if not password_reset_allowed(email=form.cleaned_data["email"], address=client_address(self.request)):
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)

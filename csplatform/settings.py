@@ -189,6 +189,19 @@ AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# The address a lockout is keyed on: the one function every per-address limit uses (password resets,
+# anonymous API throttling), so X-Forwarded-For is read only as far as TRUSTED_PROXY_COUNT allows.
+AXES_CLIENT_IP_CALLABLE = "accounts.client_address.client_address"
+
+# How many reverse proxies (load balancers) stand in front of the application and append the address
+# they saw to X-Forwarded-For. 0: the header is ignored and the socket's address is the client's, so a
+# client cannot pick its own address; behind one load balancer, 1.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Password-reset emails: at most this many an hour for one email address and from one client address.
+# Over either, the page answers as usual and nothing is sent (logged), so it never tells which emails exist.
+PASSWORD_RESET_PER_EMAIL_PER_HOUR = env.int("PASSWORD_RESET_PER_EMAIL_PER_HOUR", default=5)
+PASSWORD_RESET_PER_ADDRESS_PER_HOUR = env.int("PASSWORD_RESET_PER_ADDRESS_PER_HOUR", default=20)
 
 # Audit trail (django-simple-history): history is read-only; nobody reverts through admin.
 SIMPLE_HISTORY_REVERT_DISABLED = True
@@ -218,6 +231,11 @@ REST_FRAMEWORK = {
 }
 API_DEFAULT_RATE_PER_MINUTE = env.int("API_DEFAULT_RATE_PER_MINUTE", default=1200)
 INGEST_MESSAGES_PER_MINUTE = env.int("INGEST_MESSAGES_PER_MINUTE", default=1_200_000)  # per ingest key
+# Ceilings on the limits tenants set themselves (a key's requests per minute, the tenant's ingestion
+# messages per minute): one tenant's share of the shared web workers. Higher values are refused, and
+# rows stored above a ceiling are applied at it.
+API_RATE_PER_MINUTE_MAX = env.int("API_RATE_PER_MINUTE_MAX", default=12_000)
+INGEST_MESSAGES_PER_MINUTE_MAX = env.int("INGEST_MESSAGES_PER_MINUTE_MAX", default=6_000_000)
 DRF_STANDARDIZED_ERRORS = {"ENABLE_IN_DEBUG_FOR_UNHANDLED_EXCEPTIONS": False}
 
 SPECTACULAR_SETTINGS = {

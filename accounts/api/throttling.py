@@ -18,6 +18,8 @@ from django.core.cache.backends.redis import RedisCache
 from rest_framework.throttling import BaseThrottle
 
 from accounts.api.principal import principal_of
+from accounts.client_address import client_address
+from accounts.limits import API_RATE_CEILING, INGEST_CEILING, capped
 
 logger = logging.getLogger(__name__)
 WINDOW_SECONDS = 60
@@ -27,20 +29,20 @@ INGEST_TENANT_SETTING = "ingest_messages_per_minute"
 DEFAULT_INGEST_MESSAGES_PER_MINUTE = 1_200_000
 
 
-def rate_limit_wait(ident: str, limit: int, cost: int = 1) -> int | None:
-    """Count ``cost`` units for ``ident``; None if within ``limit`` per minute, else seconds to wait."""
+def rate_limit_wait(ident: str, limit: int, cost: int = 1, *, window_seconds: int = WINDOW_SECONDS) -> int | None:
+    """Count ``cost`` units for ``ident``; None if within ``limit`` per window, else seconds to wait."""
     now = time.time()
-    window = int(now // WINDOW_SECONDS)
-    key = f"ratelimit:{ident}:{window}"
+    window = int(now // window_seconds)
+    key = f"ratelimit:{ident}:{window_seconds}:{window}"
     try:
-        count = _count(key, cost)
+        count = _count(key, cost, window_seconds)
     except Exception:
         logger.warning("Rate-limit cache unavailable; allowing the request.", exc_info=True)
         return None
-    return None if count <= limit else max(1, round((window + 1) * WINDOW_SECONDS - now))
+    return None if count <= limit else max(1, round((window + 1) * window_seconds - now))
 
 
-def _count(key: str, cost: int) -> int:
+def _count(key: str, cost: int, window_seconds: int) -> int:
     """Add ``cost`` to the window's counter and return its total: one round trip on Redis."""
     backend = caches["default"]  # ``cache`` is a proxy to it
     if settings.REDIS_URL and isinstance(backend, RedisCache):
@@ -48,9 +50,9 @@ def _count(key: str, cost: int) -> int:
         client = _redis(settings.REDIS_URL)
         count = client.incrby(full_key, cost)
         if count == cost:  # the window's first call created the counter
-            client.expire(full_key, WINDOW_SECONDS + 5)
+            client.expire(full_key, window_seconds + 5)
         return count
-    cache.add(key, 0, timeout=WINDOW_SECONDS + 5)
+    cache.add(key, 0, timeout=window_seconds + 5)
     return cache.incr(key, cost)
 
 
@@ -62,14 +64,16 @@ def _redis(url: str) -> redis.Redis:
 
 
 def key_rate_limit(api_key) -> int:
-    return api_key.rate_limit_per_minute or settings.API_DEFAULT_RATE_PER_MINUTE
+    """The key's requests per minute (its own, else the platform's), never above the platform's ceiling."""
+    return capped(api_key.rate_limit_per_minute or settings.API_DEFAULT_RATE_PER_MINUTE, API_RATE_CEILING)
 
 
 def ingest_messages_per_minute(api_key) -> int:
-    """The key's tenant's ingestion limit in messages per minute, else the platform's."""
-    return api_key.tenant.settings.get(INGEST_TENANT_SETTING) or getattr(
+    """The key's tenant's ingestion limit in messages per minute, else the platform's; at most the ceiling."""
+    limit = api_key.tenant.settings.get(INGEST_TENANT_SETTING) or getattr(
         settings, "INGEST_MESSAGES_PER_MINUTE", DEFAULT_INGEST_MESSAGES_PER_MINUTE
     )
+    return capped(limit, INGEST_CEILING)
 
 
 def ingest_rate_limit_wait(api_key, *, messages: int) -> int | None:
@@ -80,14 +84,15 @@ def ingest_rate_limit_wait(api_key, *, messages: int) -> int | None:
     """
     wait = rate_limit_wait(f"ingest:{api_key.key_id}", ingest_messages_per_minute(api_key), cost=max(1, messages))
     if wait is None and api_key.rate_limit_per_minute:
-        wait = rate_limit_wait(f"key:{api_key.key_id}", api_key.rate_limit_per_minute)
+        wait = rate_limit_wait(f"key:{api_key.key_id}", key_rate_limit(api_key))
     return wait
 
 
 class TenantPrincipalThrottle(BaseThrottle):
     def allow_request(self, request, view):
         principal = principal_of(request)
-        ident = principal.throttle_ident or f"ip:{self.get_ident(request)}"
+        # Not DRF's get_ident: it believes a client's own X-Forwarded-For unless NUM_PROXIES is set.
+        ident = principal.throttle_ident or f"ip:{client_address(request)}"
         limit = key_rate_limit(principal.api_key) if principal.api_key else settings.API_DEFAULT_RATE_PER_MINUTE
         self._wait = rate_limit_wait(ident, limit)
         return self._wait is None

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.audit import audit_trail
+from accounts.limits import API_RATE_CEILING, validate_per_minute
 from accounts.tenancy import TenantOwned
 
 
@@ -48,6 +49,13 @@ class ApiKey(TenantOwned):
     def is_active(self) -> bool:
         now = timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+    def clean(self):
+        super().clean()
+        if self.rate_limit_per_minute is not None:
+            validate_per_minute(
+                self.rate_limit_per_minute, field="rate_limit_per_minute", setting=API_RATE_CEILING, unit="requests"
+            )
 
     def has_scope(self, scope: str) -> bool:
         return scope in self.scopes

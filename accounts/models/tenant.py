@@ -7,6 +7,7 @@ from holidays import list_supported_countries
 from holidays.registry import COUNTRIES
 
 from accounts.audit import audit_trail
+from accounts.limits import INGEST_CEILING, per_minute_error
 from accounts.tenancy import TenantOwned
 
 # Settings that later features read, with their defaults. A tenant overrides any of them.
@@ -84,6 +85,10 @@ def validate_tenant_settings(value) -> None:
     for key, default in TENANT_SETTING_DEFAULTS.items():
         if key in value and not isinstance(value[key], type(default)):
             raise ValidationError(f"Setting '{key}' must be a {type(default).__name__}.")
+    if "ingest_messages_per_minute" in value:  # capped by the platform: one tenant's share of the workers
+        problem = per_minute_error(value["ingest_messages_per_minute"], setting=INGEST_CEILING, unit="messages")
+        if problem:
+            raise ValidationError(f"Setting 'ingest_messages_per_minute': {problem}")
 
 
 class Tenant(models.Model):

@@ -116,8 +116,18 @@ def _error(tenant: Tenant, reason: str, payload: bytes, *, message_id: str = "",
 
 
 def _storable(text: str) -> str:
-    """``text`` as PostgreSQL can hold it: a NUL character (a message's id may carry one) shown escaped."""
-    return text.replace("\x00", "\\u0000")
+    """``text`` as PostgreSQL can hold it: a NUL character or a lone surrogate (a message's id may carry
+    one) shown escaped, as JSON writes it."""
+    text = text.replace("\x00", "\\u0000")
+    return text.encode("utf-8", "backslashreplace").decode("utf-8") if _has_surrogate(text) else text
+
+
+def _has_surrogate(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _usage_event(people: Identities, record: Record) -> NewEvent:

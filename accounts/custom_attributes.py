@@ -15,6 +15,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from accounts.json_values import text_problem
+
 MAX_ATTRIBUTES = 100
 MAX_NAME_LENGTH = 100
 MAX_TEXT_LENGTH = 255
@@ -35,8 +37,8 @@ def custom_attributes_clean(values: dict[str, Any], *, prefix: str = "traits") -
                 continue
             if not name.strip() or len(name) > MAX_NAME_LENGTH:
                 raise ValueError(f"{prefix}: a custom attribute's name must be 1 to {MAX_NAME_LENGTH} characters")
-            if not _storable(name):
-                raise ValueError(f"{prefix}: a custom attribute's name holds a NUL character or a lone surrogate")
+            if problem := text_problem(name):
+                raise ValueError(f"{prefix}: a custom attribute's name holds {problem}")
             attributes[name] = _value(value, f"{prefix}.{name}")
     if len(attributes) > MAX_ATTRIBUTES:
         raise ValueError(f"{prefix}: at most {MAX_ATTRIBUTES} custom attributes ({len(attributes)} sent)")
@@ -49,8 +51,8 @@ def _value(value: Any, where: str) -> Any:
     if isinstance(value, str):
         if len(value) > MAX_TEXT_LENGTH:
             raise ValueError(f"{where} is longer than {MAX_TEXT_LENGTH} characters")
-        if not _storable(value):
-            raise ValueError(f"{where} holds a NUL character or a lone surrogate")
+        if problem := text_problem(value):
+            raise ValueError(f"{where} holds {problem}")
         return value
     if isinstance(value, int):
         if value not in _INT_RANGE:
@@ -61,17 +63,6 @@ def _value(value: Any, where: str) -> Any:
             raise ValueError(f"{where} must be a finite number")
         return value
     raise ValueError(f"{where} must be text, a number, true or false (a custom attribute holds no list)")
-
-
-def _storable(text: str) -> bool:
-    """Whether PostgreSQL can hold ``text``: no NUL character, no lone UTF-16 surrogate."""
-    if "\x00" in text:
-        return False
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def custom_attributes_merge(

@@ -10,6 +10,7 @@ from typing import Any
 
 import msgspec
 
+from accounts.json_values import unstorable_text
 from indicators.ingest import traits
 from indicators.ingest.json_scan import batch_split, nested_deeper_than, top_level_field
 from indicators.ingest.segment_schema import Batch, Message, batch_decoder, message_decoder
@@ -208,36 +209,10 @@ def _undecodable(raw: bytes, exc: msgspec.DecodeError) -> str:
         value = json.loads(raw)  # accepts lone surrogates; ``raw`` is shallow (checked before)
     except (ValueError, RecursionError):
         return f"message is not valid JSON: {exc}"
-    path = _surrogate_path(value)
-    if path is None:
+    found = unstorable_text(value)
+    if found is None:
         return f"message is not valid JSON: {exc}"
-    return f"{path or 'message'} holds a lone UTF-16 surrogate (half of a character such as an emoji)"
-
-
-def _surrogate_path(value: Any) -> str | None:
-    """Where the first string (or object key) holding a lone surrogate is, as ``properties.note``; else None."""
-    pending: list[tuple[str, Any]] = [("", value)]
-    while pending:
-        path, value = pending.pop()
-        if isinstance(value, str):
-            if _has_surrogate(value):
-                return path
-        elif isinstance(value, dict):
-            for key, item in reversed(value.items()):
-                if _has_surrogate(key):
-                    return f"{path}.{key!a}" if path else ascii(key)
-                pending.append((f"{path}.{key}" if path else key, item))
-        elif isinstance(value, list):
-            pending.extend((f"{path}[{i}]", item) for i, item in reversed(list(enumerate(value))))
-    return None
-
-
-def _has_surrogate(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
+    return f"{found[0] or 'message'} holds {found[1]}"
 
 
 def decode_batch(body: bytes, *, received_at: datetime) -> tuple[list[Record], list[Rejection], Batch]:

@@ -10,6 +10,7 @@ from functools import partial
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
+from accounts.json_values import text_problem
 from accounts.models import Contact, Tenant
 from indicators.ingest.identities import ContactRef, Identities
 from indicators.ingest.messages import PAYLOAD_KEPT, Record, Rejection
@@ -134,15 +135,7 @@ def _storable(text: str) -> str:
     """``text`` as PostgreSQL can hold it: a NUL character or a lone surrogate (a message's id may carry
     one) shown escaped, as JSON writes it."""
     text = text.replace("\x00", "\\u0000")
-    return text.encode("utf-8", "backslashreplace").decode("utf-8") if _has_surrogate(text) else text
-
-
-def _has_surrogate(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
+    return text.encode("utf-8", "backslashreplace").decode("utf-8") if text_problem(text) else text
 
 
 def _usage_event(people: Identities, record: Record) -> NewEvent:

@@ -21,7 +21,7 @@ from rest_framework.fields import empty
 
 from accounts.api.fields import TenantRelatedField
 from accounts.api.serializers_base import RejectUnknownFieldsMixin, TenantModelSerializer
-from accounts.json_values import nested_deeper_than, unstorable_text
+from accounts.json_values import nested_deeper_than, text_problem, unstorable_text
 from accounts.models import Account, Contact, Membership
 from accounts.whole_numbers import whole_number
 from indicators.ingest.messages import MAX_DEPTH
@@ -68,6 +68,17 @@ def _id(value) -> int | None:
     return whole_number(str(value))
 
 
+def unstorable_refuse(data: Mapping) -> None:
+    """A 400 on the first field of ``data`` holding text the database cannot store (a NUL character, a
+    lone surrogate), anywhere inside it. Checked before anything else reads ``data``: an error message
+    that quoted such text could not even be written as the response (a 500)."""
+    found = unstorable_text(data)
+    if found is not None:
+        where, problem = found
+        field = re.split(r"[.\[]", where, maxsplit=1)[0]
+        raise ValidationError({field: _error(f"{where} holds {problem}.", "invalid_text")})
+
+
 def preload(*, tenant, items: Iterable) -> dict:
     """The rows a bulk request names, loaded in a few queries instead of a few per item."""
     objects = [item for item in items if isinstance(item, Mapping)]
@@ -77,7 +88,7 @@ def preload(*, tenant, items: Iterable) -> dict:
         return {v for v in values if _id(v) is not None}
 
     def external_ids(model, key):
-        wanted = {item.get(key) for item in objects if isinstance(item.get(key), str)}
+        wanted = {item.get(key) for item in objects if isinstance(item.get(key), str) and not text_problem(item[key])}
         rows = model.objects.for_tenant(tenant).filter(external_id__in=wanted) if wanted else []
         return {row.external_id: row for row in rows}
 
@@ -221,9 +232,6 @@ class EventFieldsSerializer(TenantModelSerializer):
     def validate_properties(self, value):
         if nested_deeper_than(value, MAX_PROPERTIES_DEPTH):  # first: json.dumps below recurses
             raise ValidationError(f"Nested more than {MAX_PROPERTIES_DEPTH} levels deep.", code="too_deep")
-        if found := unstorable_text(value):
-            where, problem = found
-            raise ValidationError(f"{where or 'The object'} holds {problem}.", code="invalid_text")
         if len(json.dumps(value, default=str)) > MAX_PROPERTIES_BYTES:
             raise ValidationError(f"At most {MAX_PROPERTIES_BYTES // 1024} KB of properties.", code="too_large")
         return value
@@ -373,6 +381,7 @@ class EventSerializer(EventFieldsSerializer):
             raise ValidationError(
                 {"non_field_errors": _error(f"Expected an object, got {type(data).__name__}.", "invalid")}
             )
+        unstorable_refuse(data)
         try:
             kind = self.fields["type"].run_validation(data.get("type", empty))
         except ValidationError as exc:

@@ -158,9 +158,12 @@ def validate(
 
 
 def _traits(message: Message) -> dict[str, Any]:
-    """``traits``, or else ``context.traits``, where RudderStack's SDKs (and Segment's analytics.js on
-    track calls) put the user's traits."""
-    if message.traits or message.type not in ("identify", "group"):
+    """``traits``, or else, on an identify call, ``context.traits``, where RudderStack's SDKs put them.
+
+    On a group call ``traits`` are the company's, and ``context.traits`` the user's (RudderStack copies
+    the last identify's there): never the company's, so they are not read for it.
+    """
+    if message.traits or message.type != "identify":
         return message.traits
     context_traits = message.context.get("traits")
     if context_traits is None:

@@ -172,10 +172,16 @@ def test_top_level_traits_win_over_context_traits(world_a, ingest_key):  # noqa:
     assert Contact.objects.for_tenant(world_a.tenant).get(external_id="u").name == "Top"
 
 
-def test_group_traits_in_context(world_a, ingest_key):  # noqa: F811
-    message = {"type": "group", "userId": "u", "groupId": "g", "context": {"traits": {"name": "Globex"}}}
+def test_a_group_call_does_not_take_the_users_context_traits_for_the_company(world_a, ingest_key):  # noqa: F811
+    # RudderStack copies the user's identify traits into a group call's context.traits.
+    message = {"type": "group", "userId": "u", "groupId": "g", "traits": {"employees": 40},
+               "context": {"traits": {"name": "Ada Lovelace", "email": "ada@example.com"}}}  # fmt: skip
     assert post("/v1/group", message, ingest_key).status_code == 200
-    assert Account.objects.for_tenant(world_a.tenant).get(external_id="g").name == "Globex"
+    account = Account.objects.for_tenant(world_a.tenant).get(external_id="g")
+    assert (account.name, account.custom_attributes) == ("g", {"employees": 40})
+    message = {"type": "group", "userId": "u", "groupId": "g2", "context": {"traits": {"name": "Ada Lovelace"}}}
+    assert post("/v1/group", message, ingest_key).status_code == 200
+    assert Account.objects.for_tenant(world_a.tenant).get(external_id="g2").name == "g2"
 
 
 def test_context_traits_that_are_not_an_object_reject_the_message(world_a, ingest_key):  # noqa: F811

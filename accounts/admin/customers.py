@@ -1,6 +1,7 @@
 """The tenant's customers in the console: accounts and their contacts."""
 
 from django.contrib import admin
+from django.utils.html import format_html, format_html_join
 
 from accounts.admin.account_filters import AccountMineFilter, RenewalWindowFilter
 from accounts.admin.base import TenantScopedAdmin
@@ -30,7 +31,24 @@ class AccountAdmin(TenantScopedAdmin):
             "Onboarding and objectives",
             {"fields": ("onboarding_started_on", "onboarding_completed_on", "objectives_documented", "objectives")},
         ),
+        ("Custom attributes", {"fields": ("custom_attributes_shown",)}),
     )
+    readonly_fields = ("custom_attributes_shown",)
+
+    @admin.display(description="Custom attributes")
+    def custom_attributes_shown(self, obj):
+        """Read-only: integrations set them (group traits); a table of name and value, by name."""
+        attributes = obj.custom_attributes if obj is not None and obj.pk else {}
+        if not attributes:
+            return "None: group calls keep here the traits this account has no field for."
+        rows = format_html_join(
+            "", "<tr><th scope='row'>{}</th><td>{}</td></tr>", sorted((k, _shown(v)) for k, v in attributes.items())
+        )
+        return format_html("<table class='custom-attributes'><tbody>{}</tbody></table>", rows)
+
+
+def _shown(value) -> str:
+    return "true" if value is True else "false" if value is False else str(value)
 
 
 @admin.register(Contact)

@@ -2,6 +2,13 @@ from rest_framework import serializers
 
 from accounts.api.fields import AccountCurrencyField
 from accounts.api.serializers_base import TenantModelSerializer
+from accounts.custom_attributes import (
+    MAX_ATTRIBUTES,
+    MAX_NAME_LENGTH,
+    MAX_TEXT_LENGTH,
+    custom_attributes_clean,
+    custom_attributes_merge,
+)
 from accounts.models import Account, Contact, Membership
 
 
@@ -12,6 +19,12 @@ class AccountSerializer(TenantModelSerializer):
         "which is what it reads as then.",
     )
     arr = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False)
+    custom_attributes = serializers.JSONField(
+        required=False,
+        help_text="Merged into the account's, not replacing them: a null value removes one. At most "
+        f"{MAX_ATTRIBUTES}; names up to {MAX_NAME_LENGTH} characters; values text (up to {MAX_TEXT_LENGTH} "
+        "characters), numbers or true/false; an object is kept as one attribute per field (address.city).",
+    )
 
     class Meta:
         model = Account
@@ -32,6 +45,7 @@ class AccountSerializer(TenantModelSerializer):
             "renewal_on",
             "csm_owner",
             "executive_sponsor",
+            "custom_attributes",
             "created_at",
             "updated_at",
         ]
@@ -59,7 +73,19 @@ class AccountSerializer(TenantModelSerializer):
             raise serializers.ValidationError(
                 {"onboarding_completed_on": "Onboarding cannot complete before it starts."}, code="invalid"
             )
+        if "custom_attributes" in attrs:
+            attrs["custom_attributes"] = self._custom_attributes(attrs["custom_attributes"])
         return attrs
+
+    def _custom_attributes(self, changes) -> dict:
+        current = self.instance.custom_attributes if self.instance is not None else {}
+        if not isinstance(changes, dict):
+            raise serializers.ValidationError({"custom_attributes": "Must be an object."}, code="invalid")
+        try:
+            cleaned = custom_attributes_clean(changes, prefix="custom_attributes")
+            return custom_attributes_merge(current, cleaned, prefix="custom_attributes")
+        except ValueError as exc:
+            raise serializers.ValidationError({"custom_attributes": str(exc)}, code="invalid") from None
 
 
 class ContactSerializer(TenantModelSerializer):

@@ -69,6 +69,11 @@ class Account(TenantOwned):
     executive_sponsor = models.ForeignKey(
         "accounts.Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    custom_attributes = models.JSONField(
+        default=dict, blank=True,
+        help_text="What integrations say of the customer beyond these fields (group traits such as employees or "
+        "industry), by name: at most 100, each text (up to 255 characters), a number or true/false.",
+    )  # fmt: skip
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Set in the transaction that stores an event for this account; cleared by its recompute.

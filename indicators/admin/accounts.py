@@ -46,7 +46,7 @@ class AccountHealthAdmin(AccountAdmin):
     list_select_related = (*AccountAdmin.list_select_related, "health", "tenant")
     search_result_columns = (*AccountAdmin.search_result_columns, "health_band")
     actions = ["recompute_health"]
-    readonly_fields = ("health_summary", "contacts_360", "recent_activity")
+    readonly_fields = (*AccountAdmin.readonly_fields, "health_summary", "contacts_360", "recent_activity")
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

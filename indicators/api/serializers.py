@@ -21,7 +21,10 @@ from rest_framework.fields import empty
 
 from accounts.api.fields import TenantRelatedField
 from accounts.api.serializers_base import RejectUnknownFieldsMixin, TenantModelSerializer
+from accounts.json_values import nested_deeper_than, text_problem, unstorable_text
 from accounts.models import Account, Contact, Membership
+from accounts.whole_numbers import whole_number
+from indicators.ingest.messages import MAX_DEPTH
 from indicators.models import Event, EventType, Feature, Product
 from indicators.models.events import FUTURE_TOLERANCE, FUTURE_TOLERANCE_SAID
 from indicators.services.catalogue import feature_merge_target
@@ -29,6 +32,7 @@ from indicators.services.events import EventInput
 
 SURVEY_ENDPOINT = "/api/v1/survey-responses/"
 MAX_PROPERTIES_BYTES = 32 * 1024  # as a whole Segment message
+MAX_PROPERTIES_DEPTH = MAX_DEPTH - 1  # as a Segment message's properties, one level below the message
 
 
 def _error(message: str, code: str) -> list[ErrorDetail]:
@@ -47,6 +51,8 @@ class PreloadedRelatedField(TenantRelatedField):
     """
 
     def to_internal_value(self, data):
+        if isinstance(data, int) and not isinstance(data, bool) and _id(data) is None:
+            self.fail("does_not_exist", pk_value=data)  # beyond any id: never a row (and an overflow on SQLite)
         rows = self.context.get("preloaded", {}).get(self.model)
         if rows is None or isinstance(data, bool) or not isinstance(data, int):
             return super().to_internal_value(data)
@@ -55,16 +61,34 @@ class PreloadedRelatedField(TenantRelatedField):
         return rows[data]
 
 
+def _id(value) -> int | None:
+    """``value`` if it is an int that can be an id (a bigint), else None: the one rule for ids sent as numbers."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return whole_number(str(value))
+
+
+def unstorable_refuse(data: Mapping) -> None:
+    """A 400 on the first field of ``data`` holding text the database cannot store (a NUL character, a
+    lone surrogate), anywhere inside it. Checked before anything else reads ``data``: an error message
+    that quoted such text could not even be written as the response (a 500)."""
+    found = unstorable_text(data)
+    if found is not None:
+        where, problem = found
+        field = re.split(r"[.\[]", where, maxsplit=1)[0]
+        raise ValidationError({field: _error(f"{where} holds {problem}.", "invalid_text")})
+
+
 def preload(*, tenant, items: Iterable) -> dict:
     """The rows a bulk request names, loaded in a few queries instead of a few per item."""
     objects = [item for item in items if isinstance(item, Mapping)]
     properties = [item["properties"] for item in objects if isinstance(item.get("properties"), Mapping)]
 
     def ids(values):
-        return {v for v in values if isinstance(v, int) and not isinstance(v, bool)}
+        return {v for v in values if _id(v) is not None}
 
     def external_ids(model, key):
-        wanted = {item.get(key) for item in objects if isinstance(item.get(key), str)}
+        wanted = {item.get(key) for item in objects if isinstance(item.get(key), str) and not text_problem(item[key])}
         rows = model.objects.for_tenant(tenant).filter(external_id__in=wanted) if wanted else []
         return {row.external_id: row for row in rows}
 
@@ -206,6 +230,8 @@ class EventFieldsSerializer(TenantModelSerializer):
         return value
 
     def validate_properties(self, value):
+        if nested_deeper_than(value, MAX_PROPERTIES_DEPTH):  # first: json.dumps below recurses
+            raise ValidationError(f"Nested more than {MAX_PROPERTIES_DEPTH} levels deep.", code="too_deep")
         if len(json.dumps(value, default=str)) > MAX_PROPERTIES_BYTES:
             raise ValidationError(f"At most {MAX_PROPERTIES_BYTES // 1024} KB of properties.", code="too_large")
         return value
@@ -355,6 +381,7 @@ class EventSerializer(EventFieldsSerializer):
             raise ValidationError(
                 {"non_field_errors": _error(f"Expected an object, got {type(data).__name__}.", "invalid")}
             )
+        unstorable_refuse(data)
         try:
             kind = self.fields["type"].run_validation(data.get("type", empty))
         except ValidationError as exc:

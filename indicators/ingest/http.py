@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.api.throttling import ingest_rate_limit_wait
 from accounts.roles import Scope
+from indicators.ingest.json_scan import top_level_field
 from indicators.ingest.keys import ingest_key_authenticate
 from indicators.ingest.messages import MAX_BATCH_BYTES, RequestRejected, decode_batch, decode_message
 from indicators.ingest.segment import request_rejected_log, segment_ingest
@@ -65,8 +66,14 @@ def _write_key(request, body: bytes) -> str:
         return header[7:].strip()
     try:
         return envelope_decoder.decode(body).write_key or ""
-    except (msgspec.ValidationError, msgspec.DecodeError):
-        return ""
+    except (msgspec.ValidationError, msgspec.DecodeError, RecursionError):
+        return _tolerant_write_key(body)
+
+
+def _tolerant_write_key(body: bytes) -> str:
+    """The writeKey of a body msgspec refuses (one bad string or deep nesting elsewhere in it)."""
+    value = top_level_field(body, b'"writeKey"')
+    return value if isinstance(value, str) else ""
 
 
 def tracking_view(message_type: str | None):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, connection, transaction
 
 from accounts.audit import actor_api_key_prefix
+from accounts.custom_attributes import custom_attributes_merge
 from accounts.models import Account, Contact, Tenant
 from indicators.ingest.lookups import identities_ids
 from indicators.ingest.messages import Record
@@ -72,7 +73,8 @@ class Identities:
         for r in records:
             group_id = _group_of(r)
             if group_id and group_id not in self.accounts and group_id not in accounts:
-                accounts[group_id] = {"name": group_id, **(r.account_fields if r.type == "group" else {})}
+                fields = _applied(r.account_fields, {}) if r.type == "group" else {}
+                accounts[group_id] = {"name": group_id, **fields}
         created = _created_together(Account, self.tenant, accounts)
         if created is None:
             return
@@ -90,15 +92,20 @@ class Identities:
             self.contacts[row.external_id] = ContactRef(row.pk, row.account_id)
 
     def account(self, group_id: str, fields: dict | None = None) -> int:
-        """The account's id; created if new, its ``fields`` updated if they differ."""
+        """The account's id; created if new, its ``fields`` updated if they differ.
+
+        ValueError (before any change) if its custom attributes would grow over their limit.
+        """
         pk = self.accounts.get(group_id)
         if pk is None:
-            account = _create(Account, self.tenant, external_id=group_id, defaults={"name": group_id, **(fields or {})})
+            defaults = {"name": group_id, **_applied(fields or {}, {})}
+            account = _create(Account, self.tenant, external_id=group_id, defaults=defaults)
             self.accounts[group_id] = account.pk
             self._account_rows[group_id] = account
             return account.pk
         if fields:
             account = self._account_rows.get(group_id) or self._load(Account, self._account_rows, group_id)
+            fields = _applied(fields, account.custom_attributes)
             if any(getattr(account, k) != v for k, v in fields.items()):
                 for key, value in fields.items():
                     setattr(account, key, value)
@@ -138,6 +145,13 @@ class Identities:
     def _load(self, model, rows: dict, external_id: str):
         row = rows[external_id] = model.objects.for_tenant(self.tenant).get(external_id=external_id)
         return row
+
+
+def _applied(fields: dict, custom_attributes: dict) -> dict:
+    """Account ``fields`` from a group call, its custom attributes merged into ``custom_attributes``."""
+    if "custom_attributes" not in fields:
+        return fields
+    return {**fields, "custom_attributes": custom_attributes_merge(custom_attributes, fields["custom_attributes"])}
 
 
 def _create(model, tenant, *, external_id, defaults):

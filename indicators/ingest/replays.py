@@ -31,3 +31,8 @@ def messages_claim(*, tenant: Tenant, messages: dict[str, str], received_at: dat
         for message_id, type_ in sorted(messages.items())  # one lock order for concurrent batches
     ]
     return set(insert_rows(AppliedMessage, rows, conflict=["tenant_id", "message_id"], returning="message_id"))
+
+
+def message_unclaim(*, tenant: Tenant, message_id: str) -> None:
+    """Withdraw the claim on a message that could not be applied after all, in the caller's transaction."""
+    AppliedMessage.objects.for_tenant(tenant).filter(message_id=message_id).delete()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -9,10 +10,11 @@ from functools import partial
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
+from accounts.json_values import text_problem
 from accounts.models import Contact, Tenant
 from indicators.ingest.identities import ContactRef, Identities
 from indicators.ingest.messages import PAYLOAD_KEPT, Record, Rejection
-from indicators.ingest.replays import APPLIED_ONCE, messages_claim
+from indicators.ingest.replays import APPLIED_ONCE, message_unclaim, messages_claim
 from indicators.ingest.retry import with_deadlock_retry
 from indicators.ingest.store import NewEvent, events_attribute, events_store
 from indicators.models import Event, EventSource, EventType, IngestionError
@@ -51,12 +53,17 @@ def _ingest(tenant: Tenant, records: list[Record], rejected: list[Rejection], re
         events: list[NewEvent] = []
         attribute: list[tuple[str, int, ContactRef]] = []
         aliases: list[Record] = []
+        refused: list[Rejection] = []  # valid messages that cannot be applied to what is stored
         for record in applying:
             if record.type == "identify":
                 if record.user_id:  # an anonymous visitor's traits are not kept: there is no contact yet
                     people.contact(record.user_id, record.contact_fields)
             elif record.type == "group":
-                account_id = people.account(record.group_id, record.account_fields)
+                try:
+                    account_id = people.account(record.group_id, record.account_fields)
+                except ValueError as exc:  # the account's custom attributes would grow over their limit
+                    refused.append(_refused(tenant, record, str(exc)))
+                    continue
                 if record.user_id:
                     attribute.append(
                         (record.user_id, account_id, people.contact(record.user_id, account_id=account_id))
@@ -72,17 +79,26 @@ def _ingest(tenant: Tenant, records: list[Record], rejected: list[Rejection], re
             touched |= events_attribute(tenant=tenant, user_id=user_id, account_id=account_id, contact_id=contact.pk)
         for record in aliases:  # last, so the batch's own events under the old id follow too
             touched |= _alias_events(tenant, people, record)
+        rejected = [*rejected, *refused]
         if rejected:
             IngestionError.objects.for_tenant(tenant).bulk_create([
                 _error(tenant, r.reason, r.payload, message_id=r.message_id, index=r.index) for r in rejected
             ])  # fmt: skip
-    applied_non_events = len(applying) - len(events)
+    applied_non_events = len(applying) - len(events) - len(refused)
     return Receipt(
         accepted=applied_non_events + len(stored.inserted),
         duplicates=stored.duplicates + replayed,
         rejected=rejected,
         touched_account_ids=touched,
     )
+
+
+def _refused(tenant: Tenant, record: Record, reason: str) -> Rejection:
+    """A rejection for ``record``, whose claim as applied is withdrawn: sent again, it is tried again."""
+    if not record.generated_id:
+        message_unclaim(tenant=tenant, message_id=record.message_id)
+    payload = {"type": record.type, "messageId": record.message_id, "groupId": record.group_id, "traits": record.traits}
+    return Rejection(record.index, record.message_id, reason, json.dumps(payload, default=str).encode()[:PAYLOAD_KEPT])
 
 
 def _not_replayed(tenant: Tenant, records: list[Record], received_at: datetime) -> list[Record]:
@@ -116,8 +132,10 @@ def _error(tenant: Tenant, reason: str, payload: bytes, *, message_id: str = "",
 
 
 def _storable(text: str) -> str:
-    """``text`` as PostgreSQL can hold it: a NUL character (a message's id may carry one) shown escaped."""
-    return text.replace("\x00", "\\u0000")
+    """``text`` as PostgreSQL can hold it: a NUL character or a lone surrogate (a message's id may carry
+    one) shown escaped, as JSON writes it."""
+    text = text.replace("\x00", "\\u0000")
+    return text.encode("utf-8", "backslashreplace").decode("utf-8") if text_problem(text) else text
 
 
 def _usage_event(people: Identities, record: Record) -> NewEvent:

@@ -1,10 +1,15 @@
-"""Segment traits -> our Account and Contact fields. Unknown traits are kept out; bad values reject."""
+"""Segment traits -> our Account and Contact fields; bad values reject.
+
+A contact keeps only the traits it has fields for. An account keeps the others too, as custom
+attributes (accounts/custom_attributes.py).
+"""
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from accounts.custom_attributes import custom_attributes_clean
 from accounts.models import LifecycleStage
 
 CONTACT_FLAGS = {
@@ -58,7 +63,16 @@ def contact_fields(traits: dict) -> dict:
     return fields
 
 
+# Every trait an Account field takes (under any of its names): the rest are custom attributes.
+ACCOUNT_TRAITS = frozenset({
+    "name", "company", "segment", "tier", "plan", "arr", "ARR", "annualRecurringRevenue", "licenses", "seats",
+    "lifecycleStage", "lifecycle_stage", "renewalDate", "renewal_date",
+})  # fmt: skip
+
+
 def account_fields(traits: dict) -> dict:
+    """The Account fields ``traits`` set; ``custom_attributes`` holds the changes to the account's
+    custom attributes (merged into them, not replacing them)."""
     fields = {}
     if (name := _first(traits, "name", "company")) is not None:
         fields["name"] = _text(name, "name", 200)
@@ -85,4 +99,7 @@ def account_fields(traits: dict) -> dict:
             fields["renewal_on"] = date.fromisoformat(str(renewal)[:10])
         except ValueError:
             raise ValueError("traits.renewalDate must be a date (YYYY-MM-DD)") from None
+    custom = {name: value for name, value in traits.items() if name not in ACCOUNT_TRAITS}
+    if custom:
+        fields["custom_attributes"] = custom_attributes_clean(custom)
     return fields

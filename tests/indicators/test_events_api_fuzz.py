@@ -1,14 +1,20 @@
 """Whatever a client posts to the typed events API, the answer is a 2xx or a 400 naming the fields, never a
-500; a bulk request accounts for every item (stored, a duplicate, or rejected by index)."""
+500; a bulk request accounts for every item (stored, a duplicate, or rejected by index). Text the database
+cannot hold (a NUL, a lone surrogate), ids beyond 64 bits and deep nesting are among what it posts."""
 
+import itertools
 import json
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indicators.models import EventType
+from indicators.models import Event, EventType
+from tests.indicators.hostile_values import bad_texts, bad_values
 from tests.indicators.test_segment_messages import json_values
+
+huge_ids = st.sampled_from([2**63, 2**64, -(2**63) - 1, 10**30])
+values = json_values | bad_values | huge_ids
 
 pytestmark = pytest.mark.django_db
 
@@ -22,17 +28,17 @@ REFERENCE = object()  # replaced by the test's own account or contact id
 
 
 def event_items():
-    reference = st.sampled_from([REFERENCE]) | json_values
+    reference = st.sampled_from([REFERENCE]) | json_values | huge_ids
     return st.fixed_dictionaries(
         {"type": st.sampled_from([*EventType.values, "teleport"])},
         optional={
-            "name": st.sampled_from(NAMES) | st.text(max_size=5),
+            "name": st.sampled_from(NAMES) | st.text(max_size=5) | bad_texts,
             "account": reference, "contact": reference,
             "account_external_id": json_values, "contact_external_id": json_values,
             "occurred_at": st.sampled_from(["2026-06-01T10:00:00Z", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z",
                                             "yesterday"]) | json_values,
-            "message_id": st.text(max_size=6) | json_values,
-            "properties": st.dictionaries(st.sampled_from(PROPERTY_KEYS), json_values, max_size=4) | json_values,
+            "message_id": st.text(max_size=6) | values,
+            "properties": st.dictionaries(st.sampled_from(PROPERTY_KEYS), values, max_size=4) | values,
             "source": st.just("mine"),
         },
     )  # fmt: skip
@@ -71,3 +77,33 @@ def test_any_single_event_gets_a_2xx_or_a_400_naming_the_field(key_client_a, acc
     assert response.status_code in (200, 201, 400), response.content
     if response.status_code == 400:
         assert named_errors(response.json())
+
+
+sequence = itertools.count()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    others=st.lists(event_items(), max_size=2),
+    key=st.sampled_from(["x", "note", "csm", "ticket_id"]),
+    bad=bad_values | huge_ids,
+    type_=st.sampled_from(["usage", "communication", "support"]),
+    position=st.integers(0, 3),
+)
+def test_a_bad_item_is_rejected_alone_by_index(key_client_a, account_a, contact_a, others, key, bad, type_, position):
+    n = next(sequence)
+    good = {"type": "usage", "name": "Login", "account": account_a.pk, "message_id": f"good-{n}"}
+    valid = {"usage": {}, "communication": {"direction": "proactive"}, "support": {"ticket_id": "T-1"}}[type_]
+    item = {"type": type_, "name": "call", "account": account_a.pk, "message_id": f"bad-{n}",
+            "properties": {**valid, key: bad}}  # fmt: skip
+    if isinstance(bad, int) and key != "csm":  # a large number is a fine free-form property: make it an id
+        item["properties"] = {**valid, "csm": bad} if type_ == "communication" else valid
+        item["contact"] = bad
+    items = [resolved(other, account_a, contact_a) for other in others] + [good]
+    items.insert(min(position, len(items)), item)
+    response = key_client_a.post(BULK, json.dumps(items), content_type="application/json")
+    assert response.status_code in (200, 201), response.content
+    body = response.json()
+    assert items.index(item) in {r["index"] for r in body["rejected"]}
+    assert all(named_errors(r) for r in body["rejected"])
+    assert Event.objects.for_tenant(account_a.tenant).filter(message_id=f"good-{n}").exists()

@@ -1,6 +1,7 @@
 """Bad input gets a clear 4xx naming the field and the problem, never a 500."""
 
 import gzip
+import json
 
 import pytest
 
@@ -148,3 +149,12 @@ def test_a_validation_error_of_no_field_is_a_non_field_error_as_drf_reports_it()
     assert handled(ValidationError("Too late.", code="late")) == (400, [("non_field_errors", "late", "Too late.")])
     model_clean = ValidationError({NON_FIELD_ERRORS: ["Overlaps."]})
     assert handled(model_clean) == (400, [("non_field_errors", "invalid", "Overlaps.")])
+
+
+@pytest.mark.parametrize("value", ["\ud83d", "bad \udfff end", "\x00"])
+def test_an_error_quoting_unstorable_text_is_still_a_400(key_client_a, value):
+    """A choice's error quotes the value sent; half an emoji must not make the answer unwritable."""
+    body = json.dumps({"external_id": "s", "name": "S", "lifecycle_stage": value})
+    response = key_client_a.generic("POST", "/api/v1/accounts/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert errors_of(response) == {("lifecycle_stage", "invalid_choice")}

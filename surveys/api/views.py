@@ -56,7 +56,7 @@ class SurveyViewSet(TenantCrudViewSet):
         parameters=[EligibilityQuerySerializer],
         responses={200: EligibilitySerializer},
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], extra_query_params=EligibilityQuerySerializer)
     def eligibility(self, request, pk=None):
         survey = self.get_object()
         query = EligibilityQuerySerializer(data=request.query_params, context=self.get_serializer_context())
@@ -277,7 +277,7 @@ class NpsReportViewSet(TenantScopedViewSet):
         return query.validated_data
 
     @extend_schema(summary="NPS summary", parameters=[ScopeQuerySerializer], responses={200: NpsSummarySerializer})
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], extra_query_params=ScopeQuerySerializer)
     def summary(self, request):
         data = self._query(ScopeQuerySerializer)
         return Response(reports.nps_summary(tenant=self.tenant, scope=_scope(data)).as_dict())
@@ -289,7 +289,7 @@ class NpsReportViewSet(TenantScopedViewSet):
         parameters=[TrendQuerySerializer],
         responses={200: NpsTrendSerializer},
     )
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], extra_query_params=TrendQuerySerializer)
     def trend(self, request):
         data = self._query(TrendQuerySerializer)
         points = reports.nps_trend(tenant=self.tenant, scope=_scope(data), interval=data["interval"])
@@ -302,7 +302,7 @@ class NpsReportViewSet(TenantScopedViewSet):
         parameters=[CompareQuerySerializer],
         responses={200: NpsComparisonSerializer},
     )
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], extra_query_params=CompareQuerySerializer)
     def compare(self, request):
         data = self._query(CompareQuerySerializer)
         comparison = reports.nps_compare(

@@ -8,9 +8,12 @@ An action's parameters are those its parts declare, gathered here in one place:
   fields are the names (set on the class, or per action: ``@action(..., extra_query_params=...)``).
 
 Everything else (a typo such as ``segmnt``, a filter sent to a detail page, ``limit`` where nothing is
-paged) is a 400 with code ``unknown_parameter`` and the parameter in ``attr``.
+paged) is a 400 with code ``unknown_parameter`` and the parameter in ``attr``. A parameter that takes one
+value sent twice (``?segment=a&segment=b``) is a 400 ``repeated_parameter``: only filters of several
+values (``?status=open&status=closed``) may repeat.
 """
 
+import django_filters as filters
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail, ValidationError
@@ -44,49 +47,55 @@ class StrictOrderingFilter(OrderingFilter):
         return terms
 
 
-def _names(declared) -> set[str]:
-    if declared is None:
-        return set()
+MANY_VALUED_FILTERS = (filters.MultipleChoiceFilter, filters.ModelMultipleChoiceFilter)
+MANY_VALUED_FIELDS = (serializers.ListField, serializers.MultipleChoiceField, serializers.ManyRelatedField)
+
+
+def _declared(declared) -> dict[str, bool]:
+    """{name: whether it may repeat} of an ``extra_query_params`` declaration."""
+    if not declared:
+        return {}
     if isinstance(declared, type) and issubclass(declared, serializers.BaseSerializer):
-        return set(declared().fields)
+        return {name: isinstance(field, MANY_VALUED_FIELDS) for name, field in declared().fields.items()}
     if isinstance(declared, str):
-        return {declared}
-    return {name for item in declared for name in _names(item)}
+        return {declared: False}
+    return {name: many for item in declared for name, many in _declared(item).items()}
 
 
-def _filter_parameters(view) -> set[str]:
-    names = set()
+def _filter_parameters(view) -> dict[str, bool]:
+    names = {}
     for backend_class in getattr(view, "filter_backends", None) or []:
         backend = backend_class()
         if isinstance(backend, DjangoFilterBackend):
             filterset = backend.get_filterset_class(view, view.get_queryset())
-            if filterset is not None:
-                names |= {
-                    param
-                    for name, f in filterset.base_filters.items()
-                    for param in parameter_names(name, f.extra.get("widget") or f.field_class.widget)
-                }
+            for name, f in filterset.base_filters.items() if filterset is not None else ():
+                for param in parameter_names(name, f.extra.get("widget") or f.field_class.widget):
+                    names[param] = isinstance(f, MANY_VALUED_FILTERS)
         for attribute in ("ordering_param", "search_param"):
             if getattr(backend, attribute, None):
-                names.add(getattr(backend, attribute))
+                names[getattr(backend, attribute)] = False
     return names
 
 
-def query_parameters(view) -> set[str]:
-    """Every query parameter the view's current action reads."""
-    names = _names(getattr(view, "extra_query_params", None))
+def query_parameters(view) -> dict[str, bool]:
+    """Every query parameter the view's current action reads, and whether it may repeat."""
+    names = _declared(getattr(view, "extra_query_params", None))
     if getattr(view, "action", None) in LIST_ACTIONS:
-        names |= _filter_parameters(view)
+        names.update(_filter_parameters(view))
         paginator = getattr(view, "paginator", None)
-        if paginator is not None:
-            names |= {getattr(paginator, "cursor_query_param", None), getattr(paginator, "page_size_query_param", None)}
-            names.discard(None)
+        for attribute in ("cursor_query_param", "page_size_query_param"):
+            if getattr(paginator, attribute, None):
+                names[getattr(paginator, attribute)] = False
     return names
 
 
 def reject_unknown_query_parameters(request, view) -> None:
-    unknown = sorted(set(request.query_params) - query_parameters(view))
-    if unknown:
-        raise ValidationError(
-            {name: [ErrorDetail("Unknown query parameter.", code="unknown_parameter")] for name in unknown}
-        )
+    known = query_parameters(view)
+    errors = {}
+    for name, values in request.query_params.lists():
+        if name not in known:
+            errors[name] = [ErrorDetail("Unknown query parameter.", code="unknown_parameter")]
+        elif len(values) > 1 and not known[name]:
+            errors[name] = [ErrorDetail("Send this parameter once.", code="repeated_parameter")]
+    if errors:
+        raise ValidationError(dict(sorted(errors.items())))

@@ -163,6 +163,20 @@ def test_an_unknown_parameter_on_a_write_changes_nothing(key_client_a, world_a):
     assert not Account.objects.for_tenant(world_a.tenant).exists()
 
 
+def test_a_single_valued_parameter_sent_twice_is_a_400(key_client_a):
+    response = key_client_a.get("/api/v1/accounts/?segment=smb&segment=enterprise&limit=1&limit=2")
+    assert errors(response) == [("repeated_parameter", "limit"), ("repeated_parameter", "segment")]
+    response = key_client_a.get("/api/v1/nps/summary/?segment=a&segment=b")
+    assert errors(response) == [("repeated_parameter", "segment")]
+
+
+def test_a_filter_of_several_values_may_repeat(key_client_a, world_a):
+    AccountFactory(tenant=world_a.tenant, lifecycle_stage="onboarding")
+    AccountFactory(tenant=world_a.tenant, lifecycle_stage="adopting")
+    response = key_client_a.get("/api/v1/accounts/?lifecycle_stage=onboarding&lifecycle_stage=adopting")
+    assert response.status_code == 200 and len(response.json()["results"]) == 2
+
+
 def test_a_stranger_learns_nothing_from_parameters():
     from rest_framework.test import APIClient
 

@@ -120,6 +120,12 @@ class TenantScopedAdmin(ExportMixin, TenantScopingMixin, SimpleHistoryAdmin):
     def get_queryset(self, request):
         return restrict_to_request_tenant(request, super().get_queryset(request))
 
+    def get_search_results(self, request, queryset, search_term):
+        # The change list's search and the relation widgets' autocomplete both search here.
+        if "\x00" in search_term:
+            raise BadRequest("The search holds a NUL character.")
+        return super().get_search_results(request, queryset, search_term)
+
     def get_list_filter(self, request):
         # Related filters list only values used by this tenant's rows (never every tenant's).
         filters = []

@@ -36,3 +36,10 @@ def test_a_nul_in_a_parameter_name_is_a_400_too(admin_client_a):
 
 def test_filters_without_nul_still_work(admin_client_a):
     assert admin_client_a.get("/admin/accounts/account/", {"q": "acme", "segment": "smb"}).status_code == 200
+
+
+def test_a_nul_in_an_autocomplete_search_is_a_400(admin_client_a):
+    query = {"app_label": "accounts", "model_name": "contact", "field_name": "account", "term": "a\x00b"}
+    assert admin_client_a.get("/admin/autocomplete/", query).status_code == 400
+    query["term"] = "ab"
+    assert admin_client_a.get("/admin/autocomplete/", query).status_code == 200

@@ -37,6 +37,10 @@ class StrictCursorPagination(CursorPagination):
 
     page_size_query_param = "limit"
     max_page_size = MAX_PAGE_SIZE
+    page_size_query_description = f"Rows per page: a whole number from 1 to {MAX_PAGE_SIZE}; anything else is a 400."
+    cursor_query_description = (
+        "The `next` or `previous` link's cursor, as given; an edited one is a 400 (invalid_cursor)."
+    )
     # Equal positions are skipped by an offset; the cap keeps an edited offset from scanning a table.
     offset_cutoff = 1000
 

@@ -244,3 +244,10 @@ def test_a_strict_boolean_still_filters(key_client_a, world_a):
     for value in ("true", "True", "1"):
         found = key_client_a.get("/api/v1/contacts/", {"is_executive": value}).json()["results"]
         assert [c["id"] for c in found] == [boss.pk]
+
+
+def test_the_schema_documents_the_limit_cap_and_the_cursor_rule(key_client_a):
+    schema = key_client_a.get("/api/schema/?format=json", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert schema.status_code == 200
+    text = schema.content.decode()
+    assert "a whole number from 1 to 500" in text and "invalid_cursor" in text

@@ -9,10 +9,14 @@ An empty ``cursor`` or ``limit`` is as if it were not sent.
 
 import binascii
 from base64 import b64decode
+from datetime import UTC, date, datetime
 from urllib import parse
 
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.pagination import Cursor, CursorPagination
 
@@ -21,6 +25,26 @@ from accounts.whole_numbers import whole_number
 MAX_PAGE_SIZE = 500
 CURSOR_KEYS = {"o", "r", "p"}  # offset, reverse, position: what DRF's encode_cursor writes
 MAX_CURSOR_LENGTH = 2048
+
+
+# DRF's cursor writes a row's position as str(value): "None" for a row without a value, which no date
+# compares with, so paging past such a row failed. A nullable date or time ordering pages over its value
+# with the missing ones read as the latest possible (last ascending, first descending, on every database).
+NULL_LAST_KEY = "cursor_"
+LATEST = {models.DateTimeField: datetime.max.replace(tzinfo=UTC), models.DateField: date.max}
+
+
+def _nullable_date_field(model, term: str):
+    try:
+        field = model._meta.get_field(term.lstrip("-")) if model is not None else None
+    except FieldDoesNotExist:
+        return None
+    return field if field is not None and field.null and isinstance(field, models.DateField) else None
+
+
+def _nulls_last(field):
+    kind = models.DateTimeField if isinstance(field, models.DateTimeField) else models.DateField
+    return Coalesce(field.name, Value(LATEST[kind], output_field=kind()), output_field=kind())
 
 
 class InvalidCursor(ValidationError):
@@ -47,8 +71,20 @@ class StrictCursorPagination(CursorPagination):
     def query_parameters(self) -> set[str]:
         return {self.cursor_query_param, self.page_size_query_param}
 
+    def get_ordering(self, request, queryset, view):
+        ordering = super().get_ordering(request, queryset, view)
+        field = _nullable_date_field(getattr(queryset, "model", None), ordering[0])
+        if field is None:
+            return ordering
+        sign = "-" if ordering[0].startswith("-") else ""
+        return (f"{sign}{NULL_LAST_KEY}{field.name}", *ordering[1:])
+
     def paginate_queryset(self, queryset, request, view=None):
         self._model = getattr(queryset, "model", None)
+        name = self.get_ordering(request, queryset, view)[0].lstrip("-")
+        if name.startswith(NULL_LAST_KEY):
+            field = self._model._meta.get_field(name.removeprefix(NULL_LAST_KEY))
+            queryset = queryset.annotate(**{name: _nulls_last(field)})
         return super().paginate_queryset(queryset, request, view)
 
     def get_page_size(self, request):
@@ -104,7 +140,7 @@ class StrictCursorPagination(CursorPagination):
         model = getattr(self, "_model", None)
         if model is None or not self.ordering:
             return None
-        name = self.ordering[0].lstrip("-")
+        name = self.ordering[0].lstrip("-").removeprefix(NULL_LAST_KEY)
         try:
             return model._meta.pk if name == "pk" else model._meta.get_field(name)
         except FieldDoesNotExist:

@@ -251,3 +251,36 @@ def test_the_schema_documents_the_limit_cap_and_the_cursor_rule(key_client_a):
     assert schema.status_code == 200
     text = schema.content.decode()
     assert "a whole number from 1 to 500" in text and "invalid_cursor" in text
+
+
+def walk(client, url: str, link: str) -> list[int]:
+    """Every row id met following ``link`` from ``url``."""
+    ids, page = [], client.get(url)
+    while True:
+        assert page.status_code == 200, page.content
+        ids += [row["id"] for row in page.json()["results"]]
+        if not page.json()[link]:
+            return ids
+        page = client.get(page.json()[link])
+
+
+@pytest.mark.parametrize("ordering", ["renewal_on", "-renewal_on"])
+def test_pages_ordered_by_a_date_some_rows_lack_reach_every_row_once(key_client_a, world_a, ordering):
+    from datetime import date
+
+    days = [date(2026, 1, 1), None, date(2026, 3, 1), None, None, date(2026, 3, 1), None]
+    accounts = [AccountFactory(tenant=world_a.tenant, renewal_on=day) for day in days]
+    forward = walk(key_client_a, f"/api/v1/accounts/?ordering={ordering}&limit=2", "next")
+    assert sorted(forward) == sorted(a.pk for a in accounts)
+    dated = [pk for pk in forward if next(a for a in accounts if a.pk == pk).renewal_on is not None]
+    assert forward[: len(dated)] == dated if not ordering.startswith("-") else forward[-len(dated) :] == dated
+
+
+def test_pages_ordered_by_a_time_some_rows_lack_reach_every_row_once(key_client_a, world_a):
+    from django.utils import timezone
+
+    account = AccountFactory(tenant=world_a.tenant)
+    seen = [timezone.now(), None, None, timezone.now(), None]
+    contacts = [ContactFactory(account=account, last_seen_at=moment) for moment in seen]
+    forward = walk(key_client_a, "/api/v1/contacts/?ordering=-last_seen_at&limit=1", "next")
+    assert sorted(forward) == sorted(c.pk for c in contacts)

@@ -1,6 +1,7 @@
 import django_filters as filters
 
 from accounts.api.principal import principal_of
+from accounts.api.strict_filters import StrictFilterSet
 from accounts.models import Account, AdoptionStage, Contact, LifecycleStage, Membership
 
 
@@ -14,7 +15,7 @@ def tenant_rows(model):
     return queryset
 
 
-class AccountFilter(filters.FilterSet):
+class AccountFilter(StrictFilterSet):
     external_id = filters.CharFilter()
     name = filters.CharFilter(lookup_expr="icontains")
     segment = filters.CharFilter(lookup_expr="iexact")
@@ -29,7 +30,7 @@ class AccountFilter(filters.FilterSet):
         fields = ["external_id", "name", "segment", "lifecycle_stage", "csm_owner", "objectives_documented"]
 
 
-class ContactFilter(filters.FilterSet):
+class ContactFilter(StrictFilterSet):
     external_id = filters.CharFilter()
     email = filters.CharFilter(lookup_expr="iexact")
     account = filters.ModelChoiceFilter(queryset=tenant_rows(Account))
@@ -53,7 +54,7 @@ class ContactFilter(filters.FilterSet):
         ]
 
 
-class MemberFilter(filters.FilterSet):
+class MemberFilter(StrictFilterSet):
     class Meta:
         model = Membership
         fields = ["role"]

@@ -122,6 +122,11 @@ class ContactSerializer(TenantModelSerializer):
         return value
 
     def validate(self, attrs):
+        if self.instance is None and not (attrs.get("email") or attrs.get("name")):
+            # A contact nobody can name or reach is a blank row: creating one (POST, or PUT by external id)
+            # takes an email or a name; an update may send any field alone.
+            detail = "A new contact needs an email or a name."
+            raise serializers.ValidationError({"email": [detail], "name": [detail]}, code="required")
         account = attrs.get("account", getattr(self.instance, "account", None))
         manager = attrs.get("reports_to")
         if manager is not None:

@@ -5,6 +5,7 @@ from rest_framework.exceptions import ValidationError
 
 from accounts.api.filters import tenant_rows
 from accounts.api.principal import principal_of
+from accounts.api.strict_filters import StrictBooleanFilter, StrictFilterSet
 from accounts.models import Account
 from accounts.whole_numbers import whole_number
 from alerts.models import Alert, AlertRule, AlertStatus, Priority, RuleKind
@@ -25,7 +26,7 @@ def assignee_filtered(request, queryset, value: str):
     return queryset.filter(assignee_id=member_id)
 
 
-class AlertFilter(filters.FilterSet):
+class AlertFilter(StrictFilterSet):
     status = filters.MultipleChoiceFilter(choices=AlertStatus.choices, help_text="Repeat for several.")
     priority = filters.MultipleChoiceFilter(choices=Priority.choices, help_text="Repeat for several.")
     account = filters.ModelChoiceFilter(queryset=tenant_rows(Account))
@@ -33,7 +34,7 @@ class AlertFilter(filters.FilterSet):
     assignee = filters.CharFilter(
         method="filter_assignee", help_text="A member id, `me` (the caller's own alerts) or `none` (unassigned)."
     )
-    overdue = filters.BooleanFilter(method="filter_overdue", help_text="Not closed and past due.")
+    overdue = StrictBooleanFilter(method="filter_overdue", help_text="Not closed and past due.")
 
     class Meta:
         model = Alert
@@ -47,7 +48,7 @@ class AlertFilter(filters.FilterSet):
         return queryset.filter(late) if value else queryset.exclude(late)
 
 
-class AlertRuleFilter(filters.FilterSet):
+class AlertRuleFilter(StrictFilterSet):
     kind = filters.MultipleChoiceFilter(choices=RuleKind.choices)
 
     class Meta:

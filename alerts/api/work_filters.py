@@ -3,12 +3,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.api.filters import tenant_rows
+from accounts.api.strict_filters import StrictFilterSet
 from accounts.models import Account
 from alerts.api.filters import assignee_filtered
 from alerts.models import Alert, Task
 
 
-class TaskFilter(filters.FilterSet):
+class TaskFilter(StrictFilterSet):
     account = filters.ModelChoiceFilter(queryset=tenant_rows(Account))
     alert = filters.ModelChoiceFilter(queryset=tenant_rows(Alert))
     assignee = filters.CharFilter(

@@ -3,6 +3,7 @@ from rest_framework.exceptions import ValidationError
 
 from accounts.api.filters import tenant_rows
 from accounts.api.principal import principal_of
+from accounts.api.strict_filters import StrictBooleanFilter, StrictFilterSet
 from accounts.models import Account
 from accounts.whole_numbers import whole_number
 from followups.models import OPEN_STATUSES, Department, FollowUp, Status, Theme, ThemeKeywordRule
@@ -10,12 +11,12 @@ from followups.selectors import followups_overdue
 from surveys.models import Category
 
 
-class FollowUpFilter(filters.FilterSet):
+class FollowUpFilter(StrictFilterSet):
     status = filters.MultipleChoiceFilter(choices=Status.choices, help_text="Repeat for several statuses.")
-    open = filters.BooleanFilter(method="filter_open", help_text="true: new, in progress or waiting on customer.")
+    open = StrictBooleanFilter(method="filter_open", help_text="true: new, in progress or waiting on customer.")
     category = filters.MultipleChoiceFilter(choices=Category.choices)
     assignee = filters.CharFilter(method="filter_assignee", help_text="A member id, or `me`.")
-    overdue = filters.BooleanFilter(method="filter_overdue", help_text="Open and past its deadline.")
+    overdue = StrictBooleanFilter(method="filter_overdue", help_text="Open and past its deadline.")
     account = filters.ModelChoiceFilter(queryset=tenant_rows(Account))
     theme = filters.ModelChoiceFilter(queryset=tenant_rows(Theme), method="filter_theme", help_text="A theme id.")
     department = filters.ModelChoiceFilter(
@@ -56,7 +57,7 @@ class FollowUpFilter(filters.FilterSet):
         return ResponseTheme.objects.for_tenant(tenant).filter(**lookup).values("response_id")
 
 
-class ThemeFilter(filters.FilterSet):
+class ThemeFilter(StrictFilterSet):
     name = filters.CharFilter(lookup_expr="icontains")
     department = filters.ModelChoiceFilter(queryset=tenant_rows(Department))
 
@@ -65,7 +66,7 @@ class ThemeFilter(filters.FilterSet):
         fields = ["name", "department", "is_active"]
 
 
-class ThemeKeywordRuleFilter(filters.FilterSet):
+class ThemeKeywordRuleFilter(StrictFilterSet):
     theme = filters.ModelChoiceFilter(queryset=tenant_rows(Theme))
 
     class Meta:

@@ -161,7 +161,7 @@ class DepartmentViewSet(ProtectedDeleteMixin, TenantCrudViewSet):
         parameters=[OpenApiParameter("since", OpenApiTypes.DATETIME, description="Responses since (ISO 8601).")],
         responses=DepartmentQueueSerializer(many=True),
     )
-    @action(detail=False, methods=["get"], pagination_class=None)
+    @action(detail=False, methods=["get"], pagination_class=None, extra_query_params=("since",))
     def queue(self, request):
         raw = request.query_params.get("since")
         since = parse_datetime(raw) if raw else None

@@ -1,12 +1,13 @@
 import django_filters as filters
-from rest_framework.filters import OrderingFilter
 
 from accounts.api.filters import tenant_rows
+from accounts.api.strict_filters import StrictFilterSet
+from accounts.api.strict_query import StrictOrderingFilter
 from accounts.models import Account, Contact
 from indicators.models import Event, EventType, Feature, Product
 
 
-class EventFilter(filters.FilterSet):
+class EventFilter(StrictFilterSet):
     account = filters.ModelChoiceFilter(queryset=tenant_rows(Account))
     contact = filters.ModelChoiceFilter(queryset=tenant_rows(Contact))
     type = filters.MultipleChoiceFilter(choices=EventType.choices, help_text="Repeat for several types.")
@@ -21,7 +22,7 @@ class EventFilter(filters.FilterSet):
         fields = ["account", "contact", "type", "name", "source"]
 
 
-class TieBreakingOrderingFilter(OrderingFilter):
+class TieBreakingOrderingFilter(StrictOrderingFilter):
     """The requested order, then the id in the same direction: cursor pages stay stable on equal times."""
 
     def get_ordering(self, request, queryset, view):
@@ -31,7 +32,7 @@ class TieBreakingOrderingFilter(OrderingFilter):
         return [*ordering, "-id" if ordering[0].startswith("-") else "id"]
 
 
-class ProductFilter(filters.FilterSet):
+class ProductFilter(StrictFilterSet):
     key = filters.CharFilter()
     name = filters.CharFilter(lookup_expr="icontains")
 
@@ -40,7 +41,7 @@ class ProductFilter(filters.FilterSet):
         fields = ["key", "name"]
 
 
-class FeatureFilter(filters.FilterSet):
+class FeatureFilter(StrictFilterSet):
     key = filters.CharFilter()
     name = filters.CharFilter(lookup_expr="icontains")
     product = filters.ModelChoiceFilter(queryset=tenant_rows(Product))

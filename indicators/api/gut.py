@@ -13,11 +13,12 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers
 from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.pagination import CursorPagination
 
 from accounts.api.filters import tenant_rows
+from accounts.api.pagination import StrictCursorPagination
 from accounts.api.principal import principal_of
 from accounts.api.serializers_base import TenantModelSerializer
+from accounts.api.strict_filters import StrictFilterSet
 from accounts.api.viewsets import TenantScopedViewSet
 from accounts.models import Account
 from accounts.roles import Role
@@ -52,7 +53,7 @@ class GutReadSerializer(TenantModelSerializer):
         )  # fmt: skip
 
 
-class GutReadFilter(filters.FilterSet):
+class GutReadFilter(StrictFilterSet):
     account = filters.ModelChoiceFilter(queryset=tenant_rows(Account))
     level = filters.ChoiceFilter(choices=GutRead._meta.get_field("level").choices)
 
@@ -61,10 +62,8 @@ class GutReadFilter(filters.FilterSet):
         fields = ["account", "level"]
 
 
-class SetAtCursorPagination(CursorPagination):
+class SetAtCursorPagination(StrictCursorPagination):
     ordering = ("-set_at", "-id")
-    page_size_query_param = "limit"
-    max_page_size = 500
 
 
 @extend_schema_view(

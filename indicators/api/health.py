@@ -6,9 +6,9 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
+from accounts.api.pagination import StrictCursorPagination
 from accounts.api.viewsets import TenantScopedViewSet
 from accounts.models import Account
 from indicators.models import HealthScore, HealthScoreHistory
@@ -43,10 +43,8 @@ def moment(request, name: str):
     return value
 
 
-class HistoryPagination(CursorPagination):
+class HistoryPagination(StrictCursorPagination):
     ordering = ("-at", "-id")
-    page_size_query_param = "limit"
-    max_page_size = 500
 
 
 class AccountHealthViewSet(TenantScopedViewSet):
@@ -70,7 +68,8 @@ class AccountHealthViewSet(TenantScopedViewSet):
         })  # fmt: skip
 
     @extend_schema(parameters=RANGE, responses=HealthHistorySerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="health/history")
+    @action(detail=True, methods=["get"], url_path="health/history",
+            extra_query_params=("from", "to", *HistoryPagination().query_parameters()))  # fmt: skip
     def history(self, request, pk=None):
         account = self.get_object()
         rows = health_history(tenant=self.tenant, account=account, since=moment(request, "from"),
@@ -79,7 +78,7 @@ class AccountHealthViewSet(TenantScopedViewSet):
         return self.paginator.get_paginated_response(HealthHistorySerializer(page, many=True).data)
 
     @extend_schema(parameters=RANGE, responses=OpenApiTypes.OBJECT)
-    @action(detail=True, methods=["get"], url_path="health/explain")
+    @action(detail=True, methods=["get"], url_path="health/explain", extra_query_params=("from", "to"))
     def explain(self, request, pk=None):
         account = self.get_object()
         return Response(health_explain(tenant=self.tenant, account=account, since=moment(request, "from"),

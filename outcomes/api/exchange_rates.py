@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from accounts.api.fields import CurrencyField
 from accounts.api.serializers_base import TenantModelSerializer
+from accounts.api.strict_filters import StrictFilterSet
 from accounts.api.viewsets import TenantCrudViewSet
 from accounts.roles import Role
 from outcomes.models import ExchangeRate
@@ -31,7 +32,7 @@ class ExchangeRateSerializer(TenantModelSerializer):
         return attrs
 
 
-class ExchangeRateFilter(filters.FilterSet):
+class ExchangeRateFilter(StrictFilterSet):
     currency = filters.CharFilter(lookup_expr="iexact")
     valid_from = filters.DateFromToRangeFilter(help_text="valid_from_after / valid_from_before (inclusive dates)")
 

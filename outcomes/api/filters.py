@@ -3,11 +3,12 @@
 import django_filters as filters
 
 from accounts.api.filters import tenant_rows
+from accounts.api.strict_filters import StrictFilterSet
 from accounts.models import Account, Membership
 from outcomes.models import ArrMovement, CsmCall, MovementKind, Outcome, Renewal
 
 
-class RenewalFilter(filters.FilterSet):
+class RenewalFilter(StrictFilterSet):
     account = filters.ModelChoiceFilter(queryset=tenant_rows(Account))
     outcome = filters.MultipleChoiceFilter(choices=Outcome.choices)
     csm_call = filters.MultipleChoiceFilter(choices=CsmCall.choices)
@@ -22,7 +23,7 @@ class RenewalFilter(filters.FilterSet):
         fields = ["account", "outcome", "csm_call", "term_end", "account_external_id", "csm"]
 
 
-class ArrMovementFilter(filters.FilterSet):
+class ArrMovementFilter(StrictFilterSet):
     account = filters.ModelChoiceFilter(queryset=tenant_rows(Account))
     renewal = filters.ModelChoiceFilter(queryset=tenant_rows(Renewal))
     kind = filters.MultipleChoiceFilter(choices=MovementKind.choices)

@@ -197,7 +197,7 @@ class OutcomesViewSet(TenantScopedViewSet):
         parameters=[IndicatorsQuerySerializer],
         responses={200: OpenApiTypes.OBJECT},
     )
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], extra_query_params=IndicatorsQuerySerializer)
     def indicators(self, request):
         query = IndicatorsQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -277,7 +277,7 @@ class OutcomesViewSet(TenantScopedViewSet):
         parameters=[CompareQuerySerializer],
         responses={200: OpenApiTypes.OBJECT},
     )
-    @action(detail=False, methods=["get"], url_path="backtest/compare")
+    @action(detail=False, methods=["get"], url_path="backtest/compare", extra_query_params=CompareQuerySerializer)
     def backtest_compare(self, request):
         query = CompareQuerySerializer(data=request.query_params, context=self.get_serializer_context())
         query.is_valid(raise_exception=True)
@@ -321,7 +321,7 @@ class OutcomesViewSet(TenantScopedViewSet):
         parameters=[BacktestQuerySerializer],
         responses={200: OpenApiTypes.OBJECT},
     )
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], extra_query_params=BacktestQuerySerializer)
     def backtest(self, request):
         query = BacktestQuerySerializer(data=request.query_params, context=self.get_serializer_context())
         query.is_valid(raise_exception=True)
@@ -345,7 +345,7 @@ class OutcomesViewSet(TenantScopedViewSet):
         parameters=[OutcomesQuerySerializer],
         responses={200: OpenApiTypes.OBJECT},
     )
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], extra_query_params=OutcomesQuerySerializer)
     def summary(self, request):
         query = OutcomesQuerySerializer(data=request.query_params, context=self.get_serializer_context())
         query.is_valid(raise_exception=True)
@@ -361,7 +361,7 @@ class OutcomesViewSet(TenantScopedViewSet):
         parameters=[TrendQuerySerializer],
         responses={200: OpenApiTypes.OBJECT},
     )
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], extra_query_params=TrendQuerySerializer)
     def trend(self, request):
         query = TrendQuerySerializer(data=request.query_params, context=self.get_serializer_context())
         query.is_valid(raise_exception=True)

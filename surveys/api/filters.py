@@ -1,11 +1,12 @@
 import django_filters as filters
 
 from accounts.api.filters import tenant_rows
+from accounts.api.strict_filters import StrictFilterSet
 from accounts.models import Account, Contact
 from surveys.models import Category, Channel, SendStatus, Survey, SurveyResponse, SurveySend, SurveyStatus
 
 
-class SurveyFilter(filters.FilterSet):
+class SurveyFilter(StrictFilterSet):
     status = filters.ChoiceFilter(choices=SurveyStatus.choices)
 
     class Meta:
@@ -13,7 +14,7 @@ class SurveyFilter(filters.FilterSet):
         fields = ["status"]
 
 
-class SurveySendFilter(filters.FilterSet):
+class SurveySendFilter(StrictFilterSet):
     survey = filters.ModelChoiceFilter(queryset=tenant_rows(Survey))
     contact = filters.ModelChoiceFilter(queryset=tenant_rows(Contact))
     account = filters.ModelChoiceFilter(queryset=tenant_rows(Account))
@@ -24,7 +25,7 @@ class SurveySendFilter(filters.FilterSet):
         fields = ["survey", "contact", "account", "status"]
 
 
-class SurveyResponseFilter(filters.FilterSet):
+class SurveyResponseFilter(StrictFilterSet):
     survey = filters.ModelChoiceFilter(queryset=tenant_rows(Survey))
     contact = filters.ModelChoiceFilter(queryset=tenant_rows(Contact))
     account = filters.ModelChoiceFilter(queryset=tenant_rows(Account))

@@ -60,6 +60,7 @@ class SurveyViewSet(TenantCrudViewSet):
     @action(
         detail=True,
         methods=["get"],
+        extra_query_params=EligibilityQuerySerializer,
         permission_classes=[AnyScopePermission],
         required_scopes={"GET": ELIGIBILITY_SCOPES},
     )
@@ -283,7 +284,7 @@ class NpsReportViewSet(TenantScopedViewSet):
         return query.validated_data
 
     @extend_schema(summary="NPS summary", parameters=[ScopeQuerySerializer], responses={200: NpsSummarySerializer})
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], extra_query_params=ScopeQuerySerializer)
     def summary(self, request):
         data = self._query(ScopeQuerySerializer)
         return Response(reports.nps_summary(tenant=self.tenant, scope=_scope(data)).as_dict())
@@ -295,7 +296,7 @@ class NpsReportViewSet(TenantScopedViewSet):
         parameters=[TrendQuerySerializer],
         responses={200: NpsTrendSerializer},
     )
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], extra_query_params=TrendQuerySerializer)
     def trend(self, request):
         data = self._query(TrendQuerySerializer)
         points = reports.nps_trend(tenant=self.tenant, scope=_scope(data), interval=data["interval"])
@@ -308,7 +309,7 @@ class NpsReportViewSet(TenantScopedViewSet):
         parameters=[CompareQuerySerializer],
         responses={200: NpsComparisonSerializer},
     )
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], extra_query_params=CompareQuerySerializer)
     def compare(self, request):
         data = self._query(CompareQuerySerializer)
         comparison = reports.nps_compare(

@@ -65,9 +65,12 @@ class ImportResult:
 
 def _moment(text: str, tenant: Tenant) -> datetime | None:
     text = text.strip()
-    moment = parse_datetime(text)
+    try:
+        moment = parse_datetime(text)
+        day = parse_date(text) if moment is None else None
+    except ValueError:  # well formed but impossible: 2024-02-30, 25:00, an offset of +99:00
+        return None
     if moment is None:
-        day = parse_date(text)
         if day is None:
             return None
         moment = datetime.combine(day, time(12))

@@ -28,10 +28,10 @@ from indicators.ingest.segment import request_rejected_log, segment_ingest
 from indicators.ingest.segment_schema import envelope_decoder
 
 
-def error(status: int, code: str, detail: str, **headers) -> JsonResponse:
+def error(status: int, code: str, detail: str, attr: str | None = None, **headers) -> JsonResponse:
     # Segment's client libraries read top-level ``code`` and ``message``; the rest is our error shape.
     body = {"success": False, "code": code, "message": detail, "type": "client_error",
-            "errors": [{"code": code, "detail": detail, "attr": None}]}  # fmt: skip
+            "errors": [{"code": code, "detail": detail, "attr": attr}]}  # fmt: skip
     response = JsonResponse(body, status=status)
     for name, value in headers.items():
         response[name.replace("_", "-")] = value
@@ -83,6 +83,9 @@ def tracking_view(message_type: str | None):
     @require_POST
     def view(request):
         received_at = timezone.now()
+        if request.GET:  # Segment's clients send none: one sent is a mistake to name, not to ignore
+            detail = "The tracking API reads no query parameters."
+            return error(400, "unknown_parameter", detail, attr=sorted(request.GET)[0])
         try:
             body = _body(request)
             key = ingest_key_authenticate(_write_key(request, body))

@@ -323,3 +323,14 @@ def test_active_users_count_each_contact_once_a_day(world_a, ingest_key):
     day = AccountDay.objects.for_tenant(world_a.tenant).get()
     assert (day.usage_events, day.active_users) == (4, 2)
     assert ContactDay.objects.for_tenant(world_a.tenant).count() == 2
+
+
+def test_a_query_parameter_is_refused_by_name_and_stores_nothing(world_a, ingest_key):
+    """The tracking API reads no query parameters: one sent (a misplaced writeKey, a typo) is named."""
+    message = {"type": "track", "userId": "u-q", "event": "Opened", "messageId": "q-1"}
+    response = post("/v1/batch?writeKey=abc", {"batch": [message]}, ingest_key)
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {"code": "unknown_parameter", "detail": "The tracking API reads no query parameters.", "attr": "writeKey"}
+    ]
+    assert not Event.objects.for_tenant(world_a.tenant).filter(message_id="q-1").exists()

@@ -13,7 +13,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from rest_framework.exceptions import ValidationError
 
+from accounts.json_values import text_problem
 from accounts.models import Tenant
+from accounts.whole_numbers import whole_number
 from outcomes.api.serializers import RenewalSerializer
 from outcomes.models import Renewal
 
@@ -53,13 +55,16 @@ def renewals_upsert(
 
 
 def _existing(renewals, item: dict) -> Renewal | None:
+    """The renewal an item names, looked up before the item is validated: a value the database could not
+    compare (text it cannot store, an id beyond its integers, a malformed date) finds nothing, and the
+    serializer then names it."""
     external_id = item.get("external_id")
     if isinstance(external_id, str) and external_id:
-        return renewals.filter(external_id=external_id).first()
-    account, term_end = item.get("account"), item.get("term_end")
-    if account and term_end:
+        return None if text_problem(external_id) else renewals.filter(external_id=external_id).first()
+    account, term_end = whole_number(str(item.get("account") or "")), item.get("term_end")
+    if account and isinstance(term_end, str) and not text_problem(term_end):
         try:
-            return renewals.filter(account_id=int(account), term_end=term_end).first()
-        except (TypeError, ValueError, DjangoValidationError):  # a malformed id or date: the serializer names it
+            return renewals.filter(account_id=account, term_end=term_end).first()
+        except DjangoValidationError:
             return None
     return None

@@ -1,5 +1,6 @@
 """/api/v1/renewals/ and /api/v1/arr-movements/: roles, upsert by external id, bulk, errors, tenancy."""
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -97,3 +98,20 @@ def test_another_tenants_renewals_and_movements_are_not_there(world_a, world_b):
     assert api.get(f"{URL}{renewal}/").status_code == 404
     assert api.get(URL).json()["results"] == []
     assert api.get("/api/v1/arr-movements/").json()["results"] == []
+
+
+@pytest.mark.parametrize(
+    ("change", "attr"),
+    [
+        ({"external_id": "opp-\x00"}, "renewals.0.external_id"),
+        ({"external_id": "opp-\ud83d"}, "renewals.0.external_id"),
+    ],
+)
+def test_bulk_names_unstorable_ids_instead_of_failing_the_lookup(world_a, change, attr):
+    """An item is looked up by its ids before it is validated: that lookup must not meet raw bad values."""
+    account = AccountFactory(tenant=world_a.tenant)
+    item = {**body(account), "external_id": "opp-1", **change}
+    raw = json.dumps({"renewals": [item]})  # escaped: a lone surrogate travels as the six characters \ud83d
+    response = api_as(world_a.admin).generic("POST", f"{URL}bulk/", raw, content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert attr in {e["attr"] for e in response.json()["errors"]}

@@ -1,5 +1,7 @@
 import pytest
 
+from indicators.models import Scorecard, ScorecardVersion
+
 pytestmark = pytest.mark.django_db
 
 
@@ -14,3 +16,107 @@ def test_openapi_schema_describes_the_api(client):
 def test_interactive_docs_are_served_without_a_cdn(client):
     page = client.get("/api/docs/").content.decode()
     assert "swagger-ui" in page and "cdn" not in page.lower()
+
+
+@pytest.fixture
+def schema(client):
+    return client.get("/api/schema/?format=json").json()
+
+
+def operations(schema):
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            yield path, method, operation
+
+
+def test_each_operation_is_tagged_with_its_resource_and_every_tag_is_described(schema):
+    tags = {tag["name"]: tag.get("description") for tag in schema["tags"]}
+    assert all(tags.values()), tags
+    assert {"accounts", "contacts", "members", "events", "health", "scorecards", "surveys", "survey-responses"} <= set(
+        tags
+    )
+    assert {"follow-ups", "alerts", "playbooks", "tasks", "renewals", "tracking"} <= set(tags)
+    by_path = {(path, method): operation["tags"] for path, method, operation in operations(schema)}
+    assert by_path["/api/v1/accounts/", "get"] == ["accounts"]
+    assert by_path["/api/v1/accounts/{id}/health/", "get"] == ["health"]
+    assert by_path["/api/v1/survey-responses/bulk/", "post"] == ["survey-responses"]
+    assert by_path["/v1/batch", "post"] == ["tracking"]
+    assert all(len(tags_) == 1 and tags_[0] in tags for tags_ in by_path.values())
+
+
+def test_every_operation_documents_its_errors_in_the_one_error_shape(schema):
+    for path, method, operation in operations(schema):
+        responses = operation["responses"]
+        expected = {"400", "401", "403", "429"}
+        if "{" in path:
+            expected.add("404")
+        if method in ("post", "put", "patch"):
+            expected |= {"413"}
+        if path.startswith("/api/") and method in ("post", "put", "patch") and "requestBody" in operation:
+            expected |= {"409", "415"}
+        assert expected <= set(responses), (method, path, sorted(responses))
+        assert "Retry-After" in responses["429"]["headers"], (method, path)
+        if path.startswith("/api/"):
+            for status in expected:
+                assert responses[status]["content"]["application/json"]["schema"] == {
+                    "$ref": "#/components/schemas/ErrorResponse"
+                }, (method, path, status)
+    error = schema["components"]["schemas"]["ErrorResponse"]
+    assert set(error["required"]) == {"type", "errors"}
+    item = schema["components"]["schemas"]["Error"]
+    assert set(item["required"]) == {"code", "detail", "attr"} and item["properties"]["attr"]["nullable"]
+
+
+def test_a_validation_error_names_the_fields_it_may_be_about(schema):
+    description = schema["paths"]["/api/v1/accounts/"]["post"]["responses"]["400"]["description"]
+    assert "`external_id`" in description and "`renewal_on`" in description
+
+
+def test_list_operations_document_limit_cursor_and_ordering(schema):
+    parameters = {p["name"]: p for p in schema["paths"]["/api/v1/accounts/"]["get"]["parameters"]}
+    assert parameters["limit"]["schema"] == {"type": "integer", "minimum": 1, "maximum": 500}
+    assert parameters["cursor"]["schema"]["type"] == "string"
+    assert {"name", "-name", "arr", "-created_at"} <= set(parameters["ordering"]["schema"]["enum"])
+    assert "tenant" not in parameters["ordering"]["schema"]["enum"]
+
+
+def test_write_bodies_that_reject_unknown_fields_say_so(schema):
+    components = schema["components"]["schemas"]
+    for name in ("AccountRequest", "PatchedAccountRequest", "ContactRequest", "RenewalRequest", "ScorecardRequest"):
+        assert components[name]["additionalProperties"] is False, name
+    body = schema["paths"]["/api/v1/events/bulk/"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert (body["minItems"], body["maxItems"]) == (1, 1000)
+    renewals = components["BulkRenewalsBodyRequest"]["properties"]["renewals"]
+    assert renewals["maxItems"] == 500
+
+
+def test_scorecard_versions_are_documented_as_the_plain_list_they_are(schema, key_client_a, world_a):
+    scorecard = Scorecard.objects.create(tenant=world_a.tenant, name="Default", is_default=True, version=1)
+    ScorecardVersion.objects.create(tenant=world_a.tenant, scorecard=scorecard, number=1, definition={})
+    operation = schema["paths"]["/api/v1/scorecards/{id}/versions/"]["get"]
+    assert operation["responses"]["200"]["content"]["application/json"]["schema"]["type"] == "array"
+    assert [p["name"] for p in operation["parameters"]] == ["id"]
+    versions = key_client_a.get(f"/api/v1/scorecards/{scorecard.pk}/versions/").json()
+    assert isinstance(versions, list) and versions[0]["number"] == 1
+
+
+def test_the_tracking_api_is_documented_with_its_bodies_receipt_and_errors(schema):
+    for path in ("/v1/batch", "/v1/import", "/v1/track", "/v1/identify", "/v1/group", "/v1/page", "/v1/screen"):
+        operation = schema["paths"][path]["post"]
+        assert operation["security"] == [{"WriteKeyBasic": []}, {"WriteKeyBearer": []}]
+        assert operation["responses"]["401"]["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/TrackingError"
+        }
+    assert "/v1/alias" in schema["paths"]
+    components = schema["components"]["schemas"]
+    batch = schema["paths"]["/v1/batch"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert batch == {"$ref": "#/components/schemas/TrackingBatch"}
+    items = components["TrackingBatch"]["properties"]["batch"]
+    assert items["maxItems"] == 2500 and items["items"] == {"$ref": "#/components/schemas/TrackingMessage"}
+    assert {"userId", "anonymousId", "messageId", "event", "traits"} <= set(components["TrackingMessage"]["properties"])
+    assert set(components["TrackingReceipt"]["required"]) == {"success", "accepted", "duplicates", "rejected"}
+    rejected = components["TrackingReceipt"]["properties"]["rejected"]["items"]
+    assert set(rejected["required"]) == {"index", "messageId", "reason"}
+    assert set(components["TrackingError"]["required"]) == {"success", "code", "message", "type", "errors"}
+    schemes = schema["components"]["securitySchemes"]
+    assert schemes["WriteKeyBasic"]["scheme"] == "basic" and schemes["WriteKeyBearer"]["scheme"] == "bearer"

@@ -1,0 +1,80 @@
+"""Postprocessing of the whole OpenAPI schema: one tag per resource, and the bounds of bulk bodies."""
+
+from __future__ import annotations
+
+import re
+
+from indicators.api.views import MAX_BULK_EVENTS
+from outcomes.api.views import MAX_BULK as MAX_BULK_RENEWALS
+from surveys.api.views import MAX_BULK_RESPONSES
+
+RESOURCE = re.compile(r"^/api/v1/(?P<resource>[^/]+)/")
+TAGS = {
+    "accounts": "Customer accounts, also by the tenant's own external id.",
+    "contacts": "People at customer accounts.",
+    "members": "The tenant's people and their roles (read-only).",
+    "health": "Account and contact health scores, their history and what explains them.",
+    "events": "Usage, support, communication and other events, singly or in bulk.",
+    "products": "The products whose usage is tracked.",
+    "features": "Product features, as named by tracked events.",
+    "scorecards": "How health is scored: measures, thresholds and immutable versions.",
+    "gut-reads": "CSMs' own read of an account's health, for a while.",
+    "surveys": "NPS and other surveys, their audience and eligibility.",
+    "survey-sends": "Surveys sent to contacts.",
+    "survey-responses": "Answers to surveys, singly or in bulk.",
+    "nps": "NPS summaries, trends and comparisons.",
+    "follow-ups": "Follow-ups of survey answers: status, activities, themes.",
+    "themes": "Themes that follow-ups are tagged with.",
+    "theme-rules": "Keyword rules that tag follow-ups with themes.",
+    "departments": "Departments that own themes and follow-ups.",
+    "root-causes": "Root causes recorded when closing follow-ups.",
+    "alert-rules": "Rules that raise alerts.",
+    "alerts": "Raised alerts: assign, snooze, resolve.",
+    "playbooks": "Playbooks: steps that become tasks.",
+    "tasks": "Tasks from playbooks and alerts.",
+    "renewals": "Renewals per account and term, also in bulk and by external id.",
+    "arr-movements": "The ARR ledger (read-only).",
+    "exchange-rates": "Currency rates used to convert ARR.",
+    "outcomes": "Renewal forecasts, backtests and indicator analyses.",
+    "tracking": "Segment-compatible tracking API, authenticated with a write key.",
+}
+# Request bodies that are arrays (or hold one) and their bounds, as the views enforce them.
+BULK_BOUNDS = {
+    ("/api/v1/events/bulk/", None): (1, MAX_BULK_EVENTS),
+    ("/api/v1/survey-responses/bulk/", None): (1, MAX_BULK_RESPONSES),
+    ("/api/v1/renewals/bulk/", "renewals"): (0, MAX_BULK_RENEWALS),
+}
+
+
+def _tag(path: str) -> str | None:
+    if "/health/" in path:
+        return "health"
+    match = RESOURCE.match(path)
+    return match["resource"] if match else None
+
+
+def tags_by_resource(result, generator, request, public):
+    """Each operation is tagged with its resource (its path's first segment); every tag is described."""
+    used = set()
+    for path, item in result["paths"].items():
+        for operation in item.values():
+            tag = _tag(path) or operation.get("tags", [None])[0]
+            operation["tags"] = [tag]
+            used.add(tag)
+    result["tags"] = [{"name": name, "description": text} for name, text in TAGS.items() if name in used]
+    result["tags"] += [{"name": name} for name in sorted(used - set(TAGS))]
+    return result
+
+
+def bulk_bounds_add(result, generator, request, public):
+    schemas = result["components"]["schemas"]
+    for (path, field), (low, high) in BULK_BOUNDS.items():
+        body = result["paths"].get(path, {}).get("post", {}).get("requestBody")
+        if body is None:
+            continue
+        schema = body["content"]["application/json"]["schema"]
+        if field is not None:
+            name = schema["$ref"].split("/")[-1]
+            schema = schemas[name]["properties"][field]
+        schema.update(minItems=low, maxItems=high)
+    return result

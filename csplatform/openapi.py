@@ -1,9 +1,10 @@
-"""Postprocessing of the whole OpenAPI schema: one tag per resource, and the bounds of bulk bodies."""
+"""Postprocessing of the whole OpenAPI schema: one tag per resource; bulk bounds and conditional requirements."""
 
 from __future__ import annotations
 
 import re
 
+from alerts.models.rule import KIND_FIELDS
 from indicators.api.views import MAX_BULK_EVENTS
 from outcomes.api.views import MAX_BULK as MAX_BULK_RENEWALS
 from surveys.api.views import MAX_BULK_RESPONSES
@@ -77,4 +78,46 @@ def bulk_bounds_add(result, generator, request, public):
             name = schema["$ref"].split("/")[-1]
             schema = schemas[name]["properties"][field]
         schema.update(minItems=low, maxItems=high)
+    return result
+
+
+def _one_of_the_fields_given(alternatives: dict) -> dict:
+    """``anyOf`` requiring at least one of the fields, each with a non-null, non-empty value."""
+    return {"anyOf": [{"required": [name], "properties": {name: schema}} for name, schema in alternatives.items()]}
+
+
+def conditional_requirements_add(result, generator, request, public):
+    """Requirements the serializers check across fields, as the schema can say them (or in words)."""
+    schemas = result["components"]["schemas"]
+    an_id, some_text = {"type": "integer"}, {"type": "string", "minLength": 1}
+    events = schemas.get("EventInputRequest", {}).get("oneOf", [])
+    for variant in (schemas[ref["$ref"].split("/")[-1]] for ref in events):
+        # EventInputSerializer.validate: "Give account or account_external_id."
+        variant.update(_one_of_the_fields_given({"account": an_id, "account_external_id": some_text}))
+    if "SurveyResponseInputRequest" in schemas:
+        # surveys.api.serializers.contact_from: one or more references, all naming the same contact.
+        schemas["SurveyResponseInputRequest"].update(
+            _one_of_the_fields_given({"contact": an_id, "contact_external_id": some_text, "contact_email": some_text})
+        )
+    for name in ("AlertRuleRequest", "PatchedAlertRuleRequest"):
+        if name in schemas:
+            needs = "; ".join(
+                f"`{kind}`: {', '.join(f'`{f}`' for f in fields)}" for kind, fields in KIND_FIELDS.items()
+            )
+            schemas[name]["description"] = (
+                f"Each kind needs its own settings (a 400 names each missing one): {needs}. "
+                "Settings of other kinds are cleared."
+            )
+    for name in ("ScorecardRequest", "PatchedScorecardRequest"):
+        if "measures" in schemas.get(name, {}).get("properties", {}):
+            schemas[name]["properties"]["measures"]["minItems"] = 1  # "A scorecard needs at least one measure."
+    bulk = schemas.get("BulkRenewalsBodyRequest", {}).get("properties", {}).get("renewals")
+    if bulk is not None:
+        # Bulk items are matched by their external id: each must carry one.
+        bulk["items"] = {
+            "allOf": [bulk["items"], {"required": ["external_id"], "properties": {"external_id": some_text}}]
+        }
+    for path, item in result["paths"].items():
+        if path.endswith("/by-external-id/{external_id}/") and "put" in item:
+            item["put"]["description"] += " A body `external_id`, if given, must equal the one in the path."
     return result

@@ -262,6 +262,7 @@ SPECTACULAR_SETTINGS = {
         "indicators.ingest.openapi.tracking_paths_add",
         "csplatform.openapi.tags_by_resource",
         "csplatform.openapi.bulk_bounds_add",
+        "csplatform.openapi.conditional_requirements_add",
     ],
 }
 

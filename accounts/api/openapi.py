@@ -10,6 +10,7 @@ from drf_spectacular.utils import extend_schema_serializer
 from drf_standardized_errors.openapi import AutoSchema as StandardizedErrorsAutoSchema
 from rest_framework import serializers
 
+from accounts.api.fields import CurrencyField
 from accounts.api.serializers_base import RejectUnknownFieldsMixin
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
@@ -131,4 +132,15 @@ class AutoSchema(StandardizedErrorsAutoSchema):
         schema = super()._map_basic_serializer(serializer, direction)
         if direction == "request" and isinstance(force_instance(serializer), RejectUnknownFieldsMixin):
             schema["additionalProperties"] = False  # an unknown field is a 400 naming it
+        return schema
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if isinstance(field, CurrencyField):
+            schema["pattern"] = "^[A-Za-z]{3}$"  # blank, where allowed, is a separate alternative
+        elif isinstance(field, serializers.DecimalField) and "pattern" in schema and field.decimal_places:
+            # drf-spectacular's pattern lets "", "-" and "." through, which no decimal field accepts.
+            whole = (field.max_digits or 0) - field.decimal_places
+            if whole > 0:
+                schema["pattern"] = f"^-?[0-9]{{1,{whole}}}(?:\\.[0-9]{{1,{field.decimal_places}}})?$"
         return schema

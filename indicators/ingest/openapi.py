@@ -11,7 +11,13 @@ import copy
 
 import msgspec
 
-from indicators.ingest.messages import MAX_BATCH_BYTES, MAX_BATCH_MESSAGES, MAX_MESSAGE_BYTES
+from indicators.ingest.messages import (
+    MAX_BATCH_BYTES,
+    MAX_BATCH_MESSAGES,
+    MAX_ID_LENGTH,
+    MAX_MESSAGE_BYTES,
+    MAX_NAME_LENGTH,
+)
 from indicators.ingest.segment_schema import Batch, Message
 
 TAG = "tracking"
@@ -26,6 +32,8 @@ def _openapi30(schema):
     if not isinstance(schema, dict):
         return schema
     schema = {key: _openapi30(value) for key, value in schema.items() if key != "title"}
+    if schema.get("required") == []:  # OpenAPI 3.0 wants it absent rather than empty
+        del schema["required"]
     if "$ref" in schema:
         schema["$ref"] = schema["$ref"].replace("#/$defs/", "#/components/schemas/Tracking")
     variants = schema.pop("anyOf", None)
@@ -50,10 +58,22 @@ def _components() -> dict:
     message = _openapi30(defs["Message"])
     message["description"] = (
         "One Segment message. Unknown keys are ignored, as Segment does. `messageId` makes a retry "
-        "idempotent; without `userId` or `anonymousId` (and `groupId` for group, `previousId` for alias) "
-        "the message is rejected in the receipt rather than failing the request. "
+        "idempotent. A message needs `userId` or `anonymousId`; a track its `event`, a group its `groupId`, "
+        "an alias its `previousId` and `userId`; text may not contain NUL. A message that breaks these "
+        "rules is rejected in the receipt (a batch's other messages are still stored). "
         f"At most {MAX_MESSAGE_BYTES // 1024} KB."
     )
+    properties = message["properties"]
+    for name in ("userId", "anonymousId", "groupId", "previousId"):
+        properties[name]["anyOf"][0]["maxLength"] = MAX_ID_LENGTH  # the text variant
+    properties["messageId"]["maxLength"] = MAX_ID_LENGTH
+    properties["event"]["maxLength"] = MAX_NAME_LENGTH
+    # Who it is about: a non-empty userId or anonymousId (text or a number), as validate() requires.
+    someone = {"anyOf": [{"type": "string", "minLength": 1}, {"type": "integer"}]}
+    message["anyOf"] = [
+        {"required": ["userId"], "properties": {"userId": someone}},
+        {"required": ["anonymousId"], "properties": {"anonymousId": someone}},
+    ]
     batch = _openapi30(defs["Batch"])
     batch["properties"]["batch"].update(minItems=0, maxItems=MAX_BATCH_MESSAGES)
     batch["description"] = (

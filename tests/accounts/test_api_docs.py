@@ -1,4 +1,5 @@
 import pytest
+from drf_spectacular.validation import validate_schema
 
 from indicators.models import Scorecard, ScorecardVersion
 
@@ -120,3 +121,27 @@ def test_the_tracking_api_is_documented_with_its_bodies_receipt_and_errors(schem
     assert set(components["TrackingError"]["required"]) == {"success", "code", "message", "type", "errors"}
     schemes = schema["components"]["securitySchemes"]
     assert schemes["WriteKeyBasic"]["scheme"] == "basic" and schemes["WriteKeyBearer"]["scheme"] == "bearer"
+
+
+def test_the_schema_is_valid_openapi(schema):
+    validate_schema(schema)
+
+
+def test_conditional_requirements_are_stated_as_the_serializers_enforce_them(schema):
+    components = schema["components"]["schemas"]
+    usage = components["UsageEventRequest"]["anyOf"]
+    assert [alternative["required"] for alternative in usage] == [["account"], ["account_external_id"]]
+    response = components["SurveyResponseInputRequest"]["anyOf"]
+    assert [a["required"] for a in response] == [["contact"], ["contact_external_id"], ["contact_email"]]
+    assert components["ScorecardRequest"]["properties"]["measures"]["minItems"] == 1
+    assert "`band_change`: `to_band`" in components["AlertRuleRequest"]["description"]
+    item = components["BulkRenewalsBodyRequest"]["properties"]["renewals"]["items"]["allOf"][1]
+    assert item["required"] == ["external_id"]
+    message = components["TrackingMessage"]["anyOf"]
+    assert [alternative["required"] for alternative in message] == [["userId"], ["anonymousId"]]
+
+
+def test_decimals_and_currencies_are_patterns_the_api_accepts(schema):
+    properties = schema["components"]["schemas"]["AccountRequest"]["properties"]
+    assert properties["arr"]["pattern"] == r"^-?[0-9]{1,12}(?:\.[0-9]{1,2})?$"
+    assert {"type": "string", "pattern": "^[A-Za-z]{3}$"} in properties["currency"]["oneOf"]

@@ -119,5 +119,21 @@ def conditional_requirements_add(result, generator, request, public):
         }
     for path, item in result["paths"].items():
         if path.endswith("/by-external-id/{external_id}/") and "put" in item:
-            item["put"]["description"] += " A body `external_id`, if given, must equal the one in the path."
+            put = item["put"]
+            put["description"] += " A body `external_id`, if given, must equal the one in the path."
+            # ExternalIdUpsertMixin answers 201 when the PUT created the row.
+            put["responses"]["201"] = {**put["responses"]["200"], "description": "Created."}
+            put["responses"]["200"] = {**put["responses"]["200"], "description": "Updated."}
+    return result
+
+
+def response_fields_as_answered(result, generator, request, public):
+    """Response fields that are not in every answer, said so."""
+    renewal = result["components"]["schemas"].get("Renewal")
+    if renewal is not None and "next_renewal" in renewal["properties"]:
+        # Set by a write (null unless it opened the next term); reads leave it out.
+        renewal["required"] = [name for name in renewal["required"] if name != "next_renewal"]
+        renewal["properties"]["next_renewal"].update(
+            nullable=True, description="After a write: the renewal it opened, if it closed this one as renewed."
+        )
     return result

@@ -263,6 +263,7 @@ SPECTACULAR_SETTINGS = {
         "csplatform.openapi.tags_by_resource",
         "csplatform.openapi.bulk_bounds_add",
         "csplatform.openapi.conditional_requirements_add",
+        "csplatform.openapi.response_fields_as_answered",
     ],
 }
 

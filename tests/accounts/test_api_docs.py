@@ -145,3 +145,23 @@ def test_decimals_and_currencies_are_patterns_the_api_accepts(schema):
     properties = schema["components"]["schemas"]["AccountRequest"]["properties"]
     assert properties["arr"]["pattern"] == r"^-?[0-9]{1,12}(?:\.[0-9]{1,2})?$"
     assert {"type": "string", "pattern": "^[A-Za-z]{3}$"} in properties["currency"]["oneOf"]
+
+
+def test_a_put_by_external_id_documents_the_201_it_answers_when_it_creates(schema, key_client_a):
+    responses = schema["paths"]["/api/v1/accounts/by-external-id/{external_id}/"]["put"]["responses"]
+    assert responses["201"]["content"] == responses["200"]["content"]
+    created = key_client_a.put("/api/v1/accounts/by-external-id/new-co/", {"name": "New Co"}, format="json")
+    assert created.status_code == 201
+    assert (
+        key_client_a.put("/api/v1/accounts/by-external-id/new-co/", {"name": "New"}, format="json").status_code == 200
+    )
+
+
+def test_a_renewal_read_may_leave_out_next_renewal_as_it_does(schema, key_client_a, world_a):
+    renewal = schema["components"]["schemas"]["Renewal"]
+    assert "next_renewal" not in renewal["required"] and renewal["properties"]["next_renewal"]["nullable"]
+    account = key_client_a.post("/api/v1/accounts/", {"external_id": "r", "name": "R"}, format="json").json()
+    body = {"account": account["id"], "term_start": "2026-01-01", "term_end": "2026-12-31", "arr_due": "1.00"}
+    created = key_client_a.post("/api/v1/renewals/", body, format="json").json()
+    assert created["next_renewal"] is None
+    assert "next_renewal" not in key_client_a.get(f"/api/v1/renewals/{created['id']}/").json()

@@ -21,7 +21,16 @@ ROWS = [  # (resource, body); a value "<resource>" is the id of the row made abo
     ("playbooks", {"name": "Rescue"}),
     ("alert-rules", {"name": "Turned red", "kind": "band_change", "to_band": "red"}),
     ("exchange-rates", {"currency": "EUR", "rate": "1.100000", "valid_from": "2026-01-01"}),
-    ("renewals", {"account": "<accounts>", "term_start": "2026-01-01", "term_end": "2026-12-31", "arr_due": "1.00"}),
+    (
+        "renewals",
+        {
+            "external_id": "acme-2026",
+            "account": "<accounts>",
+            "term_start": "2026-01-01",
+            "term_end": "2026-12-31",
+            "arr_due": "1.00",
+        },
+    ),
     ("events", {"type": "usage", "name": "reports", "account": "<accounts>", "contact": "<contacts>"}),
     ("survey-responses", {"contact": "<contacts>", "score": 4, "comment": "Too slow"}),
 ]
@@ -31,6 +40,7 @@ ROWS = [  # (resource, body); a value "<resource>" is the id of the row made abo
 class Seeded:
     api_key_plaintext: str
     ids: dict  # resource -> the id of one of its rows
+    external_ids: dict  # resource -> the external id of one of its rows
     missing: dict  # resource -> why its row could not be made
 
 
@@ -55,4 +65,5 @@ def contract_tenant_seed() -> Seeded:
         if page["results"]:
             ids[resource] = page["results"][0]["id"]
     ids = {resource: value for resource, value in ids.items() if value is not None}
-    return Seeded(world.api_key_plaintext, ids, missing)
+    external_ids = {resource: body["external_id"] for resource, body in ROWS if "external_id" in body}
+    return Seeded(world.api_key_plaintext, ids, external_ids, missing)

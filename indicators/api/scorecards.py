@@ -149,8 +149,13 @@ class ScorecardViewSet(TenantCrudViewSet):
     def perform_destroy(self, instance):
         scorecard_delete(tenant=self.tenant, scorecard=instance)
 
-    @extend_schema(summary="A scorecard's versions", responses=ScorecardVersionSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @extend_schema(
+        summary="A scorecard's versions",
+        description="Every version of the scorecard, newest first, in one unpaginated list.",
+        responses=ScorecardVersionSerializer(many=True),
+        filters=False,
+    )
+    @action(detail=True, methods=["get"], pagination_class=None)
     def versions(self, request, pk=None):
         scorecard = self.get_object()
         rows = ScorecardVersion.objects.for_tenant(self.tenant).filter(scorecard=scorecard).select_related("changed_by")

@@ -49,6 +49,19 @@ class BulkRenewalsBodySerializer(RejectUnknownFieldsMixin, serializers.Serialize
     renewals = RenewalSerializer(many=True, help_text=f"Up to {MAX_BULK} renewals, each with its external_id.")
 
 
+class BulkRenewalResultSerializer(serializers.Serializer):
+    """One saved item of a bulk upsert (schema only)."""
+
+    index = serializers.IntegerField(help_text="Its place in `renewals`.")
+    id = serializers.IntegerField()
+    external_id = serializers.CharField()
+    created = serializers.BooleanField(help_text="Created (true) or updated (false).")
+
+
+class BulkRenewalsResultSerializer(serializers.Serializer):
+    renewals = BulkRenewalResultSerializer(many=True)
+
+
 class RenewalViewSet(ExternalIdUpsertMixin, TenantCrudViewSet):
     """Renewals per account and term. Admins and write keys change any; CSMs their accounts' ones.
 
@@ -82,6 +95,7 @@ class RenewalViewSet(ExternalIdUpsertMixin, TenantCrudViewSet):
         "failing item by its index (`renewals.<index>.<field>`). 200 with each item's id and whether it was "
         "created.",
         request=BulkRenewalsBodySerializer,
+        responses=BulkRenewalsResultSerializer,
     )
     @action(detail=False, methods=["post"])
     def bulk(self, request):

@@ -62,10 +62,8 @@ class AutoSchema(StandardizedErrorsAutoSchema):
             return self.method in WRITE_METHODS
         if status_code in ("413", "415"):
             return self.method in BODY_METHODS and self.get_request_serializer() is not None
-        if status_code == "404":
-            # A path id that is not the tenant's, or (on a list) a cursor that is not one of ours.
-            paginated = self.method == "GET" and self._is_list_view() and self._get_paginator() is not None
-            return self._has_path_parameters() or paginated
+        if status_code == "404":  # a path id that is not the tenant's
+            return self._has_path_parameters()
         return getattr(self, f"_should_add_http{status_code}_error_response")()
 
     def _has_path_parameters(self) -> bool:
@@ -109,14 +107,12 @@ class AutoSchema(StandardizedErrorsAutoSchema):
         )
 
     def _get_pagination_parameters(self):
+        # The descriptions are the paginator's own; the bounds become the schema's, so clients can check them.
         parameters = super()._get_pagination_parameters()
         paginator = self._get_paginator()
         for parameter in parameters:
             if paginator and parameter["name"] == getattr(paginator, "page_size_query_param", None):
                 parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": paginator.max_page_size}
-                parameter["description"] = f"Results per page, 1 to {paginator.max_page_size}."
-            elif parameter["name"] == "cursor":
-                parameter["description"] = "Opaque cursor from a previous page's `next` or `previous` link."
         return parameters
 
     def _get_filter_parameters(self):

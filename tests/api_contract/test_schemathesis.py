@@ -33,15 +33,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 MAX_EXAMPLES = 5  # per generation mode: 10 requests an operation
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 MODES = (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
-# Server errors already known, by operation: counted and printed, not failed, until their fix lands.
-# Remove an entry with its fix; any other 5xx fails the test.
-KNOWN_SERVER_ERRORS = {
-    # The preload looks up raw item values before validation: an id beyond 64 bits overflows SQLite,
-    # a NUL byte in an external id is refused by PostgreSQL.
-    "POST /api/v1/events/bulk/": "ids over 2**63 (SQLite) or NUL in `*_external_id` (PostgreSQL) in the preload",
-    # A NUL byte in an item's external_id reaches the lookup before validation (PostgreSQL only).
-    "POST /api/v1/renewals/bulk/": "NUL byte in an item's `external_id` (PostgreSQL)",
-}
 RESOURCE_ID = re.compile(r"^/api/v1/(?P<resource>[^/]+)/\{id\}/")
 RESOURCE_EXTERNAL_ID = re.compile(r"^/api/v1/(?P<resource>[^/]+)/by-external-id/\{external_id\}/")
 
@@ -52,15 +43,11 @@ class Tally:
     requests: int = 0
     statuses: Counter = field(default_factory=Counter)
     failures: Counter = field(default_factory=Counter)  # by check
-    known: Counter = field(default_factory=Counter)  # KNOWN_SERVER_ERRORS met, by operation
     examples: dict = field(default_factory=dict)  # (check, operation) -> first failing request
 
     def record(self, case, response, failures: list[Failure]) -> None:
         self.requests += 1
         self.statuses[response.status_code // 100 * 100] += 1
-        if response.status_code >= 500 and case.operation.label in KNOWN_SERVER_ERRORS:
-            self.known[case.operation.label] += 1
-            return
         for failure in failures:
             kind = failure.title
             self.failures[kind] += 1
@@ -77,7 +64,6 @@ class Tally:
             f"failures: {sum(self.failures.values())} "
             + (f"({', '.join(f'{k}: {v}' for k, v in self.failures.most_common())})" if self.failures else ""),
         ]
-        lines += [f"  known server error, {n}x: {op} ({KNOWN_SERVER_ERRORS[op]})" for op, n in self.known.items()]
         lines += [f"  [{kind}] {operation}: {example}" for (kind, operation), example in sorted(self.examples.items())]
         return "\n".join(lines)
 

@@ -1,0 +1,3 @@
+from workspace.models.notifications import DigestSend, NotificationPreference
+
+__all__ = ["DigestSend", "NotificationPreference"]

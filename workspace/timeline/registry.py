@@ -18,10 +18,10 @@ from workspace.timeline.sources.alerts import alerts
 from workspace.timeline.sources.events import communications, other_events, tickets
 from workspace.timeline.sources.followups import followups
 from workspace.timeline.sources.gut_reads import gut_reads
+from workspace.timeline.sources.playbook_tasks import tasks
 from workspace.timeline.sources.renewals import renewals
 from workspace.timeline.sources.score_changes import score_changes
 from workspace.timeline.sources.survey_answers import survey_answers
-from workspace.timeline.sources.tasks import tasks
 from workspace.timeline.sources.usage import usage_days
 
 

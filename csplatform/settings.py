@@ -327,5 +327,6 @@ CELERY_BEAT_SCHEDULE = {
     "analyse-outcomes": {"task": "outcomes.analyse_all", "schedule": 7 * 24 * 3600.0},
     "forecast-renewals": {"task": "outcomes.forecast_all", "schedule": 24 * 3600.0},
     "surveys-tick": {"task": "surveys.tick", "schedule": 60.0},
+    "send-due-digests": {"task": "workspace.send_due_digests", "schedule": 15 * 60.0},
 }
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from accounts.views import ThrottledPasswordResetView, accept_invitation
+from workspace.unsubscribe import unsubscribe_page
 
 urlpatterns = [
     path("admin/password_reset/", ThrottledPasswordResetView.as_view(), name="admin_password_reset"),
@@ -15,6 +16,7 @@ urlpatterns = [
     path("admin/work/", include("workspace.admin.urls")),
     path("admin/", admin.site.urls),
     path("invitations/<str:token>/", accept_invitation, name="invitation-accept"),
+    path("email/unsubscribe/<str:token>/", unsubscribe_page, name="digest-unsubscribe"),
     path("s/", include("surveys.urls_public")),
     path("api/v1/", include("csplatform.api_urls")),
     path("v1/", include("indicators.urls_tracking")),

@@ -22,6 +22,8 @@ EXEMPT_ROUTES: dict[str, str] = {
     "reset/<uidb64>/<token>/": "signed single-use token door; never shows tenant data",
     "reset/done/": "static page",
     "invitations/<str:token>/": "signed invitation token door (covered by the invitation tests)",
+    "email/unsubscribe/<str:token>/": "signed door bound to one member and tenant; shows only that tenant's name "
+    "(tests/workspace/test_digest_unsubscribe)",
     "s/<str:token>/": "public survey page: signed token door bound to its tenant (tests/surveys/test_public_isolation)",
     "s/<str:token>/thanks/": "public survey page behind the same token (tests/surveys/test_public_isolation)",
     "s/<str:token>/unsubscribe/": "public survey page behind the same token (tests/surveys/test_public_isolation)",

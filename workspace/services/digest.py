@@ -22,6 +22,7 @@ from workspace.digest_time import digest_day_due
 from workspace.local_day import LocalDay, local_day
 from workspace.selectors.today import RenewalRow, WorkItem, my_fallers, my_renewals, my_work
 from workspace.services.notifications import claim_digest, preference_for
+from workspace.services.unsubscribe_links import unsubscribe_url
 
 RENEWAL_DAYS = 30
 
@@ -70,12 +71,17 @@ def digest_email(digest: Digest) -> EmailMultiAlternatives:
         "due_today": [(w, _account_link(w.account_id)) for w in digest.due_today],
         "renewals": [(r, _account_link(r.account_id)) for r in digest.renewals],
         "drops": [(s, _account_link(s.account_id)) for s in digest.drops],
+        "unsubscribe_url": unsubscribe_url(digest.member),
     }
     subject = f"Your day, {digest.day.day:%A %d %B}"
     email = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string("workspace/email/digest.txt", context),
         to=[digest.member.user.email],
+        headers={
+            "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
     )
     email.attach_alternative(render_to_string("workspace/email/digest.html", context), "text/html")
     return email

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "followups",
     "alerts",
     "workspace",
+    "notifications",
     "demo",
 ]
 
@@ -329,3 +330,7 @@ CELERY_BEAT_SCHEDULE = {
     "surveys-tick": {"task": "surveys.tick", "schedule": 60.0},
 }
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+
+# Webhooks: http and loopback destinations (127.0.0.0/8, ::1) are refused unless this is on, which only
+# tests and local development (DEBUG) should do; every other non-public address is always refused.
+WEBHOOKS_ALLOW_LOOPBACK = env.bool("WEBHOOKS_ALLOW_LOOPBACK", default=DEBUG)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.background import enqueue_on_commit
 from notifications.event_types import EVENT_TYPES
-from notifications.models import Delivery, OutboxEvent, WebhookEndpoint
+from notifications.models import Delivery, DeliveryStatus, OutboxEvent, WebhookEndpoint
 
 
 def event_publish(*, tenant, type: str, payload: dict, version: int = 1) -> OutboxEvent:
@@ -36,3 +36,28 @@ def event_publish(*, tenant, type: str, payload: dict, version: int = 1) -> Outb
         # By name: the task module imports the delivery services, which must not import it back.
         enqueue_on_commit(current_app.tasks["notifications.deliveries_due"])
     return event
+
+
+def send_test_event(endpoint: WebhookEndpoint) -> OutboxEvent:
+    """A ``webhook.test`` event for this one endpoint, whatever it subscribes to (the admin's check of a receiver)."""
+    with transaction.atomic():
+        event = OutboxEvent.objects.create(
+            tenant_id=endpoint.tenant_id, type="webhook.test", version=1,
+            payload={"type": "webhook.test", "version": 1, "data": {"endpoint_id": endpoint.pk}},
+        )  # fmt: skip
+        Delivery.objects.create(
+            tenant_id=endpoint.tenant_id, event=event, endpoint=endpoint, next_attempt_at=timezone.now()
+        )
+    enqueue_on_commit(current_app.tasks["notifications.deliveries_due"])
+    return event
+
+
+def replay(deliveries) -> int:
+    """Send failed or dead deliveries again now, with a fresh attempt count; return how many."""
+    with transaction.atomic():
+        count = deliveries.filter(status__in=(DeliveryStatus.FAILED, DeliveryStatus.DEAD)).update(
+            status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=timezone.now()
+        )
+    if count:
+        enqueue_on_commit(current_app.tasks["notifications.deliveries_due"])
+    return count

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "followups",
     "alerts",
     "workspace",
+    "notifications",
     "demo",
 ]
 
@@ -328,5 +329,13 @@ CELERY_BEAT_SCHEDULE = {
     "forecast-renewals": {"task": "outcomes.forecast_all", "schedule": 24 * 3600.0},
     "surveys-tick": {"task": "surveys.tick", "schedule": 60.0},
     "send-due-digests": {"task": "workspace.send_due_digests", "schedule": 15 * 60.0},
+    "webhook-deliveries-due": {"task": "notifications.deliveries_due", "schedule": 5.0},
 }
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+
+# Webhooks: http and loopback destinations (127.0.0.0/8, ::1) are refused unless this is on, which only
+# tests and local development (DEBUG) should do; every other non-public address is always refused.
+WEBHOOKS_ALLOW_LOOPBACK = env.bool("WEBHOOKS_ALLOW_LOOPBACK", default=DEBUG)
+# After a secret rotation the old secret keeps signing this long, so receivers can switch without a gap.
+WEBHOOKS_SECRET_OVERLAP = timedelta(hours=env.int("WEBHOOKS_SECRET_OVERLAP_HOURS", default=24))
+WEBHOOKS_TIMEOUT_SECONDS = env.float("WEBHOOKS_TIMEOUT_SECONDS", default=15.0)

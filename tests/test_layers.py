@@ -12,7 +12,18 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("csplatform", "demo", "workspace", "followups", "surveys", "alerts", "outcomes", "indicators", "accounts")
+APPS = (
+    "csplatform",
+    "demo",
+    "workspace",
+    "notifications",
+    "followups",
+    "surveys",
+    "alerts",
+    "outcomes",
+    "indicators",
+    "accounts",
+)
 
 
 def lint_imports(tree: Path) -> subprocess.CompletedProcess:

@@ -72,6 +72,8 @@ def fill_required(form, data: dict, a_row_for) -> dict:
             data[key] = str(next(v for v, _ in field.choices if v))
         elif isinstance(field, forms.EmailField):
             data[key] = fresh("isoa") + "@alpha.example"
+        elif isinstance(field, forms.URLField):
+            data[key] = f"https://93.184.216.34/{fresh('isoa')}"  # a public literal address: no DNS needed
         elif isinstance(field, forms.SplitDateTimeField):
             data.pop(key, None)
             data[key + "_0"], data[key + "_1"] = "2031-01-01", "00:00:00"

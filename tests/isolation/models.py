@@ -37,6 +37,8 @@ TEXT_EXEMPT: dict[tuple[str, str], str] = {
     ("accounts.Account", "currency"): "3-letter ISO code; too short for a canary",
     ("outcomes.ExchangeRate", "currency"): "3-letter ISO code; too short for a canary",
     ("admin.LogEntry", "object_id"): "holds B's row id (numbers are checked by the id probes)",
+    ("notifications.OutboxEvent", "id"): "generated message id (msg_ and a uuid), the row's key",
+    ("notifications.OutboxEvent", "type"): "a registered event type; shared values",
 }
 
 

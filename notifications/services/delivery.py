@@ -1,0 +1,115 @@
+"""Sending due deliveries: claim, POST signed, record the attempt, then schedule the next one or settle.
+
+Nothing is lost: a delivery is claimed by pushing its next_attempt_at past a lease in a short
+transaction (rows locked with SKIP LOCKED on PostgreSQL, so workers never claim the same one), and
+sent after that commits. A worker that dies mid-send leaves the delivery due again once the lease ends.
+The schedule lives in the database, never in long task countdowns.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import datetime, timedelta
+
+import requests
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from notifications.backoff import retry_delay_seconds
+from notifications.models import Delivery, DeliveryAttempt, DeliveryStatus, WebhookEndpoint
+from notifications.models.outbox import RESPONSE_BODY_KEPT
+from notifications.services.secrets import live_secrets
+from notifications.signing import signed_headers
+from notifications.ssrf import DestinationRefused, check_destination
+
+CLAIM_BATCH = 50
+LEASE = timedelta(minutes=5)  # longer than one send's timeout: a claimed delivery is not claimed twice
+GONE = "410 Gone"
+
+
+def deliver_due(*, now: datetime | None = None) -> int:
+    """Send every due delivery, batch by batch; return how many attempts were made."""
+    sent = 0
+    while ids := claim_due(now=now):
+        for delivery_id in ids:
+            attempt_delivery(delivery_id)
+        sent += len(ids)
+    return sent
+
+
+def claim_due(*, now: datetime | None = None) -> list[int]:
+    """Ids of up to CLAIM_BATCH due deliveries, leased to this worker. Crosses tenants by design: a sweep."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        due = Delivery.unscoped.filter(
+            status__in=(DeliveryStatus.PENDING, DeliveryStatus.FAILED), next_attempt_at__lte=now
+        ).order_by("next_attempt_at", "id")
+        if connection.features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True)
+        ids = list(due.values_list("id", flat=True)[:CLAIM_BATCH])
+        Delivery.unscoped.filter(id__in=ids).update(next_attempt_at=timezone.now() + LEASE)
+    return ids
+
+
+def attempt_delivery(delivery_id: int) -> Delivery:
+    """One attempt at one delivery, recorded; the delivery settles or gets its next attempt time."""
+    delivery = Delivery.unscoped.select_related("event", "endpoint").get(pk=delivery_id)
+    endpoint, event = delivery.endpoint, delivery.event
+    body = json.dumps(event.payload, separators=(",", ":")).encode()
+    started, attempted_at = time.monotonic(), timezone.now()
+    status_code, error, response_body = None, "", ""
+    if not endpoint.enabled:
+        error = f"The endpoint is disabled ({endpoint.disabled_reason or 'by an admin'})."
+    else:
+        try:
+            # Checked again at send time: the name may resolve elsewhere now than when it was saved.
+            check_destination(endpoint.url, allow_loopback=settings.WEBHOOKS_ALLOW_LOOPBACK)
+            headers = signed_headers(
+                message_id=event.id, timestamp=attempted_at, body=body, secrets=live_secrets(endpoint, now=attempted_at)
+            )
+            response = requests.post(
+                endpoint.url, data=body, headers=headers, timeout=settings.WEBHOOKS_TIMEOUT_SECONDS,
+                allow_redirects=False,
+            )  # fmt: skip
+            status_code = response.status_code
+            response_body = response.content[:RESPONSE_BODY_KEPT].decode("utf-8", errors="replace")
+        except DestinationRefused as refused:
+            error = f"Destination refused: {refused}"
+        except (requests.RequestException, ValueError) as failure:
+            error = f"{type(failure).__name__}: {failure}"[:1000]
+    duration_ms = int((time.monotonic() - started) * 1000)
+    with transaction.atomic():
+        DeliveryAttempt.objects.create(
+            tenant_id=delivery.tenant_id, delivery=delivery, attempted_at=attempted_at, status_code=status_code,
+            duration_ms=duration_ms, error=error, response_body=response_body,
+        )  # fmt: skip
+        settle(delivery, endpoint, status_code=status_code, disabled=not endpoint.enabled)
+    return delivery
+
+
+def settle(delivery: Delivery, endpoint: WebhookEndpoint, *, status_code: int | None, disabled: bool) -> None:
+    """2xx succeeds; 410 disables the endpoint and kills the delivery; anything else (3xx included) retries."""
+    delivery.attempts += 1
+    delivery.last_status_code = status_code
+    delivery.next_attempt_at = None
+    if status_code is not None and 200 <= status_code < 300:
+        delivery.status = DeliveryStatus.SUCCEEDED
+    elif status_code == 410 or disabled:
+        delivery.status = DeliveryStatus.DEAD
+        if status_code == 410:
+            disable_endpoint(endpoint, reason=GONE)
+    else:
+        delay = retry_delay_seconds(delivery.attempts)
+        if delay is None:
+            delivery.status = DeliveryStatus.DEAD
+        else:
+            delivery.status = DeliveryStatus.FAILED
+            delivery.next_attempt_at = timezone.now() + timedelta(seconds=delay)
+    delivery.save(update_fields=["attempts", "last_status_code", "next_attempt_at", "status"])
+
+
+def disable_endpoint(endpoint: WebhookEndpoint, *, reason: str) -> None:
+    endpoint.enabled, endpoint.disabled_reason, endpoint.disabled_at = False, reason, timezone.now()
+    endpoint.save(update_fields=["enabled", "disabled_reason", "disabled_at", "updated_at"])

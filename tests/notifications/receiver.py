@@ -1,0 +1,58 @@
+"""A real HTTP receiver on 127.0.0.1 for webhook tests: answers as told and records what it got."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+@dataclass
+class Received:
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass
+class Receiver:
+    server: ThreadingHTTPServer
+    answers: list[tuple[int, dict[str, str], float]] = field(default_factory=list)  # status, headers, delay
+    received: list[Received] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+
+    def answer(self, status: int, *, headers: dict[str, str] | None = None, delay: float = 0.0) -> None:
+        self.answers.append((status, headers or {}, delay))
+
+
+def start_receiver() -> Receiver:
+    receiver: Receiver
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers.get("content-length", 0)))
+            receiver.received.append(Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body))
+            status, headers, delay = receiver.answers.pop(0) if receiver.answers else (200, {}, 0.0)
+            time.sleep(delay)
+            try:
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("content-length", "2")
+                self.end_headers()
+                self.wfile.write(b"ok")
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the sender gave up (a timeout test)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    receiver = Receiver(server)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return receiver

@@ -100,3 +100,18 @@ def test_a_member_who_turned_the_digest_off_gets_none(london):
     preference.save()
     assert send_due_digests(tenant=london.tenant, now=SPRING_FORWARD_0800) == 0
     assert mail.outbox == []
+
+
+def test_due_times_read_on_the_tenant_clock_with_their_year(world_a):
+    """An item due at 04:59 UTC on 1 March 2026 was due at 23:59 on 28 February 2026 in New York; shown
+    without its year, a follow-up overdue since last December would read as due later this month."""
+    world_a.tenant.time_zone = "America/New_York"
+    world_a.tenant.save()
+    alert(account(world_a.tenant, world_a.csm, name="Eastern Ltd"), due_at=datetime(2026, 3, 1, 4, 59, tzinfo=UTC),
+          title="Call Eastern back")  # fmt: skip
+
+    send_due_digests(tenant=world_a.tenant, now=datetime(2026, 3, 2, 14, 0, tzinfo=UTC))
+
+    (digest,) = _mail_to(world_a.csm.user.email)
+    for part in (digest.body, digest.alternatives[0][0]):
+        assert "due 28 Feb 2026 23:59" in part

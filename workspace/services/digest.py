@@ -13,6 +13,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import Account, Membership, Tenant
 from accounts.roles import Role
@@ -74,16 +75,21 @@ def digest_email(digest: Digest) -> EmailMultiAlternatives:
         "unsubscribe_url": unsubscribe_url(digest.member),
     }
     subject = f"Your day, {digest.day.day:%A %d %B}"
+    with timezone.override(
+        tenant_zone(digest.member.tenant)
+    ):  # times in the email read on the tenant's clock, not the server's
+        text = render_to_string("workspace/email/digest.txt", context)
+        html = render_to_string("workspace/email/digest.html", context)
     email = EmailMultiAlternatives(
         subject=subject,
-        body=render_to_string("workspace/email/digest.txt", context),
+        body=text,
         to=[digest.member.user.email],
         headers={
             "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
-    email.attach_alternative(render_to_string("workspace/email/digest.html", context), "text/html")
+    email.attach_alternative(html, "text/html")
     return email
 
 

@@ -261,8 +261,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     dbname = args.database_url.rsplit("/", 1)[1]
-    print(f"Webhook delivery benchmark: {args.events:,} events x {args.endpoints} endpoints, then {args.rate:g} events/s "
-          f"for {args.seconds:g} s; {os.cpu_count()} CPUs, {time.strftime('%Y-%m-%d %H:%M:%S')}")  # fmt: skip
+    print(
+        f"Webhook delivery benchmark: {args.events:,} events x {args.endpoints} endpoints, then {args.rate:g} "
+        f"events/s for {args.seconds:g} s; {os.cpu_count()} CPUs, {time.strftime('%Y-%m-%d %H:%M')}"
+    )
     lock = db.RunLock(args.database_url, dbname)
     try:
         lock.acquire()

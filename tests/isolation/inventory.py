@@ -30,6 +30,8 @@ EXEMPT_ROUTES: dict[str, str] = {
     "api/schema/": "walked as an extra route by the API walk (no ids); AllowAny by design",
     "api/docs/": "walked as an extra route by the API walk (no ids)",
     "api/redoc/": "walked as an extra route by the API walk (no ids)",
+    "healthz": "public probe: reads no tenant data (tests/test_health)",
+    "readyz": "public probe: checks the database and Redis, reads no tenant data (tests/test_health)",
 }
 
 # Admin routes the admin walk does not request, and why.

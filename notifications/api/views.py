@@ -7,7 +7,7 @@ made them (create, rotate-secret), never on a read.
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -26,6 +26,13 @@ from notifications.models import WebhookEndpoint
 from notifications.services.endpoints import endpoint_save, endpoint_secret_rotate
 from notifications.services.publish import send_test_event
 
+# A public literal address, so the example is accepted as it stands (a name must resolve to public addresses).
+NEW_ENDPOINT = OpenApiExample(
+    "A CRM receiving alerts",
+    value={"url": "https://93.184.216.34/webhooks", "description": "CRM", "event_types": ["alert.opened"]},
+    request_only=True,
+)
+
 
 def _no_body(view) -> None:
     NoBodySerializer(data=view.request.data, context=view.get_serializer_context()).is_valid(raise_exception=True)
@@ -39,6 +46,7 @@ def _no_body(view) -> None:
         description="The answer carries the signing `secret`, shown this once. The URL must be https to a host "
         "whose every address is public.",
         responses={201: WebhookEndpointCreatedSerializer},
+        examples=[NEW_ENDPOINT],
     ),
     update=extend_schema(summary="Replace a webhook endpoint"),
     partial_update=extend_schema(summary="Change a webhook endpoint"),

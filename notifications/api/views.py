@@ -12,6 +12,7 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from accounts.api.errors import Conflict
 from accounts.api.viewsets import TenantCrudViewSet
 from accounts.roles import Role
 from notifications.api.filters import WebhookEndpointFilter
@@ -93,8 +94,8 @@ class WebhookEndpointViewSet(TenantCrudViewSet):
 
     @extend_schema(
         summary="Send a test event",
-        description="Queues a `webhook.test` event to this endpoint only, whatever it subscribes to and even if "
-        "it is disabled; its delivery is logged like any other.",
+        description="Queues a `webhook.test` event to this endpoint only, whatever it subscribes to; its delivery "
+        "is logged like any other. A disabled endpoint answers 409: enable it first.",
         request=NoBodySerializer,
         responses={202: TestEventQueuedSerializer},
     )
@@ -102,5 +103,7 @@ class WebhookEndpointViewSet(TenantCrudViewSet):
     def send_test(self, request, pk=None):
         endpoint = self.get_object()
         _no_body(self)
+        if not endpoint.enabled:  # its delivery would only be logged as refused
+            raise Conflict("The endpoint is disabled: enable it first.", code="endpoint_disabled")
         event = send_test_event(endpoint)
         return Response(TestEventQueuedSerializer({"event_id": event.pk}).data, status=status.HTTP_202_ACCEPTED)

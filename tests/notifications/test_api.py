@@ -162,7 +162,7 @@ def test_rotating_an_endpoint_without_a_secret_says_nothing_expires(world_a):
     assert live_secrets(endpoint) == [rotated.json()["secret"]]
 
 
-def test_send_test_queues_a_signed_test_event_and_a_410_disables_until_re_enabled(
+def test_send_test_queues_a_signed_test_event_and_after_a_410_needs_the_endpoint_enabled_again(
     world_a, receiver, django_capture_on_commit_callbacks
 ):
     admin = api_as(world_a.admin)
@@ -179,8 +179,14 @@ def test_send_test_queues_a_signed_test_event_and_a_410_disables_until_re_enable
     assert Webhook(answer["secret"]).verify(got.body, got.headers)["data"] == {"endpoint_id": answer["id"]}
     gone = admin.get(detail).json()
     assert (gone["enabled"], gone["disabled_reason"]) == (False, "410 Gone") and gone["disabled_at"] is not None
+    refused = admin.post(f"{detail}send-test/")
+    assert refused.status_code == 409 and refused.json()["errors"][0]["code"] == "endpoint_disabled"
+    assert OutboxEvent.objects.for_tenant(world_a.tenant).count() == 1
     enabled = admin.patch(detail, {"enabled": True}, format="json").json()
     assert (enabled["enabled"], enabled["disabled_reason"], enabled["disabled_at"]) == (True, "", None)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert admin.post(f"{detail}send-test/").status_code == 202
+    assert len(receiver.received) == 2
 
 
 # --- who may do what --------------------------------------------------------------------------------------

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("followups.api.urls")),
     path("", include("alerts.api.urls")),
     path("", include("outcomes.api.urls")),
+    path("", include("notifications.api.urls")),
 ]

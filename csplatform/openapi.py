@@ -33,6 +33,7 @@ TAGS = {
     "alerts": "Raised alerts: assign, snooze, resolve.",
     "playbooks": "Playbooks: steps that become tasks.",
     "tasks": "Tasks from playbooks and alerts.",
+    "webhook-endpoints": "Where the tenant's events are sent, signed; secrets shown once; test events.",
     "renewals": "Renewals per account and term, also in bulk and by external id.",
     "arr-movements": "The ARR ledger (read-only).",
     "exchange-rates": "Currency rates used to convert ARR.",

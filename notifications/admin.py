@@ -2,11 +2,11 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.db import transaction
 
 from accounts.admin.base import TenantScopedAdmin, TenantScopedInline
 from notifications.event_types import EVENT_TYPES
 from notifications.models import Delivery, DeliveryAttempt, WebhookEndpoint
+from notifications.services.endpoints import endpoint_save
 from notifications.services.publish import replay, send_test_event
 from notifications.services.secrets import rotate_secret
 
@@ -36,11 +36,8 @@ class WebhookEndpointAdmin(TenantScopedAdmin):
     actions = ("rotate_secrets", "send_test_events")
 
     def save_model(self, request, obj, form, change):
-        if obj.enabled:
-            obj.disabled_reason, obj.disabled_at = "", None
-        with transaction.atomic():
-            super().save_model(request, obj, form, change)
-            secret = None if change else rotate_secret(obj)
+        # A change keeps the row's tenant (the queryset is the tenant's already); a new row gets the request's.
+        secret = endpoint_save(tenant=obj.tenant if change else request.tenant, endpoint=obj)
         if secret is not None:
             show_secret_once(request, obj, secret)
 

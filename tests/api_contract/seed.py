@@ -33,6 +33,8 @@ ROWS = [  # (resource, body); a value "<resource>" is the id of the row made abo
     ),
     ("events", {"type": "usage", "name": "reports", "account": "<accounts>", "contact": "<contacts>"}),
     ("survey-responses", {"contact": "<contacts>", "score": 4, "comment": "Too slow"}),
+    # A public literal address: it passes the destination check without DNS.
+    ("webhook-endpoints", {"url": "https://93.184.216.34/hooks", "event_types": ["alert.opened"]}),
 ]
 
 

@@ -12,11 +12,12 @@ from tests.isolation.world import World, builder, canary_fields, text_value
 
 @builder("notifications.WebhookEndpoint")
 def build_webhook_endpoint(b: World) -> None:
-    # The canary rides in the URL's path, so a page or answer showing B's URL shows it.
+    # The canary rides in the URL's path, so a page or answer showing B's URL shows it. The host is a public
+    # literal address: it passes the destination check (the API walk sends A's URL back) without DNS.
     path = text_value(b, "webhookendpoint.url", WebhookEndpoint._meta.get_field("description"))
     b.add(
         WebhookEndpoint.objects.create(
-            tenant=b.tenant, event_types=["alert.opened"], **canary_fields(b, WebhookEndpoint, url=f"https://hooks.example/{path}"),
+            tenant=b.tenant, event_types=["alert.opened"], **canary_fields(b, WebhookEndpoint, url=f"https://93.184.216.34/{path}"),
         )
     )  # fmt: skip
 

@@ -6,6 +6,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.core import mail
 
 from accounts.models import Account
@@ -22,6 +23,12 @@ pytestmark = pytest.mark.django_db
 
 # 2 March 2026 09:15 UTC is 22:15 the same day in Auckland (NZDT, UTC+13).
 ANSWERED = datetime(2026, 3, 2, 9, 15, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(ANSWERED + timedelta(hours=5), tick=False):
+        yield
 
 
 @pytest.fixture
@@ -185,3 +192,10 @@ def test_a_name_with_a_line_break_still_makes_a_one_line_subject(auckland, recor
     (email,) = mail.outbox
     assert email.subject == "Urgent: Acme Ltd: executive Dana Reyes answered 1/10"
     assert "\n" not in email.message()["Subject"]
+
+
+@pytest.mark.parametrize(("days_ago", "sent"), [(2.9, True), (3.1, False)])
+def test_an_answer_given_days_ago_is_history_not_news(auckland, record, days_ago, sent):
+    executive = person(account(auckland.tenant, auckland.csm), is_executive=True)
+    record(executive, 2, at=ANSWERED + timedelta(hours=5) - timedelta(days=days_ago))
+    assert len(mail.outbox) == (1 if sent else 0)

@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from accounts.models import Account, Contact, LifecycleStage, Membership, Tenant
 from accounts.roles import Role
@@ -29,6 +30,8 @@ from workspace.services.notifications import preference_for
 from workspace.services.urgent_mail import UrgentEmail, detractor_email, red_renewal_email
 
 RENEWAL_DAYS = 30  # a red account is urgent when its renewal is this many days away or fewer
+# An answer given longer ago than this (an import of last quarter's survey, a late sync) is history, not news.
+ANSWER_NEWS = timedelta(days=3)
 
 
 def contact_roles(contact: Contact) -> list[str]:
@@ -47,12 +50,17 @@ def _is_sponsor(contact: Contact) -> bool:
     return contact.account_id is not None and accounts.filter(pk=contact.account_id, executive_sponsor=contact).exists()
 
 
-def response_is_urgent(*, response: SurveyResponse, created: bool, before_category: str | None) -> bool:
+def response_is_urgent(
+    *, response: SurveyResponse, created: bool, before_category: str | None, now: datetime | None = None
+) -> bool:
     """A detractor's answer from an executive or champion, new, or amended into a detractor's (an amendment of a
-    detractor's answer that stays one is not news)."""
-    if response.category != Category.DETRACTOR or not contact_roles(response.contact):
+    detractor's answer that stays one is not news), given within ``ANSWER_NEWS`` of ``now``."""
+    if response.category != Category.DETRACTOR or not (created or before_category != Category.DETRACTOR):
         return False
-    return created or before_category != Category.DETRACTOR
+    given = response.amended_at or response.responded_at
+    if given < (now or timezone.now()) - ANSWER_NEWS:
+        return False
+    return bool(contact_roles(response.contact))
 
 
 def urgent_recipients(*, tenant: Tenant, account: Account) -> tuple[list[Membership], bool]:

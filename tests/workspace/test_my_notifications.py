@@ -2,8 +2,10 @@
 only their own: no id in the request reaches another member's, in their tenant or another."""
 
 import re
+from datetime import UTC, datetime
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 
 from accounts.middleware import SESSION_KEY
@@ -85,10 +87,14 @@ def test_a_member_of_two_tenants_changes_only_the_active_tenants_choices(client,
 
 
 def test_resubscribing_after_an_unsubscribe_link(client, world_a):
-    unsubscribe(membership=world_a.csm, digest=True)
+    world_a.tenant.time_zone = "Pacific/Auckland"
+    world_a.tenant.save()
+    with time_machine.travel(datetime(2026, 12, 7, 11, 30, tzinfo=UTC), tick=False):  # 00:30 on the 8th there
+        unsubscribe(membership=world_a.csm, digest=True)
     session_client(client, world_a.csm)
     page = client.get(URL)
-    assert b"You unsubscribed from an email" in page.content and not checked(page.content, "daily_digest")
+    assert b"You unsubscribed from an email's link on 8 Dec 2026 00:30 (Pacific/Auckland)" in page.content
+    assert not checked(page.content, "daily_digest")
 
     client.post(URL, {"daily_digest": "on", "urgent_email": "on"})
 

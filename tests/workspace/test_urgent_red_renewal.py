@@ -149,3 +149,21 @@ def test_score_rows_of_another_tenant_never_make_an_account_red(auckland, world_
     score_row(world_b.tenant, account(world_b.tenant, world_b.csm), 10)
     sweep(AUCKLAND_8TH_0000)
     assert [m.to for m in mail.outbox] == []
+
+
+def test_a_sweep_over_renewals_told_already_reads_three_times_whatever_their_number(auckland):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from workspace.services.urgent import red_renewals_notify
+
+    counts = []
+    for accounts in (3, 12):
+        for i in range(accounts):
+            owner = auckland.csm if i % 3 else None
+            renewal(account(auckland.tenant, owner, score=15), term_end=date(2026, 12, 20))
+        red_renewals_notify(tenant=auckland.tenant, now=AUCKLAND_8TH_0000)
+        with CaptureQueriesContext(connection) as queries:
+            assert red_renewals_notify(tenant=auckland.tenant, now=AUCKLAND_8TH_0000) == 0
+        counts.append(len(queries))
+    assert counts == [3, 3]  # the due renewals, the members, the notices already sent

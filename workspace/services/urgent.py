@@ -63,15 +63,20 @@ def response_is_urgent(
     return bool(contact_roles(response.contact))
 
 
-def urgent_recipients(*, tenant: Tenant, account: Account) -> tuple[list[Membership], bool]:
-    """Who is told about ``account``: its CSM, or (False: nobody owns it) the tenant's admins. Members whose
-    login is disabled are left out, so an owner who left does not swallow the email: their admins get it."""
-    members = Membership.objects.for_tenant(tenant).filter(user__is_active=True).select_related("user", "tenant")
-    if account.csm_owner_id is not None:
-        owner = members.filter(pk=account.csm_owner_id).first()
-        if owner is not None:
-            return [owner], True
-    return list(members.filter(role=Role.ADMIN).order_by("pk")), False
+class Audience:
+    """Who is told about an account: its CSM, or (nobody owns it) the tenant's admins. Members whose login is
+    disabled are left out, so an owner who left does not swallow the email: the admins get it. The tenant's
+    members are read once, however many accounts are asked about."""
+
+    def __init__(self, tenant: Tenant):
+        members = Membership.objects.for_tenant(tenant).filter(user__is_active=True).select_related("user", "tenant")
+        self.members = {member.pk: member for member in members.order_by("pk")}
+        self.admins = [member for member in self.members.values() if member.role == Role.ADMIN]
+
+    def of(self, account: Account) -> tuple[list[Membership], bool]:
+        """The members to tell, and whether that is the account's own CSM (False: its admins, for want of one)."""
+        owner = self.members.get(account.csm_owner_id)
+        return ([owner], True) if owner is not None else (self.admins, False)
 
 
 def _send_once(*, tenant: Tenant, member: Membership, account: Account, kind: str, subject: str, email) -> bool:
@@ -105,7 +110,7 @@ def urgent_detractor_notify(*, tenant: Tenant, response_id: int) -> int:
         return 0
     account = response.account
     followup = FollowUp.objects.for_tenant(tenant).filter(response=response).order_by("pk").first()
-    recipients, owned = urgent_recipients(tenant=tenant, account=account)
+    recipients, owned = Audience(tenant).of(account)
     facts = UrgentEmail(tenant=tenant, account=account, owned=owned)
     return sum(
         _send_once(
@@ -130,7 +135,7 @@ def red_renewals_due(*, tenant: Tenant, today: date, account_ids=None) -> list[R
         .filter(outcome=Outcome.PENDING, term_end__gte=today, term_end__lte=today + timedelta(days=RENEWAL_DAYS))
         .filter(account__health__band=Band.RED, account__health__score__isnull=False)
         .exclude(account__lifecycle_stage=LifecycleStage.CHURNED)
-        .select_related("account__health", "account__csm_owner__user")
+        .select_related("account__health")
         .order_by("term_end", "pk")
     )
     if account_ids is not None:
@@ -142,17 +147,29 @@ def red_renewals_notify(*, tenant: Tenant, now: datetime, account_ids=None) -> i
     """Email each red account's CSM about its renewal within 30 days, once per account and renewal date; how many
     emails went. Called when accounts turn red (``account_ids``) and by the periodic sweep (every account)."""
     today = now.astimezone(tenant_zone(tenant)).date()
+    due = red_renewals_due(tenant=tenant, today=today, account_ids=account_ids)
+    if not due:
+        return 0
+    audience = Audience(tenant)
+    # What was told already, in one query: an hourly sweep over renewals told long ago costs next to nothing.
+    told = set(
+        UrgentNotice.objects.for_tenant(tenant)
+        .filter(kind=UrgentKind.RED_RENEWAL, account_id__one_of=sorted({d.renewal.account_id for d in due}))
+        .values_list("membership_id", "subject")
+    )  # fmt: skip
     sent = 0
-    for due in red_renewals_due(tenant=tenant, today=today, account_ids=account_ids):
-        account = due.renewal.account
-        recipients, owned = urgent_recipients(tenant=tenant, account=account)
+    for one in due:
+        account = one.renewal.account
+        recipients, owned = audience.of(account)
         facts = UrgentEmail(tenant=tenant, account=account, owned=owned)
-        subject = f"{account.pk}:{due.renewal.term_end.isoformat()}"
+        subject = f"{account.pk}:{one.renewal.term_end.isoformat()}"
         for member in recipients:
+            if (member.pk, subject) in told:
+                continue
             sent += _send_once(
                 tenant=tenant, member=member, account=account, kind=UrgentKind.RED_RENEWAL, subject=subject,
-                email=lambda to, due=due, facts=facts: red_renewal_email(
-                    facts, to=to, renewal=due.renewal, days_left=due.days_left
+                email=lambda to, one=one, facts=facts: red_renewal_email(
+                    facts, to=to, renewal=one.renewal, days_left=one.days_left
                 ),
             )  # fmt: skip
     return sent

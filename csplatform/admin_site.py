@@ -63,6 +63,7 @@ class TenantAdminSite(admin.AdminSite):
                 tenant_choices=choices,
                 active_tenant=getattr(request, "tenant", None),
                 active_role=getattr(request, "role", None),
+                active_membership=getattr(request, "membership", None),
             )
         return context
 

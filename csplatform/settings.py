@@ -330,6 +330,7 @@ CELERY_BEAT_SCHEDULE = {
     "forecast-renewals": {"task": "outcomes.forecast_all", "schedule": 24 * 3600.0},
     "surveys-tick": {"task": "surveys.tick", "schedule": 60.0},
     "send-due-digests": {"task": "workspace.send_due_digests", "schedule": 15 * 60.0},
+    "sweep-red-renewals": {"task": "workspace.sweep_red_renewals", "schedule": 60 * 60.0},
     "webhook-deliveries-due": {"task": "notifications.deliveries_due", "schedule": 5.0},
 }
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

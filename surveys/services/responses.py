@@ -200,7 +200,7 @@ def _create(tenant: Tenant, answer: _Answer) -> SurveyResponse:
     if answer.send is not None:
         SurveySend.objects.for_tenant(tenant).filter(pk=answer.send.pk).update(answered_at=response.responded_at)
     response_event_record(tenant=tenant, response=response)
-    response_recorded.send(sender=SurveyResponse, response=response, created=True)
+    response_recorded.send(sender=SurveyResponse, response=response, created=True, before_category=None)
     return response
 
 
@@ -252,11 +252,12 @@ def response_amend(
     same_tenant(tenant, response=response)
     if not can_amend(tenant=tenant, response=response, now=now):
         raise ValidationError("This answer can no longer be changed.")
+    before_category = response.category
     with transaction.atomic():
         response.score, response.comment, response.amended_at = score, comment[:MAX_COMMENT], now
         response.save()
         response_event_record(tenant=tenant, response=response)
-        response_recorded.send(sender=SurveyResponse, response=response, created=False)
+        response_recorded.send(sender=SurveyResponse, response=response, created=False, before_category=before_category)
     return response
 
 

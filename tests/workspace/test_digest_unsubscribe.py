@@ -60,3 +60,22 @@ def test_a_token_signed_for_another_purpose_is_refused(world_a, client):
     other = signing.dumps({"m": world_a.csm.pk, "t": world_a.tenant.pk}, salt="accounts.invitation")
     assert client.get(f"/email/unsubscribe/{other}/").status_code == 400
     assert preference_for(world_a.csm).daily_digest is True
+
+
+def test_an_urgent_link_stops_urgent_emails_and_leaves_the_digest(world_a, client):
+    from workspace.services.unsubscribe_links import URGENT
+
+    assert client.get(f"/email/unsubscribe/{unsubscribe_token(world_a.csm, URGENT)}/").status_code == 200
+    preference = preference_for(world_a.csm)
+    assert (preference.daily_digest, preference.urgent_email) == (True, False)
+    assert preference.unsubscribed_at is not None
+
+
+def test_a_link_naming_an_unknown_kind_is_refused(world_a, client):
+    from django.core import signing
+
+    from workspace.services.unsubscribe_links import SALT
+
+    odd = signing.dumps({"m": world_a.csm.pk, "t": world_a.tenant.pk, "k": "everything"}, salt=SALT)
+    assert client.get(f"/email/unsubscribe/{odd}/").status_code == 400
+    assert (preference_for(world_a.csm).daily_digest, preference_for(world_a.csm).urgent_email) == (True, True)

@@ -11,6 +11,7 @@ from outcomes.admin.pages import render_console_page
 PAGES = (
     ("Today", "workspace-admin:today"),
     ("Team", "workspace-admin:team"),
+    ("My notifications", "workspace-admin:notifications"),
 )
 
 

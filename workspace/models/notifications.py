@@ -1,6 +1,7 @@
 """What a member wants by email, and the record of each daily digest sent to them."""
 
 from django.db import models
+from django.utils import timezone
 
 from accounts.tenancy import TenantOwned
 
@@ -30,7 +31,8 @@ class DigestSend(TenantOwned):
 
     membership = models.ForeignKey("accounts.Membership", on_delete=models.CASCADE, related_name="digest_sends")
     day = models.DateField(help_text="The tenant's calendar date the digest is for.")
-    sent_at = models.DateTimeField(auto_now_add=True)
+    # The moment the digest was composed: the next digest's "new alerts" start here.
+    sent_at = models.DateTimeField(default=timezone.now)
 
     class Meta(TenantOwned.Meta):
         ordering = ["-day", "pk"]

@@ -111,6 +111,28 @@ class MyRenewals:
     rows: list[RenewalRow]
 
 
+@dataclass(frozen=True)
+class NewAlert:
+    alert_id: int
+    title: str
+    account_id: int
+    account_name: str
+    opened_at: datetime
+    priority: str
+
+
+def my_new_alerts(*, tenant: Tenant, member: Membership, since: datetime, until: datetime) -> list[NewAlert]:
+    """The member's alerts (assigned to them or raised on their accounts) first opened after ``since`` and up to
+    ``until``, still open; by the moment they opened, the latest first."""
+    rows = (
+        open_alerts(tenant=tenant)
+        .filter(Q(assignee=member) | Q(account__csm_owner=member), first_fired_at__gt=since, first_fired_at__lte=until)
+        .order_by("-first_fired_at", "-pk")
+        .values_list("pk", "title", "account_id", "account__name", "first_fired_at", "priority")
+    )
+    return [NewAlert(*row) for row in rows]
+
+
 def my_renewals(*, tenant: Tenant, member: Membership, today: date, horizon: int = HORIZONS[-1]) -> MyRenewals:
     """Pending renewals of the member's current accounts ending within ``horizon`` days of ``today``, and the
     overdue ones, by term end, with health, the latest forecast and the CSM's call; counts per window."""

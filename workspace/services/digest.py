@@ -1,12 +1,13 @@
-"""The daily digest: each member's own day (work due and overdue, renewals within 30 days, biggest drops),
-emailed once per tenant day after 08:00 on the tenant's clock. It reads only Today's selectors, so it holds
-exactly what the member's Today page shows of their own book and nothing of anyone else's.
+"""The daily digest: each member's own day (alerts opened since their previous digest, work due and overdue,
+renewals within 30 days, biggest drops), emailed once per tenant day after 08:00 on the tenant's clock. It reads
+only Today's selectors, so it holds exactly what the member's Today page shows of their own book and nothing of
+anyone else's.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -21,32 +22,47 @@ from accounts.zones import tenant_zone
 from indicators.models import HealthScore
 from workspace.digest_time import digest_day_due
 from workspace.local_day import LocalDay, local_day
-from workspace.selectors.today import RenewalRow, WorkItem, my_fallers, my_renewals, my_work
+from workspace.models import DigestSend
+from workspace.selectors.today import NewAlert, RenewalRow, WorkItem, my_fallers, my_new_alerts, my_renewals, my_work
 from workspace.services.notifications import claim_digest, preference_for
 from workspace.services.unsubscribe_links import unsubscribe_url
 
 RENEWAL_DAYS = 30
+FIRST_DIGEST_LOOKBACK = timedelta(hours=24)  # "new alerts" of a member's first digest: the last 24 hours
 
 
 @dataclass(frozen=True)
 class Digest:
     member: Membership
     day: LocalDay
+    new_alerts: list[NewAlert]  # opened since the member's previous digest
     overdue: list[WorkItem]
     due_today: list[WorkItem]
     renewals: list[RenewalRow]
     drops: list[HealthScore]  # only scores that fell this week
 
     def is_empty(self) -> bool:
-        return not (self.overdue or self.due_today or self.renewals or self.drops)
+        return not (self.new_alerts or self.overdue or self.due_today or self.renewals or self.drops)
+
+
+def new_alerts_since(*, tenant: Tenant, member: Membership, now: datetime) -> datetime:
+    """Where the digest's "new alerts" begin: when the member's previous digest was composed, so that each alert
+    is new in exactly one digest whatever the clocks did between them; for a first digest, 24 hours back."""
+    previous = (
+        DigestSend.objects.for_tenant(tenant).filter(membership=member, sent_at__lt=now)
+        .order_by("-sent_at").values_list("sent_at", flat=True).first()
+    )  # fmt: skip
+    return previous if previous is not None else now - FIRST_DIGEST_LOOKBACK
 
 
 def digest_of(*, tenant: Tenant, member: Membership, now: datetime) -> Digest:
     day = local_day(now, tenant_zone(tenant))
     work = my_work(tenant=tenant, member=member, day=day, now=now)
+    since = new_alerts_since(tenant=tenant, member=member, now=now)
     return Digest(
         member=member,
         day=day,
+        new_alerts=my_new_alerts(tenant=tenant, member=member, since=since, until=now),
         overdue=[w for w in work if w.overdue],
         due_today=[w for w in work if not w.overdue],
         renewals=my_renewals(tenant=tenant, member=member, today=day.day, horizon=RENEWAL_DAYS).rows,
@@ -68,6 +84,9 @@ def digest_email(digest: Digest) -> EmailMultiAlternatives:
         "digest": digest,
         "name": digest.member.user.get_full_name() or digest.member.user.email,
         "today_url": _absolute(reverse("workspace-admin:today")),
+        "new_alerts": [
+            (a, _absolute(reverse("admin:alerts_alert_change", args=[a.alert_id]))) for a in digest.new_alerts
+        ],
         "overdue": [(w, _account_link(w.account_id)) for w in digest.overdue],
         "due_today": [(w, _account_link(w.account_id)) for w in digest.due_today],
         "renewals": [(r, _account_link(r.account_id)) for r in digest.renewals],
@@ -112,7 +131,7 @@ def send_digest(*, tenant: Tenant, member: Membership, now: datetime) -> bool:
     digest = digest_of(tenant=tenant, member=member, now=now)
     if digest.is_empty():
         return False
-    if not claim_digest(member, digest.day.day):
+    if not claim_digest(member, digest.day.day, at=now):
         return False
     digest_email(digest).send()
     return True

@@ -20,6 +20,7 @@ from django.utils import timezone
 from notifications.backoff import retry_delay_seconds
 from notifications.models import Delivery, DeliveryAttempt, DeliveryStatus, WebhookEndpoint
 from notifications.models.outbox import RESPONSE_BODY_KEPT
+from notifications.pinned_http import pinned_session
 from notifications.services.secrets import live_secrets
 from notifications.signing import signed_headers
 from notifications.ssrf import DestinationRefused, check_destination
@@ -64,15 +65,17 @@ def attempt_delivery(delivery_id: int) -> Delivery:
         error = f"The endpoint is disabled ({endpoint.disabled_reason or 'by an admin'})."
     else:
         try:
-            # Checked again at send time: the name may resolve elsewhere now than when it was saved.
-            check_destination(endpoint.url, allow_loopback=settings.WEBHOOKS_ALLOW_LOOPBACK)
+            # Checked again at send time: the name may resolve elsewhere now than when it was saved. The
+            # connection then goes to the checked address, never to a second resolution of the name.
+            addresses = check_destination(endpoint.url, allow_loopback=settings.WEBHOOKS_ALLOW_LOOPBACK)
             headers = signed_headers(
                 message_id=event.id, timestamp=attempted_at, body=body, secrets=live_secrets(endpoint, now=attempted_at)
             )
-            response = requests.post(
-                endpoint.url, data=body, headers=headers, timeout=settings.WEBHOOKS_TIMEOUT_SECONDS,
-                allow_redirects=False,
-            )  # fmt: skip
+            with pinned_session(addresses[0]) as session:
+                response = session.post(
+                    endpoint.url, data=body, headers=headers, timeout=settings.WEBHOOKS_TIMEOUT_SECONDS,
+                    allow_redirects=False,
+                )  # fmt: skip
             status_code = response.status_code
             response_body = response.content[:RESPONSE_BODY_KEPT].decode("utf-8", errors="replace")
         except DestinationRefused as refused:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ssl
 import threading
 import time
 from dataclasses import dataclass, field
@@ -20,16 +21,22 @@ class Receiver:
     server: ThreadingHTTPServer
     answers: list[tuple[int, dict[str, str], float]] = field(default_factory=list)  # status, headers, delay
     received: list[Received] = field(default_factory=list)
+    server_names: list[str | None] = field(default_factory=list)  # TLS SNI of each handshake
+
+    @property
+    def port(self) -> int:
+        return self.server.server_address[1]
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        return f"http://{self.server.server_address[0]}:{self.port}/hook"
 
     def answer(self, status: int, *, headers: dict[str, str] | None = None, delay: float = 0.0) -> None:
         self.answers.append((status, headers or {}, delay))
 
 
-def start_receiver() -> Receiver:
+def start_receiver(host: str = "127.0.0.1", port: int = 0, tls: ssl.SSLContext | None = None) -> Receiver:
+    """A receiver on ``host``:``port`` (a free port by default), speaking https when given a server context."""
     receiver: Receiver
 
     class Handler(BaseHTTPRequestHandler):
@@ -51,8 +58,11 @@ def start_receiver() -> Receiver:
         def log_message(self, *args):
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = ThreadingHTTPServer((host, port), Handler)
     server.daemon_threads = True
     receiver = Receiver(server)
+    if tls is not None:
+        tls.sni_callback = lambda _socket, name, _context: receiver.server_names.append(name)
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return receiver

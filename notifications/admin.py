@@ -6,12 +6,16 @@ from django.db import transaction
 
 from accounts.admin.base import TenantScopedAdmin, TenantScopedInline
 from notifications.event_types import EVENT_TYPES
-from notifications.models import Delivery, DeliveryAttempt, WebhookEndpoint
+from notifications.models import Delivery, DeliveryAttempt, EndpointKind, WebhookEndpoint
 from notifications.services.publish import replay, send_test_event
-from notifications.services.secrets import rotate_secret
+from notifications.services.secrets import live_secrets, rotate_secret
 
 
 class WebhookEndpointForm(forms.ModelForm):
+    kind = forms.TypedChoiceField(
+        choices=EndpointKind.choices, initial=EndpointKind.STANDARD, required=False, empty_value=EndpointKind.STANDARD,
+        help_text="Slack: a Slack incoming-webhook URL, sent a readable message, unsigned (keep the URL secret).",
+    )  # fmt: skip
     url = forms.URLField(max_length=500, assume_scheme="https", help_text="https, to a public address.")
     event_types = forms.MultipleChoiceField(
         choices=sorted(EVENT_TYPES.items()), widget=forms.CheckboxSelectMultiple, help_text="The events sent here."
@@ -19,7 +23,7 @@ class WebhookEndpointForm(forms.ModelForm):
 
     class Meta:
         model = WebhookEndpoint
-        fields = ("url", "description", "event_types", "enabled")
+        fields = ("kind", "url", "description", "event_types", "enabled")
 
 
 def show_secret_once(request, endpoint, secret) -> None:
@@ -29,8 +33,8 @@ def show_secret_once(request, endpoint, secret) -> None:
 @admin.register(WebhookEndpoint)
 class WebhookEndpointAdmin(TenantScopedAdmin):
     form = WebhookEndpointForm
-    list_display = ("url", "description", "enabled", "disabled_reason", "created_at")
-    list_filter = ("enabled",)
+    list_display = ("url", "kind", "description", "enabled", "disabled_reason", "created_at")
+    list_filter = ("enabled", "kind")
     search_fields = ("url", "description")
     readonly_fields = ("disabled_reason", "disabled_at", "created_at", "updated_at")
     actions = ("rotate_secrets", "send_test_events")
@@ -40,7 +44,8 @@ class WebhookEndpointAdmin(TenantScopedAdmin):
             obj.disabled_reason, obj.disabled_at = "", None
         with transaction.atomic():
             super().save_model(request, obj, form, change)
-            secret = None if change else rotate_secret(obj)
+            # A signed endpoint gets its first secret when added, or when it stops being a Slack one.
+            secret = rotate_secret(obj) if obj.is_signed and not live_secrets(obj) else None
         if secret is not None:
             show_secret_once(request, obj, secret)
 
@@ -49,7 +54,10 @@ class WebhookEndpointAdmin(TenantScopedAdmin):
         if not self.has_change_permission(request):
             return
         for endpoint in queryset:
-            show_secret_once(request, endpoint, rotate_secret(endpoint))
+            if endpoint.is_signed:
+                show_secret_once(request, endpoint, rotate_secret(endpoint))
+            else:
+                messages.info(request, f"{endpoint} is a Slack endpoint: it has no signing secret (its URL is secret).")
 
     @admin.action(description="Send a test event")
     def send_test_events(self, request, queryset):

@@ -18,11 +18,19 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from notifications.backoff import retry_delay_seconds
-from notifications.models import Delivery, DeliveryAttempt, DeliveryStatus, WebhookEndpoint
+from notifications.models import (
+    Delivery,
+    DeliveryAttempt,
+    DeliveryStatus,
+    EndpointKind,
+    OutboxEvent,
+    WebhookEndpoint,
+)
 from notifications.models.outbox import RESPONSE_BODY_KEPT
 from notifications.pinned_http import pinned_session
 from notifications.services.secrets import live_secrets
 from notifications.signing import signed_headers
+from notifications.slack_message import slack_message
 from notifications.ssrf import DestinationRefused, check_destination
 
 CLAIM_BATCH = 50
@@ -58,7 +66,6 @@ def attempt_delivery(delivery_id: int) -> Delivery:
     """One attempt at one delivery, recorded; the delivery settles or gets its next attempt time."""
     delivery = Delivery.unscoped.select_related("event", "endpoint").get(pk=delivery_id)
     endpoint, event = delivery.endpoint, delivery.event
-    body = json.dumps(event.payload, separators=(",", ":")).encode()
     started, attempted_at = time.monotonic(), timezone.now()
     status_code, error, response_body = None, "", ""
     if not endpoint.enabled:
@@ -68,9 +75,7 @@ def attempt_delivery(delivery_id: int) -> Delivery:
             # Checked again at send time: the name may resolve elsewhere now than when it was saved. The
             # connection then goes to the checked address, never to a second resolution of the name.
             addresses = check_destination(endpoint.url, allow_loopback=settings.WEBHOOKS_ALLOW_LOOPBACK)
-            headers = signed_headers(
-                message_id=event.id, timestamp=attempted_at, body=body, secrets=live_secrets(endpoint, now=attempted_at)
-            )
+            body, headers = request_for(endpoint, event, attempted_at)
             with pinned_session(addresses[0]) as session:
                 response = session.post(
                     endpoint.url, data=body, headers=headers, timeout=settings.WEBHOOKS_TIMEOUT_SECONDS,
@@ -90,6 +95,16 @@ def attempt_delivery(delivery_id: int) -> Delivery:
         )  # fmt: skip
         settle(delivery, endpoint, status_code=status_code, disabled=not endpoint.enabled)
     return delivery
+
+
+def request_for(endpoint: WebhookEndpoint, event: OutboxEvent, attempted_at: datetime) -> tuple[bytes, dict]:
+    """The body and headers of one attempt: the signed envelope, or a Slack message (unsigned: the URL is secret)."""
+    if endpoint.kind == EndpointKind.SLACK:
+        body = json.dumps(slack_message(event.payload, message_id=event.id), separators=(",", ":")).encode()
+        return body, {"content-type": "application/json"}
+    body = json.dumps(event.payload, separators=(",", ":")).encode()
+    secrets = live_secrets(endpoint, now=attempted_at)
+    return body, signed_headers(message_id=event.id, timestamp=attempted_at, body=body, secrets=secrets)
 
 
 def settle(delivery: Delivery, endpoint: WebhookEndpoint, *, status_code: int | None, disabled: bool) -> None:

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
 
-from accounts.admin.base import TenantScopedAdmin, TenantScopedInline
+from accounts.admin.base import TenantScopedAdmin, TenantScopedInline, scoped_queryset
 from notifications.event_types import EVENT_TYPES
 from notifications.models import Delivery, DeliveryAttempt, EndpointKind, WebhookEndpoint
 from notifications.services.publish import replay, send_test_event
@@ -37,7 +37,7 @@ class WebhookEndpointAdmin(TenantScopedAdmin):
     list_filter = ("enabled", "kind")
     search_fields = ("url", "description")
     readonly_fields = ("disabled_reason", "disabled_at", "created_at", "updated_at")
-    actions = ("rotate_secrets", "send_test_events")
+    actions = ("rotate_secrets", "send_test_events", "replay_failed_deliveries")
 
     def save_model(self, request, obj, form, change):
         if obj.enabled:
@@ -67,6 +67,13 @@ class WebhookEndpointAdmin(TenantScopedAdmin):
             send_test_event(endpoint)
         self.message_user(request, f"Test event queued for {queryset.count()} endpoint(s).")
 
+    @admin.action(description="Replay every failed or dead delivery of the selected endpoints")
+    def replay_failed_deliveries(self, request, queryset):
+        if not self.has_change_permission(request):
+            return
+        deliveries = scoped_queryset(request, Delivery).filter(endpoint__in=queryset)
+        self.message_user(request, f"{replay(deliveries)} delivery(ies) queued again.")
+
 
 class DeliveryAttemptInline(TenantScopedInline):
     model = DeliveryAttempt
@@ -85,7 +92,7 @@ class DeliveryAttemptInline(TenantScopedInline):
 @admin.register(Delivery)
 class DeliveryAdmin(TenantScopedAdmin):
     list_display = ("event", "endpoint", "status", "attempts", "last_status_code", "next_attempt_at", "created_at")
-    list_filter = ("status",)
+    list_filter = ("status", "endpoint")
     fields = ("event", "endpoint", "status", "attempts", "last_status_code", "next_attempt_at", "created_at")
     readonly_fields = fields
     inlines = (DeliveryAttemptInline,)

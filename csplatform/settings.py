@@ -339,3 +339,8 @@ WEBHOOKS_ALLOW_LOOPBACK = env.bool("WEBHOOKS_ALLOW_LOOPBACK", default=DEBUG)
 # After a secret rotation the old secret keeps signing this long, so receivers can switch without a gap.
 WEBHOOKS_SECRET_OVERLAP = timedelta(hours=env.int("WEBHOOKS_SECRET_OVERLAP_HOURS", default=24))
 WEBHOOKS_TIMEOUT_SECONDS = env.float("WEBHOOKS_TIMEOUT_SECONDS", default=15.0)
+# An endpoint whose every attempt has failed for this many days since the first failure (no 2xx since) is
+# disabled, and its tenant's admins are emailed.
+WEBHOOKS_DISABLE_AFTER_DAYS = env.int("WEBHOOKS_DISABLE_AFTER_DAYS", default=5)
+if WEBHOOKS_DISABLE_AFTER_DAYS < 1:
+    raise ImproperlyConfigured("WEBHOOKS_DISABLE_AFTER_DAYS must be a whole number of days, 1 or more.")

@@ -36,12 +36,14 @@ class WebhookEndpointAdmin(TenantScopedAdmin):
     list_display = ("url", "kind", "description", "enabled", "disabled_reason", "created_at")
     list_filter = ("enabled", "kind")
     search_fields = ("url", "description")
-    readonly_fields = ("disabled_reason", "disabled_at", "created_at", "updated_at")
+    readonly_fields = ("disabled_reason", "disabled_at", "failing_since", "created_at", "updated_at")
     actions = ("rotate_secrets", "send_test_events", "replay_failed_deliveries")
 
     def save_model(self, request, obj, form, change):
         if obj.enabled:
             obj.disabled_reason, obj.disabled_at = "", None
+            if change and "enabled" in form.changed_data:
+                obj.failing_since = None  # enabled again: a new start, not disabled again by its next failure
         with transaction.atomic():
             super().save_model(request, obj, form, change)
             # A signed endpoint gets its first secret when added, or when it stops being a Slack one.

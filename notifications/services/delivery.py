@@ -28,6 +28,7 @@ from notifications.models import (
 )
 from notifications.models.outbox import RESPONSE_BODY_KEPT
 from notifications.pinned_http import pinned_session
+from notifications.services.failing import failure_streak_record
 from notifications.services.secrets import live_secrets
 from notifications.signing import signed_headers
 from notifications.slack_message import slack_message
@@ -89,11 +90,13 @@ def attempt_delivery(delivery_id: int) -> Delivery:
             error = f"{type(failure).__name__}: {failure}"[:1000]
     duration_ms = int((time.monotonic() - started) * 1000)
     with transaction.atomic():
-        DeliveryAttempt.objects.create(
+        attempt = DeliveryAttempt.objects.create(
             tenant_id=delivery.tenant_id, delivery=delivery, attempted_at=attempted_at, status_code=status_code,
             duration_ms=duration_ms, error=error, response_body=response_body,
         )  # fmt: skip
         settle(delivery, endpoint, status_code=status_code, disabled=not endpoint.enabled)
+        if endpoint.enabled and status_code != 410:
+            failure_streak_record(endpoint, attempt, succeeded=delivery.status == DeliveryStatus.SUCCEEDED)
     return delivery
 
 

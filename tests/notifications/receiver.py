@@ -20,6 +20,7 @@ class Received:
 class Receiver:
     server: ThreadingHTTPServer
     answers: list[tuple[int, dict[str, str], float]] = field(default_factory=list)  # status, headers, delay
+    otherwise: int = 200  # the status answered once ``answers`` is used up
     received: list[Received] = field(default_factory=list)
     server_names: list[str | None] = field(default_factory=list)  # TLS SNI of each handshake
 
@@ -43,7 +44,7 @@ def start_receiver(host: str = "127.0.0.1", port: int = 0, tls: ssl.SSLContext |
         def do_POST(self):
             body = self.rfile.read(int(self.headers.get("content-length", 0)))
             receiver.received.append(Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body))
-            status, headers, delay = receiver.answers.pop(0) if receiver.answers else (200, {}, 0.0)
+            status, headers, delay = receiver.answers.pop(0) if receiver.answers else (receiver.otherwise, {}, 0.0)
             time.sleep(delay)
             try:
                 self.send_response(status)

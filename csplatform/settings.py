@@ -159,7 +159,10 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
+# max_retries 0: sending a task (a request's after-commit kick, beat) fails at once when the broker is down,
+# instead of kombu sleeping 2 s before giving up; the periodic sweeps do that work. A worker's own
+# connection keeps retrying with broker_connection_* (they pass their own limits).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2, "max_retries": 0}
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="csplatform")
 
 # --- Email ----------------------------------------------------------------------------

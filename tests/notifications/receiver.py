@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import ssl
 import threading
 import time
@@ -30,10 +31,15 @@ class Receiver:
 
     @property
     def url(self) -> str:
-        return f"http://{self.server.server_address[0]}:{self.port}/hook"
+        host = self.server.server_address[0]
+        return f"http://{f'[{host}]' if ':' in host else host}:{self.port}/hook"
 
     def answer(self, status: int, *, headers: dict[str, str] | None = None, delay: float = 0.0) -> None:
         self.answers.append((status, headers or {}, delay))
+
+
+class IPv6Server(ThreadingHTTPServer):
+    address_family = socket.AF_INET6
 
 
 def start_receiver(host: str = "127.0.0.1", port: int = 0, tls: ssl.SSLContext | None = None) -> Receiver:
@@ -59,7 +65,7 @@ def start_receiver(host: str = "127.0.0.1", port: int = 0, tls: ssl.SSLContext |
         def log_message(self, *args):
             pass
 
-    server = ThreadingHTTPServer((host, port), Handler)
+    server = (IPv6Server if ":" in host else ThreadingHTTPServer)((host, port), Handler)
     server.daemon_threads = True
     receiver = Receiver(server)
     if tls is not None:

@@ -79,6 +79,16 @@ def test_a_pinned_session_connects_to_its_address_whatever_the_url_host(receiver
     assert (got.path, got.headers["host"]) == ("/hook?x=1", f"name.that.does.not.resolve.invalid:{running.port}")
 
 
+def test_a_pinned_session_connects_to_an_ipv6_address(receivers):
+    try:
+        running = receivers(host="::1")
+    except OSError:
+        pytest.skip("no IPv6 loopback on this machine")
+    response = pinned_session(ip_address("::1")).post(f"http://hooks.v6.test:{running.port}/hook", timeout=5)
+    assert response.status_code == 200
+    assert running.received[0].headers["host"] == f"hooks.v6.test:{running.port}"
+
+
 OPENSSL_EXTENSIONS = """basicConstraints=CA:FALSE
 keyUsage=critical,digitalSignature,keyEncipherment
 extendedKeyUsage=serverAuth

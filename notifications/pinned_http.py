@@ -12,11 +12,13 @@ overriding urllib3's private socket code as some SSRF filters do (advocate, Sent
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from ipaddress import IPv4Address, IPv6Address
 from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import ConnectTimeoutError
 
 
 class PinnedAdapter(HTTPAdapter):
@@ -52,3 +54,22 @@ def pinned_session(address: IPv4Address | IPv6Address) -> requests.Session:
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session
+
+
+def _not_connected(error: requests.ConnectionError) -> bool:
+    """True when no connection was made (refused, unreachable, connect timeout): nothing was sent."""
+    reason = getattr(error.args[0], "reason", None) if error.args else None
+    return isinstance(reason, ConnectTimeoutError)  # urllib3's NewConnectionError is one too
+
+
+def pinned_post(addresses: Sequence[IPv4Address | IPv6Address], url: str, **kwargs) -> requests.Response:
+    """POST ``url`` at the first of ``addresses`` that takes the connection, as a client tries each address a
+    name resolves to; an error after connecting (the request may have arrived) is not tried elsewhere."""
+    for n, address in enumerate(addresses):
+        with pinned_session(address) as session:
+            try:
+                return session.post(url, **kwargs)
+            except requests.ConnectionError as error:
+                if n == len(addresses) - 1 or not _not_connected(error):
+                    raise
+    raise ValueError("No address to connect to.")

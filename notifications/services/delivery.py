@@ -27,7 +27,7 @@ from notifications.models import (
     WebhookEndpoint,
 )
 from notifications.models.outbox import RESPONSE_BODY_KEPT
-from notifications.pinned_http import pinned_session
+from notifications.pinned_http import pinned_post
 from notifications.services.failing import failure_streak_record
 from notifications.services.secrets import live_secrets
 from notifications.signing import signed_headers
@@ -77,11 +77,10 @@ def attempt_delivery(delivery_id: int) -> Delivery:
             # connection then goes to the checked address, never to a second resolution of the name.
             addresses = check_destination(endpoint.url, allow_loopback=settings.WEBHOOKS_ALLOW_LOOPBACK)
             body, headers = request_for(endpoint, event, attempted_at)
-            with pinned_session(addresses[0]) as session:
-                response = session.post(
-                    endpoint.url, data=body, headers=headers, timeout=settings.WEBHOOKS_TIMEOUT_SECONDS,
-                    allow_redirects=False,
-                )  # fmt: skip
+            response = pinned_post(
+                addresses, endpoint.url, data=body, headers=headers, timeout=settings.WEBHOOKS_TIMEOUT_SECONDS,
+                allow_redirects=False,
+            )  # fmt: skip
             status_code = response.status_code
             response_body = response.content[:RESPONSE_BODY_KEPT].decode("utf-8", errors="replace")
         except DestinationRefused as refused:

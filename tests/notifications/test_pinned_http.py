@@ -2,15 +2,17 @@
 
 import shutil
 import socket
+import socketserver
 import ssl
 import subprocess
+import threading
 from ipaddress import ip_address
 
 import pytest
 import requests
 
 from notifications.models import Delivery, DeliveryStatus, WebhookEndpoint
-from notifications.pinned_http import pinned_session
+from notifications.pinned_http import pinned_post, pinned_session
 from notifications.services.publish import event_publish
 from notifications.services.secrets import rotate_secret
 from tests.conftest import require_service
@@ -29,6 +31,20 @@ def receivers():
     for running in started:
         running.server.shutdown()
         running.server.server_close()
+
+
+def resolving(monkeypatch, name: str, *addresses: str) -> list[str]:
+    """``name`` resolves to ``addresses`` (IPv4), in that order; returns the log of names asked for."""
+    real, asked = socket.getaddrinfo, []
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if host != name:
+            return real(host, port, *args, **kwargs)
+        asked.append(host)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port)) for address in addresses]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return asked
 
 
 def rebinding(monkeypatch, name: str, first: str, then: str) -> list[str]:
@@ -68,6 +84,48 @@ def test_a_name_rebound_after_the_check_cannot_redirect_the_delivery(
     assert got.headers["host"] == f"hooks.rebind.test:{approved.port}" and got.headers["webhook-id"] == event.id
     assert answers == ["127.0.0.1"]  # resolved once, by the check
     assert Delivery.objects.for_tenant(world_a.tenant).get(event=event).status == DeliveryStatus.SUCCEEDED
+
+
+def test_an_approved_address_that_refuses_the_connection_gives_way_to_the_next(
+    world_a, settings, receivers, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.WEBHOOKS_ALLOW_LOOPBACK = True
+    running = receivers(host="127.0.0.1")  # nothing listens on 127.0.0.3 at that port: refused
+    asked = resolving(monkeypatch, "hooks.two.test", "127.0.0.3", "127.0.0.1")
+    endpoint = WebhookEndpoint.objects.create(
+        tenant=world_a.tenant, url=f"http://hooks.two.test:{running.port}/hook", event_types=["alert.opened"]
+    )
+    rotate_secret(endpoint)
+    with django_capture_on_commit_callbacks(execute=True):
+        event = event_publish(tenant=world_a.tenant, type="alert.opened", payload={})
+    assert [got.headers["webhook-id"] for got in running.received] == [event.id]
+    assert asked == ["hooks.two.test"]
+    assert Delivery.objects.for_tenant(world_a.tenant).get(event=event).status == DeliveryStatus.SUCCEEDED
+
+
+def test_a_connection_dropped_after_sending_is_not_tried_at_the_next_address():
+    hits = []
+
+    class Drop(socketserver.BaseRequestHandler):
+        def handle(self):
+            self.request.recv(65536)  # the request arrived; the server closes without an answer
+            hits.append(self.server.server_address[0])
+
+    first = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Drop)
+    second = socketserver.ThreadingTCPServer(("127.0.0.2", first.server_address[1]), Drop)
+    for server in (first, second):
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with pytest.raises(requests.exceptions.ConnectionError):
+            pinned_post(
+                [ip_address("127.0.0.1"), ip_address("127.0.0.2")],
+                f"http://hooks.test:{first.server_address[1]}/hook", data=b"{}", timeout=5,
+            )  # fmt: skip
+    finally:
+        for server in (first, second):
+            server.shutdown()
+            server.server_close()
+    assert hits == ["127.0.0.1"]
 
 
 def test_a_pinned_session_connects_to_its_address_whatever_the_url_host(receivers):

@@ -159,7 +159,10 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
+# max_retries 0: sending a task (a request's after-commit kick, beat) fails at once when the broker is down,
+# instead of kombu sleeping 2 s before giving up; the periodic sweeps do that work. A worker's own
+# connection keeps retrying with broker_connection_* (they pass their own limits).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2, "max_retries": 0}
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="csplatform")
 
 # --- Email ----------------------------------------------------------------------------
@@ -341,3 +344,8 @@ WEBHOOKS_ALLOW_LOOPBACK = env.bool("WEBHOOKS_ALLOW_LOOPBACK", default=DEBUG)
 # After a secret rotation the old secret keeps signing this long, so receivers can switch without a gap.
 WEBHOOKS_SECRET_OVERLAP = timedelta(hours=env.int("WEBHOOKS_SECRET_OVERLAP_HOURS", default=24))
 WEBHOOKS_TIMEOUT_SECONDS = env.float("WEBHOOKS_TIMEOUT_SECONDS", default=15.0)
+# An endpoint whose every attempt has failed for this many days since the first failure (no 2xx since) is
+# disabled, and its tenant's admins are emailed.
+WEBHOOKS_DISABLE_AFTER_DAYS = env.int("WEBHOOKS_DISABLE_AFTER_DAYS", default=5)
+if WEBHOOKS_DISABLE_AFTER_DAYS < 1:
+    raise ImproperlyConfigured("WEBHOOKS_DISABLE_AFTER_DAYS must be a whole number of days, 1 or more.")

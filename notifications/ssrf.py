@@ -50,10 +50,11 @@ def allowed_address(address: Address, *, allow_loopback: bool) -> bool:
     return is_public(address) or (allow_loopback and _is_loopback(address))
 
 
-def resolve(host: str, port: int, resolver: Resolver = socket.getaddrinfo) -> list[Address]:
+def resolve(host: str, port: int, resolver: Resolver | None = None) -> list[Address]:
     """Every IPv4 and IPv6 address the host resolves to (a literal address resolves to itself)."""
     try:
-        infos = resolver(host, port, 0, socket.SOCK_STREAM)
+        # socket.getaddrinfo looked up at call time, as the HTTP client's own resolution is.
+        infos = (resolver or socket.getaddrinfo)(host, port, 0, socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as error:
         raise DestinationRefused(f"The host {host!r} does not resolve.") from error
     addresses = []
@@ -66,8 +67,11 @@ def resolve(host: str, port: int, resolver: Resolver = socket.getaddrinfo) -> li
     return addresses
 
 
-def check_destination(url: str, *, allow_loopback: bool, resolver: Resolver = socket.getaddrinfo) -> list[Address]:
-    """The addresses the URL may be called at, or DestinationRefused saying why not."""
+def check_destination(url: str, *, allow_loopback: bool, resolver: Resolver | None = None) -> list[Address]:
+    """The addresses the URL may be called at, or DestinationRefused saying why not.
+
+    Connect to one of these (notifications.pinned_http), not to the name: it may resolve elsewhere by then.
+    """
     try:
         parts = urlsplit(url)
         port = parts.port

@@ -1,6 +1,9 @@
 from celery import shared_task
 
 from notifications.services.delivery import deliver_due
+from notifications.services.disabled_notice import send_endpoint_disabled_email
+
+__all__ = ["deliveries_due", "send_endpoint_disabled_email"]
 
 
 @shared_task(name="notifications.deliveries_due", ignore_result=True)

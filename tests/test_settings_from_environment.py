@@ -37,3 +37,9 @@ def test_missing_secret_key_in_production_is_a_clear_error():
     result = manage("check", DEBUG="false", SECRET_KEY="")
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_disabling_webhooks_after_zero_days_is_a_clear_error():
+    result = manage("check", DEBUG="true", WEBHOOKS_DISABLE_AFTER_DAYS="0")
+    assert result.returncode != 0
+    assert "WEBHOOKS_DISABLE_AFTER_DAYS must be a whole number of days, 1 or more." in result.stderr

@@ -32,21 +32,32 @@ class WebhookEndpointSerializer(TenantModelSerializer):
     class Meta:
         model = WebhookEndpoint
         fields = [
-            "id", "url", "description", "event_types", "enabled", "disabled_reason", "disabled_at", "created_at",
-            "updated_at",
+            "id", "url", "kind", "description", "event_types", "enabled", "disabled_reason", "disabled_at",
+            "failing_since", "created_at", "updated_at",
         ]  # fmt: skip
-        read_only_fields = ["id", "disabled_reason", "disabled_at", "created_at", "updated_at"]
+        read_only_fields = ["id", "disabled_reason", "disabled_at", "failing_since", "created_at", "updated_at"]
         extra_kwargs = {
             "url": {"help_text": "https, to a public address (every address the host resolves to is checked)."},
-            "enabled": {"help_text": "Enabling an endpoint clears `disabled_reason` and `disabled_at`."},
+            "kind": {
+                "help_text": "`standard`: the signed JSON envelope. `slack`: a Slack incoming-webhook URL, sent "
+                "a readable message (`text` and `blocks`), unsigned (the URL is the secret)."
+            },
+            "enabled": {
+                "help_text": "Enabling an endpoint clears `disabled_reason`, `disabled_at` and `failing_since`."
+            },
+            "failing_since": {
+                "help_text": "The first failed attempt since the last success; null when working. "
+                "Failing for WEBHOOKS_DISABLE_AFTER_DAYS disables the endpoint."
+            },
             "disabled_reason": {"help_text": "Why deliveries switched it off (e.g. the receiver answered 410 Gone)."},
         }
 
 
 class WebhookEndpointCreatedSerializer(WebhookEndpointSerializer):
     secret = serializers.CharField(
-        read_only=True, help_text="The signing secret (`whsec_…`). Shown only here: store it now."
-    )
+        read_only=True, allow_null=True,
+        help_text="The signing secret (`whsec_…`). Shown only here: store it now. Null for a `slack` endpoint.",
+    )  # fmt: skip
 
     class Meta(WebhookEndpointSerializer.Meta):
         fields = [*WebhookEndpointSerializer.Meta.fields, "secret"]

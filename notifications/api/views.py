@@ -1,8 +1,8 @@
 """/api/v1/webhook-endpoints/: where the tenant's events are sent.
 
-They send the tenant's data out, so only admins (and `write` keys) create, change, delete, rotate and
-test them; CSMs and viewers (and `read` keys) read them. Secrets are shown once: in the answer that
-made them (create, rotate-secret), never on a read.
+They send the tenant's data out, and a URL may carry a credential (a Slack incoming webhook's URL is its
+own secret), so only admins (and `write` keys) see, create, change, delete, rotate and test them.
+Secrets are shown once: in the answer that made them (create, rotate-secret), never on a read.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from accounts.api.errors import Conflict
 from accounts.api.viewsets import TenantCrudViewSet
-from accounts.roles import Role
+from accounts.roles import Role, Scope
 from notifications.api.filters import WebhookEndpointFilter
 from notifications.api.serializers import (
     NoBodySerializer,
@@ -54,13 +54,14 @@ def _no_body(view) -> None:
     destroy=extend_schema(summary="Delete a webhook endpoint", description="Its deliveries and their log go too."),
 )
 class WebhookEndpointViewSet(TenantCrudViewSet):
-    """The tenant's webhook endpoints. Admins (and `write` keys) change them; everyone else reads."""
+    """The tenant's webhook endpoints: the admins' (and `write` keys') alone."""
 
     model = WebhookEndpoint
     serializer_class = WebhookEndpointSerializer
     filterset_class = WebhookEndpointFilter
     ordering_fields = ["created_at", "url"]
-    required_roles = {"PUT": Role.ADMIN, "PATCH": Role.ADMIN}  # POST and DELETE are the admin's already
+    required_roles = dict.fromkeys(("GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"), Role.ADMIN)
+    required_scopes = dict.fromkeys(("GET", "HEAD", "OPTIONS"), Scope.WRITE)
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -68,7 +69,7 @@ class WebhookEndpointViewSet(TenantCrudViewSet):
         endpoint = WebhookEndpoint(**serializer.validated_data)
         secret = endpoint_save(tenant=self.tenant, endpoint=endpoint)
         answer = {**WebhookEndpointSerializer(endpoint, context=self.get_serializer_context()).data}
-        return Response({**answer, "secret": secret.secret}, status=status.HTTP_201_CREATED)
+        return Response({**answer, "secret": secret.secret if secret else None}, status=status.HTTP_201_CREATED)
 
     def perform_update(self, serializer):
         endpoint = serializer.instance
@@ -80,7 +81,7 @@ class WebhookEndpointViewSet(TenantCrudViewSet):
         summary="Rotate the signing secret",
         description="Makes a new current secret, shown this once. The replaced one keeps signing (every delivery "
         "carries both signatures) until `previous_secret_expires_at`, so receivers can switch without losing "
-        "a delivery.",
+        "a delivery. A `slack` endpoint has no secret: 409.",
         request=NoBodySerializer,
         responses={200: SecretRotatedSerializer},
     )
@@ -88,6 +89,8 @@ class WebhookEndpointViewSet(TenantCrudViewSet):
     def rotate_secret(self, request, pk=None):
         endpoint = self.get_object()
         _no_body(self)
+        if not endpoint.is_signed:
+            raise Conflict("A Slack endpoint has no signing secret: its URL is the secret.", code="endpoint_unsigned")
         rotation = endpoint_secret_rotate(tenant=self.tenant, endpoint=endpoint)
         answer = {"secret": rotation.secret.secret, "previous_secret_expires_at": rotation.previous_expires_at}
         return Response(SecretRotatedSerializer(answer).data)

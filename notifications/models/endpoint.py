@@ -29,13 +29,22 @@ def validate_event_types(value) -> None:
         raise ValidationError("Subscribe to at least one event type.", code="required")
 
 
+class EndpointKind(models.TextChoices):
+    STANDARD = "standard", "Standard Webhooks (signed JSON envelope)"
+    SLACK = "slack", "Slack incoming webhook"
+
+
 class WebhookEndpoint(TenantOwned):
     url = models.URLField(max_length=500, validators=[validate_destination])
+    # A Slack endpoint gets a message rendered from the event, unsigned: its URL is the secret.
+    kind = models.CharField(max_length=10, choices=EndpointKind.choices, default=EndpointKind.STANDARD)
     description = models.CharField(max_length=200, blank=True)
     event_types = models.JSONField(default=list, validators=[validate_event_types])
     enabled = models.BooleanField(default=True)
     disabled_reason = models.CharField(max_length=200, blank=True, editable=False)
     disabled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The first failed attempt of the current run of failures; cleared by any 2xx (services/failing.py).
+    failing_since = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -48,6 +57,10 @@ class WebhookEndpoint(TenantOwned):
 
     def csm_may_change(self, membership) -> bool:
         return False  # endpoints are the tenant admin's: they send the tenant's data out
+
+    @property
+    def is_signed(self) -> bool:
+        return self.kind == EndpointKind.STANDARD
 
 
 def new_secret() -> str:

@@ -18,10 +18,20 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from notifications.backoff import retry_delay_seconds
-from notifications.models import Delivery, DeliveryAttempt, DeliveryStatus, WebhookEndpoint
+from notifications.models import (
+    Delivery,
+    DeliveryAttempt,
+    DeliveryStatus,
+    EndpointKind,
+    OutboxEvent,
+    WebhookEndpoint,
+)
 from notifications.models.outbox import RESPONSE_BODY_KEPT
+from notifications.pinned_http import pinned_post
+from notifications.services.failing import failure_streak_record
 from notifications.services.secrets import live_secrets
 from notifications.signing import signed_headers
+from notifications.slack_message import slack_message
 from notifications.ssrf import DestinationRefused, check_destination
 
 CLAIM_BATCH = 50
@@ -57,20 +67,18 @@ def attempt_delivery(delivery_id: int) -> Delivery:
     """One attempt at one delivery, recorded; the delivery settles or gets its next attempt time."""
     delivery = Delivery.unscoped.select_related("event", "endpoint").get(pk=delivery_id)
     endpoint, event = delivery.endpoint, delivery.event
-    body = json.dumps(event.payload, separators=(",", ":")).encode()
     started, attempted_at = time.monotonic(), timezone.now()
     status_code, error, response_body = None, "", ""
     if not endpoint.enabled:
         error = f"The endpoint is disabled ({endpoint.disabled_reason or 'by an admin'})."
     else:
         try:
-            # Checked again at send time: the name may resolve elsewhere now than when it was saved.
-            check_destination(endpoint.url, allow_loopback=settings.WEBHOOKS_ALLOW_LOOPBACK)
-            headers = signed_headers(
-                message_id=event.id, timestamp=attempted_at, body=body, secrets=live_secrets(endpoint, now=attempted_at)
-            )
-            response = requests.post(
-                endpoint.url, data=body, headers=headers, timeout=settings.WEBHOOKS_TIMEOUT_SECONDS,
+            # Checked again at send time: the name may resolve elsewhere now than when it was saved. The
+            # connection then goes to the checked address, never to a second resolution of the name.
+            addresses = check_destination(endpoint.url, allow_loopback=settings.WEBHOOKS_ALLOW_LOOPBACK)
+            body, headers = request_for(endpoint, event, attempted_at)
+            response = pinned_post(
+                addresses, endpoint.url, data=body, headers=headers, timeout=settings.WEBHOOKS_TIMEOUT_SECONDS,
                 allow_redirects=False,
             )  # fmt: skip
             status_code = response.status_code
@@ -81,12 +89,24 @@ def attempt_delivery(delivery_id: int) -> Delivery:
             error = f"{type(failure).__name__}: {failure}"[:1000]
     duration_ms = int((time.monotonic() - started) * 1000)
     with transaction.atomic():
-        DeliveryAttempt.objects.create(
+        attempt = DeliveryAttempt.objects.create(
             tenant_id=delivery.tenant_id, delivery=delivery, attempted_at=attempted_at, status_code=status_code,
             duration_ms=duration_ms, error=error, response_body=response_body,
         )  # fmt: skip
         settle(delivery, endpoint, status_code=status_code, disabled=not endpoint.enabled)
+        if endpoint.enabled and status_code != 410:
+            failure_streak_record(endpoint, attempt, succeeded=delivery.status == DeliveryStatus.SUCCEEDED)
     return delivery
+
+
+def request_for(endpoint: WebhookEndpoint, event: OutboxEvent, attempted_at: datetime) -> tuple[bytes, dict]:
+    """The body and headers of one attempt: the signed envelope, or a Slack message (unsigned: the URL is secret)."""
+    if endpoint.kind == EndpointKind.SLACK:
+        body = json.dumps(slack_message(event.payload, message_id=event.id), separators=(",", ":")).encode()
+        return body, {"content-type": "application/json"}
+    body = json.dumps(event.payload, separators=(",", ":")).encode()
+    secrets = live_secrets(endpoint, now=attempted_at)
+    return body, signed_headers(message_id=event.id, timestamp=attempted_at, body=body, secrets=secrets)
 
 
 def settle(delivery: Delivery, endpoint: WebhookEndpoint, *, status_code: int | None, disabled: bool) -> None:

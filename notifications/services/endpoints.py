@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from notifications.models import EndpointSecret, WebhookEndpoint
-from notifications.services.secrets import rotate_secret
+from notifications.services.secrets import live_secrets, rotate_secret
 
 
 def _check_tenant(tenant, endpoint: WebhookEndpoint) -> None:
@@ -20,10 +20,12 @@ def _check_tenant(tenant, endpoint: WebhookEndpoint) -> None:
 
 @transaction.atomic
 def endpoint_save(*, tenant, endpoint: WebhookEndpoint) -> EndpointSecret | None:
-    """Store a new or changed endpoint of ``tenant``; a new one gets its first secret, returned to be shown once.
+    """Store a new or changed endpoint of ``tenant``; return its first secret, to be shown once, if it got one.
 
-    An enabled endpoint has no reason to be disabled: enabling one that deliveries switched off (410 Gone)
-    clears the reason and the time, so the admin and the API both show it as working again.
+    A signed endpoint gets its first secret when added, or when it stops being a Slack one (Slack URLs are
+    their own secret). An enabled endpoint has no reason to be disabled: enabling one that deliveries
+    switched off (410 Gone, failing for days) clears the reason, the time and the failing streak, so it is
+    not disabled again by its next failure, and the admin and the API both show it as working again.
     """
     created = endpoint.pk is None
     if created:
@@ -31,8 +33,10 @@ def endpoint_save(*, tenant, endpoint: WebhookEndpoint) -> EndpointSecret | None
     _check_tenant(tenant, endpoint)
     if endpoint.enabled:
         endpoint.disabled_reason, endpoint.disabled_at = "", None
+        if not created and not WebhookEndpoint.objects.for_tenant(tenant).filter(pk=endpoint.pk, enabled=True).exists():
+            endpoint.failing_since = None
     endpoint.save()
-    return rotate_secret(endpoint) if created else None
+    return rotate_secret(endpoint) if endpoint.is_signed and not live_secrets(endpoint) else None
 
 
 @dataclass(frozen=True)

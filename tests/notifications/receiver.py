@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+import ssl
 import threading
 import time
 from dataclasses import dataclass, field
@@ -19,24 +21,36 @@ class Received:
 class Receiver:
     server: ThreadingHTTPServer
     answers: list[tuple[int, dict[str, str], float]] = field(default_factory=list)  # status, headers, delay
+    otherwise: int = 200  # the status answered once ``answers`` is used up
     received: list[Received] = field(default_factory=list)
+    server_names: list[str | None] = field(default_factory=list)  # TLS SNI of each handshake
+
+    @property
+    def port(self) -> int:
+        return self.server.server_address[1]
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        host = self.server.server_address[0]
+        return f"http://{f'[{host}]' if ':' in host else host}:{self.port}/hook"
 
     def answer(self, status: int, *, headers: dict[str, str] | None = None, delay: float = 0.0) -> None:
         self.answers.append((status, headers or {}, delay))
 
 
-def start_receiver() -> Receiver:
+class IPv6Server(ThreadingHTTPServer):
+    address_family = socket.AF_INET6
+
+
+def start_receiver(host: str = "127.0.0.1", port: int = 0, tls: ssl.SSLContext | None = None) -> Receiver:
+    """A receiver on ``host``:``port`` (a free port by default), speaking https when given a server context."""
     receiver: Receiver
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self):
             body = self.rfile.read(int(self.headers.get("content-length", 0)))
             receiver.received.append(Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body))
-            status, headers, delay = receiver.answers.pop(0) if receiver.answers else (200, {}, 0.0)
+            status, headers, delay = receiver.answers.pop(0) if receiver.answers else (receiver.otherwise, {}, 0.0)
             time.sleep(delay)
             try:
                 self.send_response(status)
@@ -51,8 +65,11 @@ def start_receiver() -> Receiver:
         def log_message(self, *args):
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = (IPv6Server if ":" in host else ThreadingHTTPServer)((host, port), Handler)
     server.daemon_threads = True
     receiver = Receiver(server)
+    if tls is not None:
+        tls.sni_callback = lambda _socket, name, _context: receiver.server_names.append(name)
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return receiver

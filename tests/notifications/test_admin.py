@@ -3,7 +3,7 @@
 import pytest
 from standardwebhooks import Webhook
 
-from notifications.models import Delivery, DeliveryStatus, EndpointSecret, WebhookEndpoint
+from notifications.models import Delivery, DeliveryStatus, EndpointSecret, OutboxEvent, WebhookEndpoint
 from notifications.services.secrets import rotate_secret
 from tests.conftest import session_client
 
@@ -80,3 +80,34 @@ def test_another_tenants_endpoint_and_delivery_are_not_found(client, world_a, wo
     admin = session_client(client, world_a.admin)
     assert admin.get(f"{ENDPOINTS}{endpoint.pk}/change/").status_code == 404
     assert endpoint.url not in admin.get(ENDPOINTS).content.decode()
+
+
+def test_replay_all_failed_replays_every_failed_or_dead_delivery_of_the_endpoint_only(
+    client, world_a, world_b, receiver, django_capture_on_commit_callbacks
+):
+    def endpoint_with(tenant, *statuses):
+        endpoint = WebhookEndpoint.objects.create(tenant=tenant, url=receiver.url, event_types=["alert.opened"])
+        rotate_secret(endpoint)
+        for status in statuses:
+            event = OutboxEvent.objects.create(tenant=tenant, type="alert.opened", payload={"type": "alert.opened"})
+            Delivery.objects.create(tenant=tenant, event=event, endpoint=endpoint, status=status, attempts=15)
+        return endpoint
+
+    chosen = endpoint_with(world_a.tenant, DeliveryStatus.DEAD, DeliveryStatus.FAILED, DeliveryStatus.SUCCEEDED)
+    other = endpoint_with(world_a.tenant, DeliveryStatus.DEAD)
+    theirs = endpoint_with(world_b.tenant, DeliveryStatus.DEAD)
+    body = {"action": "replay_failed_deliveries", "_selected_action": [chosen.pk, theirs.pk]}
+    with django_capture_on_commit_callbacks(execute=True):
+        session_client(client, world_a.csm).post(ENDPOINTS, body)  # a CSM may not
+        assert not Delivery.unscoped.filter(status=DeliveryStatus.PENDING).exists()
+        page = session_client(client, world_a.admin).post(ENDPOINTS, body, follow=True)
+
+    assert "2 delivery(ies) queued again." in messages_of(page)
+    assert len(receiver.received) == 2
+
+    def statuses(endpoint):
+        return sorted(Delivery.unscoped.filter(endpoint=endpoint).values_list("status", flat=True))
+
+    assert statuses(chosen) == [DeliveryStatus.SUCCEEDED] * 3
+    assert statuses(other) == [DeliveryStatus.DEAD]
+    assert statuses(theirs) == [DeliveryStatus.DEAD]

@@ -205,14 +205,15 @@ def refused_writes(client, endpoint_id: int) -> list[int]:
 
 
 @pytest.mark.parametrize("who", ["csm", "viewer", "read_key"])
-def test_csms_viewers_and_read_keys_read_endpoints_but_change_nothing(world_a, who):
+def test_csms_viewers_and_read_keys_neither_see_nor_change_endpoints(world_a, who):
+    # A URL may be a credential (a Slack incoming webhook's is): endpoints are the admins' alone.
     answer = created(api_as(world_a.admin))
     if who == "read_key":
         client = key_client(api_key_create(tenant=world_a.tenant, name="ro", scopes=["read"])[1])
     else:
         client = api_as(getattr(world_a, who))
-    assert [row["id"] for row in client.get(ENDPOINTS).json()["results"]] == [answer["id"]]
-    assert client.get(f"{ENDPOINTS}{answer['id']}/").json()["url"] == PUBLIC_URL
+    assert client.get(ENDPOINTS).status_code == 403
+    assert client.get(f"{ENDPOINTS}{answer['id']}/").status_code == 403
     assert refused_writes(client, answer["id"]) == [403] * 6
     endpoint = WebhookEndpoint.objects.for_tenant(world_a.tenant).get()
     assert (endpoint.enabled, endpoint.description) == (True, "CRM")
@@ -244,3 +245,19 @@ def test_the_schema_documents_the_operations_under_their_tag(world_a):
     assert set(schema["components"]["schemas"][name]["properties"]) == {"secret", "previous_secret_expires_at"}
     request = schema["components"]["schemas"]["WebhookEndpointRequest"]
     assert request["additionalProperties"] is False and "secret" not in request["properties"]
+
+
+def test_a_slack_endpoint_has_no_secret_to_show_or_rotate(world_a):
+    client = api_as(world_a.admin)
+    answer = client.post(
+        ENDPOINTS, {"url": PUBLIC_URL, "kind": "slack", "event_types": ["alert.opened"]}, format="json"
+    )
+    assert answer.status_code == 201, answer.json()
+    assert (answer.json()["kind"], answer.json()["secret"], answer.json()["failing_since"]) == ("slack", None, None)
+
+    rotated = client.post(f"{ENDPOINTS}{answer.json()['id']}/rotate-secret/")
+
+    assert rotated.status_code == 409
+    assert rotated.json()["errors"][0]["code"] == "endpoint_unsigned"
+    endpoint = WebhookEndpoint.objects.for_tenant(world_a.tenant).get()
+    assert live_secrets(endpoint) == []

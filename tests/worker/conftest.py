@@ -6,7 +6,9 @@ Skips on a laptop without them; fails when CI=true.
 
 import contextlib
 import os
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -15,10 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import redis
 from django.conf import settings
 from django.db import connection
 
 from csplatform.celery import app as celery_app
+from indicators.stale.hint import _client as dirty_set_client
 from tests.conftest import require_service
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -173,3 +177,57 @@ def history_moments_written_twice(tenant) -> list[tuple]:
 
     rows = HealthScoreHistory.objects.for_tenant(tenant).values("account_id", "at").annotate(n=Count("id"))
     return [(r["account_id"], r["at"], r["n"]) for r in rows.filter(n__gt=1)]
+
+
+class RedisServer:
+    """A redis-server of our own on a free port, without persistence; stop() and start() again on that port."""
+
+    def __init__(self, directory):
+        self.directory = directory
+        self.port = self._free_port()
+        self.proc: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    @staticmethod
+    def _free_port() -> int:
+        for port in range(6390, 6490):
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) != 0:
+                    return port
+        raise RuntimeError("no free port for a test redis-server in 6390-6489")
+
+    def start(self) -> None:
+        command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+                   "--appendonly", "no", "--dir", str(self.directory)]  # fmt: skip
+        self.proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        assert wait_for(self.answers, timeout=10), "the test redis-server did not start"
+
+    def answers(self) -> bool:
+        try:
+            return redis.Redis.from_url(self.url, socket_connect_timeout=0.2).ping()
+        except redis.RedisError:
+            return False
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+
+
+@pytest.fixture
+def own_redis(tmp_path, settings):
+    require_service(shutil.which("redis-server") is not None, "redis-server (to run a broker the test can stop)")
+    server = RedisServer(tmp_path)
+    server.start()
+    # This process (the API) uses it too: for the dirty set and for the cache (rate limits).
+    settings.REDIS_URL = server.url
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": server.url}}
+    dirty_set_client.cache_clear()
+    try:
+        yield server
+    finally:
+        server.stop()
+        dirty_set_client.cache_clear()

@@ -8,21 +8,16 @@ accounts are what brings every event into the scores.
 
 import base64
 import json
-import shutil
-import socket
-import subprocess
 import time
 from collections import Counter
 
 import pytest
-import redis
 from django.db.models import Sum
 from django.test import Client
 
 from accounts.models import Account
 from indicators.models import AccountDay, Event, HealthScore
-from indicators.stale.hint import _client as dirty_set_client
-from tests.conftest import make_world, require_service
+from tests.conftest import make_world
 from tests.worker.conftest import history_moments_written_twice, scores_against_reference, wait_for
 
 pytestmark = pytest.mark.worker
@@ -33,60 +28,6 @@ FAST_MARKED_SWEEP = {"RECOMPUTE_MARKED_SWEEP_SECONDS": "1", "RECOMPUTE_MARK_GRAC
 RECOVERY_TIMEOUT = 150
 ACCEPTED_WITHIN_SECONDS = 1.0
 ACCOUNTS = [f"outage-co-{n}" for n in range(5)]
-
-
-class RedisServer:
-    """A redis-server of our own on a free port, without persistence; stop() and start() again on that port."""
-
-    def __init__(self, directory):
-        self.directory = directory
-        self.port = self._free_port()
-        self.proc: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    @staticmethod
-    def _free_port() -> int:
-        for port in range(6390, 6490):
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", port)) != 0:
-                    return port
-        raise RuntimeError("no free port for a test redis-server in 6390-6489")
-
-    def start(self) -> None:
-        command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-                   "--appendonly", "no", "--dir", str(self.directory)]  # fmt: skip
-        self.proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        assert wait_for(self.answers, timeout=10), "the test redis-server did not start"
-
-    def answers(self) -> bool:
-        try:
-            return redis.Redis.from_url(self.url, socket_connect_timeout=0.2).ping()
-        except redis.RedisError:
-            return False
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(timeout=10)
-
-
-@pytest.fixture
-def own_redis(tmp_path, settings):
-    require_service(shutil.which("redis-server") is not None, "redis-server (to run a broker the test can stop)")
-    server = RedisServer(tmp_path)
-    server.start()
-    # This process (the API) uses it too: for the dirty set and for the cache (rate limits).
-    settings.REDIS_URL = server.url
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": server.url}}
-    dirty_set_client.cache_clear()
-    try:
-        yield server
-    finally:
-        server.stop()
-        dirty_set_client.cache_clear()
 
 
 def post_batch(auth: str, batch: int, per_account: int) -> tuple[int, float, dict]:

@@ -125,6 +125,8 @@ def test_an_alert_that_rolls_back_publishes_nothing(world_a, account_a):
         alert_close(tenant=world_a.tenant, account=account_a, key="usage-low", note="Done.")
         raise RuntimeError("the change failed")
     assert not OutboxEvent.objects.for_tenant(world_a.tenant).exists()
+    raise_on(world_a.tenant, account_a)  # the same change, committed
+    assert len(outbox(world_a.tenant, "alert.opened")) == 1
 
 
 def test_no_event_for_an_unsubscribed_or_disabled_endpoint_nor_another_tenant(world_a, world_b, account_a):
@@ -133,3 +135,7 @@ def test_no_event_for_an_unsubscribed_or_disabled_endpoint_nor_another_tenant(wo
     subscribe(world_b.tenant, "alert.opened")
     raise_on(world_a.tenant, account_a)
     assert not OutboxEvent.unscoped.exists()
+    subscribe(world_a.tenant, "alert.opened")
+    raise_on(world_a.tenant, account_a, key="other")
+    assert [d["alert"]["key"] for d in outbox(world_a.tenant)] == ["other"]
+    assert not OutboxEvent.objects.for_tenant(world_b.tenant).exists()

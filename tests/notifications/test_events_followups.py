@@ -123,11 +123,19 @@ def test_closing_that_rolls_back_publishes_nothing(world_a, contact_a):
         followup_close(tenant=world_a.tenant, followup=followup, outcome=PROMOTER_OUTCOME)
         raise RuntimeError("the change failed")
     assert not OutboxEvent.objects.for_tenant(world_a.tenant).exists()
+    followup_close(tenant=world_a.tenant, followup=followup, outcome=PROMOTER_OUTCOME)  # committed this time
+    assert [e.type for e in OutboxEvent.objects.for_tenant(world_a.tenant).order_by("type")] == [
+        "contact.became_advocate",
+        "followup.closed",
+    ]
 
 
 def test_follow_up_events_stay_in_their_tenant_and_their_subscription(world_a, world_b, contact_a):
     subscribe(world_a.tenant, "followup.closed")
     subscribe(world_b.tenant, "followup.opened", "followup.overdue", "followup.closed", "contact.became_advocate")
-    make_overdue(followup_of(respond(contact_a, 2)))
+    followup = make_overdue(followup_of(respond(contact_a, 7)))
     overdue_alerts_raise(tenant=world_a.tenant)
     assert not OutboxEvent.unscoped.exists()
+    followup_close(tenant=world_a.tenant, followup=followup, outcome=Outcome(what_would_make_promoter="x"))
+    assert [d["followup"]["id"] for d in outbox(world_a.tenant)] == [followup.pk]
+    assert not OutboxEvent.objects.for_tenant(world_b.tenant).exists()

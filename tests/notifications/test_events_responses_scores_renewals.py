@@ -69,19 +69,16 @@ def test_a_replayed_answer_publishes_nothing_more(world_a, contact_a, key_client
 def test_an_answer_that_is_refused_or_for_an_unsubscribed_tenant_publishes_nothing(
     world_a, world_b, contact_a, key_client_a
 ):
+    url = "/api/v1/survey-responses/"
     subscribe(world_a.tenant, "followup.closed")
     subscribe(world_b.tenant, "response.recorded")
-    assert (
-        key_client_a.post(
-            "/api/v1/survey-responses/", {"contact": contact_a.pk, "score": 11}, format="json"
-        ).status_code
-        == 400
-    )
-    assert (
-        key_client_a.post("/api/v1/survey-responses/", {"contact": contact_a.pk, "score": 7}, format="json").status_code
-        == 201
-    )
+    assert key_client_a.post(url, {"contact": contact_a.pk, "score": 11}, format="json").status_code == 400
+    assert key_client_a.post(url, {"contact": contact_a.pk, "score": 7}, format="json").status_code == 201
     assert not OutboxEvent.unscoped.exists()
+    subscribe(world_a.tenant, "response.recorded")
+    answered = key_client_a.post(url, {"contact": contact_a.pk, "score": 8, "dedup_key": "again"}, format="json")
+    assert [d["response"]["score"] for d in outbox(world_a.tenant)] == [8], answered.json()
+    assert not OutboxEvent.objects.for_tenant(world_b.tenant).exists()
 
 
 # score.band_changed
@@ -100,7 +97,8 @@ def scored(world_a):
 
 def stored_as(health, score, band):
     """The score the account had before (the recompute compares with the stored row)."""
-    HealthScore.objects.for_tenant(health.tenant_id).filter(pk=health.pk).update(score=score, band=band, digest=0)
+    scores = HealthScore.objects.for_tenant(health.tenant_id).filter(account_id=health.account_id)
+    scores.update(score=score, band=band, digest=0)
 
 
 def test_a_recompute_that_moves_the_band_publishes_score_band_changed(world_a, scored):
@@ -124,6 +122,9 @@ def test_a_recompute_in_the_same_band_or_a_first_score_publishes_nothing(world_a
     HealthScore.objects.for_tenant(world_a.tenant).filter(pk=health.pk).delete()
     accounts_recompute(tenant=world_a.tenant, account_ids=[account.pk])  # a first score
     assert not OutboxEvent.unscoped.exists()
+    stored_as(health, 12.5, "red" if health.band != "red" else "green")  # now the band moves
+    accounts_recompute(tenant=world_a.tenant, account_ids=[account.pk])
+    assert len(outbox(world_a.tenant)) == 1
 
 
 def test_a_band_change_in_a_recompute_that_rolls_back_publishes_nothing(world_a, world_b, scored):
@@ -190,3 +191,6 @@ def test_a_refused_renewal_or_another_tenants_subscription_publishes_nothing(wor
     with pytest.raises(Exception, match="ARR due cannot be negative"):
         renewal_save(tenant=world_a.tenant, renewal=renewal(account, term_end=date(2027, 3, 1), arr_due=D("-1")))
     assert not OutboxEvent.unscoped.exists()
+    renewal_save(tenant=world_a.tenant, renewal=renewal(account, term_end=date(2027, 3, 1)))
+    assert [d["renewal"]["renewal_on"] for d in outbox(world_a.tenant)] == ["2027-03-01"]
+    assert not OutboxEvent.objects.for_tenant(world_b.tenant).exists()

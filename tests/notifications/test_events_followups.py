@@ -139,3 +139,17 @@ def test_follow_up_events_stay_in_their_tenant_and_their_subscription(world_a, w
     followup_close(tenant=world_a.tenant, followup=followup, outcome=Outcome(what_would_make_promoter="x"))
     assert [d["followup"]["id"] for d in outbox(world_a.tenant)] == [followup.pk]
     assert not OutboxEvent.objects.for_tenant(world_b.tenant).exists()
+
+
+def test_ticking_advocate_in_the_admin_publishes_once(world_a, contact_a, admin_client_a):
+    subscribe(world_a.tenant, "contact.became_advocate")
+    url = f"/admin/accounts/contact/{contact_a.pk}/change/"
+    form = {
+        "account": contact_a.account_id, "external_id": "u-7", "name": "Ana", "email": "ana@kiwi.example",
+        "adoption_stage": contact_a.adoption_stage, "is_advocate": "on",
+    }  # fmt: skip
+    assert admin_client_a.post(url, form).status_code == 302
+    assert admin_client_a.post(url, {**form, "title": "CTO"}).status_code == 302  # still one: no news
+    contact_a.refresh_from_db()
+    assert contact_a.is_advocate and contact_a.title == "CTO"
+    assert outbox(world_a.tenant) == [{"contact": contact_ref(contact_a), "account": account_ref(contact_a.account)}]

@@ -138,3 +138,38 @@ def response_fields_as_answered(result, generator, request, public):
             nullable=True, description="After a write: the renewal it opened, if it closed this one as renewed."
         )
     return result
+
+
+def nullable_as_openapi31(result, generator, request, public):
+    """OpenAPI 3.1 has no ``nullable``: a null allowed is a ``null`` type (or an ``anyOf`` branch).
+
+    Some schemas come from places that still speak 3.0 (DRF's pagination, hand-written parts), so
+    this runs last and rewrites every ``nullable: true`` it finds.
+    """
+    _nullable_rewrite(result)
+    return result
+
+
+def _nullable_rewrite(node) -> None:
+    if isinstance(node, list):
+        for item in node:
+            _nullable_rewrite(item)
+        return
+    if not isinstance(node, dict):
+        return
+    for value in node.values():
+        _nullable_rewrite(value)
+    if not node.pop("nullable", False):
+        return
+    kind = node.get("type")
+    if isinstance(kind, str):
+        node["type"] = [kind, "null"]
+    elif isinstance(kind, list):
+        node["type"] = kind if "null" in kind else [*kind, "null"]
+    else:  # a $ref, or a choice of schemas: null as one more branch
+        branches = node.pop("anyOf", None) or node.pop("oneOf", None)
+        if branches is None:
+            branches = [{"$ref": node.pop("$ref")}] if "$ref" in node else [{}]
+        node["anyOf"] = [*branches, {"type": "null"}]
+    if "enum" in node and None not in node["enum"]:
+        node["enum"] = [*node["enum"], None]

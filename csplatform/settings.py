@@ -251,6 +251,7 @@ SPECTACULAR_SETTINGS = {
         "`detail` and `attr` (the field, or null)."
     ),
     "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -287,7 +288,10 @@ SPECTACULAR_SETTINGS = {
         "csplatform.openapi.bulk_bounds_add",
         "csplatform.openapi.conditional_requirements_add",
         "csplatform.openapi.response_fields_as_answered",
+        "csplatform.openapi.nullable_as_openapi31",  # last: after every hook that may add a 3.0 ``nullable``
     ],
+    # The events csplatform sends to webhook endpoints (OpenAPI 3.1 ``webhooks``).
+    "WEBHOOKS": "notifications.webhook_docs.WEBHOOKS",
 }
 
 LOGGING = {

@@ -8,3 +8,6 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         # Registers the delivery task, which event_publish queues by name (see notifications.services.publish).
         import notifications.tasks  # noqa: F401
+        from notifications import receivers
+
+        receivers.connect()

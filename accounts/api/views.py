@@ -1,3 +1,4 @@
+from django.db import transaction
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins
 from rest_framework.decorators import action
@@ -44,6 +45,15 @@ class ContactViewSet(ExternalIdUpsertMixin, TenantCrudViewSet):
     serializer_class = ContactSerializer
     filterset_class = ContactFilter
     ordering_fields = ["created_at", "updated_at", "name", "email", "last_seen_at"]
+
+    # In one transaction with what the save sends (a new advocate's event, in the outbox).
+    def perform_create(self, serializer):
+        with transaction.atomic():
+            super().perform_create(serializer)
+
+    def perform_update(self, serializer):
+        with transaction.atomic():
+            super().perform_update(serializer)
 
     @extend_schema(parameters=[EXTERNAL_ID], methods=["GET"], summary="Retrieve a contact by external id")
     @extend_schema(

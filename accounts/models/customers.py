@@ -176,6 +176,13 @@ class Contact(TenantOwned):
     def __str__(self) -> str:
         return self.name or self.email or self.external_id
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        contact = super().from_db(db, field_names, values)
+        # As read: saving it as an advocate when it was not is news (accounts.signals.contact_became_advocate).
+        contact._stored_is_advocate = contact.__dict__.get("is_advocate")
+        return contact
+
     def clean(self):
         super().clean()
         if self.reports_to_id:

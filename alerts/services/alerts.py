@@ -23,6 +23,7 @@ from alerts.models import Alert, AlertRule, AlertStatus, Priority
 from alerts.models.choices import PRIORITY_RANK
 from alerts.services.playbooks import playbook_tasks_create
 from alerts.services.reassign import assignee_check
+from alerts.signals import alerts_closed, alerts_opened
 
 REFIRE_FIELDS = ["title", "message", "priority", "detail", "due_at", "last_fired_at", "fire_count", "updated_at"]
 RESOLVE_FIELDS = ["status", "closing_note", "closed_at", "closed_by", "closed_by_system", "updated_at"]
@@ -83,6 +84,7 @@ def alert_raise(
                     alert = _system_change(_new_alert(tenant, firing, now), RAISED)
                     alert.save()
                     playbook_tasks_create(tenant=tenant, alerts=[alert])  # an alert opened: its rule's playbook
+                    alerts_opened.send(sender=Alert, tenant=tenant, alerts=[alert])
                     return alert
             except IntegrityError:
                 # Another transaction opened it between our read and our insert: re-fire that one.
@@ -179,6 +181,7 @@ def alerts_resolve(*, tenant: Tenant, resolutions: list[tuple[Alert, str]], now:
         alerts.append(_system_change(alert, RESOLVED))
     if alerts:
         bulk_update_with_history(alerts, Alert, fields=RESOLVE_FIELDS, manager=Alert.unscoped)
+        alerts_closed.send(sender=Alert, tenant=tenant, alerts=alerts)
     return len(alerts)
 
 
@@ -209,6 +212,7 @@ def alert_update(*, tenant: Tenant, alert: Alert, status: str | None = None, ass
         assignee_check(tenant, assignee, required=False)
         alert.assignee = assignee
         fields.append("assignee")
+    closing = False
     if status is not None and status != alert.status:
         if status not in AlertStatus.values:
             raise ValidationError({"status": f"One of {', '.join(AlertStatus.values)}."})
@@ -218,9 +222,13 @@ def alert_update(*, tenant: Tenant, alert: Alert, status: str | None = None, ass
                 raise ValidationError({"closing_note": "A note is required to close an alert."})
             alert.closing_note, alert.closed_at, alert.closed_by = note, timezone.now(), by
             fields += ["closing_note", "closed_at", "closed_by"]
+            closing = True
         alert.status = status
         fields.append("status")
-    alert.save(update_fields=fields)
+    with transaction.atomic():
+        alert.save(update_fields=fields)
+        if closing:
+            alerts_closed.send(sender=Alert, tenant=tenant, alerts=[alert])
     return alert
 
 
@@ -262,6 +270,7 @@ def alerts_fire(*, tenant: Tenant, firings: list[Firing], now: datetime | None =
                 with transaction.atomic():
                     bulk_create_with_history(new, Alert)
                     playbook_tasks_create(tenant=tenant, alerts=new)  # alerts opened: their rules' playbooks
+                    alerts_opened.send(sender=Alert, tenant=tenant, alerts=new)
             except IntegrityError:
                 # A concurrent writer opened some of these keys: take them one at a time.
                 for alert in new:

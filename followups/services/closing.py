@@ -13,6 +13,7 @@ from accounts.tenancy import other_tenant_errors, same_tenant
 from alerts.services import alert_close, alerts_resolve, open_alerts_about
 from alerts.services.wording import tenant_moment
 from followups.models import ADVOCATE_ASKS, AskKind, AskResult, FollowUp, FollowUpAsk, RootCause, Status
+from followups.signals import followup_closed
 from surveys.models import Category
 
 
@@ -105,6 +106,7 @@ def followup_close(*, tenant: Tenant, followup: FollowUp, outcome: Outcome, by: 
             by=by.user if by else None,
         )
         _answer_alerts_resolve(tenant, followup, by)
+        followup_closed.send(sender=FollowUp, tenant=tenant, followup=followup)
     return followup
 
 

@@ -15,6 +15,7 @@ from alerts.services.wording import tenant_moment
 from followups.business_days import business_deadline
 from followups.models import FollowUp
 from followups.services.closing import overdue_alert_key
+from followups.signals import followup_opened
 from followups.tenant_calendar import NonWorkingDays
 from surveys.models import SurveyResponse
 
@@ -69,6 +70,7 @@ def followup_open_for_response(*, tenant: Tenant, response: SurveyResponse) -> F
     try:
         with transaction.atomic():
             followup.save()
+            followup_opened.send(sender=FollowUp, tenant=tenant, followup=followup)
     except IntegrityError:
         # Opened by a concurrent delivery of the same response.
         return FollowUp.objects.for_tenant(tenant).get(response=response)

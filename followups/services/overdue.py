@@ -18,6 +18,7 @@ from alerts.services import alert_escalate, alert_raise, open_alerts_about
 from alerts.services.wording import tenant_moment
 from followups.models import OPEN_STATUSES, FollowUp
 from followups.services.closing import overdue_alert_key
+from followups.signals import followup_overdue
 from surveys.models import Category
 
 PRIORITY = {Category.DETRACTOR: Priority.HIGH, Category.PASSIVE: Priority.MEDIUM, Category.PROMOTER: Priority.MEDIUM}
@@ -42,6 +43,7 @@ def overdue_alerts_raise(*, tenant: Tenant, now: datetime | None = None) -> int:
             followup = (
                 FollowUp.objects.for_tenant(tenant).select_related("account", "contact", "assignee").get(pk=followup_id)
             )
+            followup_overdue.send(sender=FollowUp, tenant=tenant, followup=followup)
             due = tenant_moment(tenant, followup.due_at)
             covering = open_alerts_about(tenant=tenant, account=followup.account, response_id=followup.response_id)
             for alert in covering:

@@ -15,6 +15,7 @@ from outcomes.models import Outcome, ReasonKind, Renewal, RenewalSource
 from outcomes.models.renewals import CLOSED_OUTCOMES
 from outcomes.periods import year_before
 from outcomes.services.ledger import ZERO, arr_move, tenant_today
+from outcomes.signals import renewals_updated
 
 REASON_KIND = {Outcome.CHURNED: ReasonKind.CHURN, Outcome.DOWNSOLD: ReasonKind.DOWNSELL}
 
@@ -102,6 +103,9 @@ def renewal_save(*, tenant: Tenant, renewal: Renewal, by=None) -> Saved:
     if closing:
         next_renewal = _close(tenant, renewal, correction=before is not None and before.is_closed)
     _account_renewal_date(tenant, renewal.account)
+    change = "closed" if closing else "created" if before is None else "updated"
+    changes = [(renewal, change)] + ([(next_renewal, "created")] if next_renewal is not None else [])
+    renewals_updated.send(sender=Renewal, tenant=tenant, changes=changes)
     return Saved(renewal, created=before is None, next_renewal=next_renewal)
 
 
@@ -170,7 +174,10 @@ def renewals_open_from_accounts(*, tenant: Tenant) -> int:
                 source=RenewalSource.OPENING)
         for pk, renewal_on, arr in accounts.values_list("pk", "renewal_on", "arr")
     ]  # fmt: skip
-    Renewal.objects.for_tenant(tenant).bulk_create(opened, batch_size=500)
+    with transaction.atomic():
+        Renewal.objects.for_tenant(tenant).bulk_create(opened, batch_size=500)
+        if opened:
+            renewals_updated.send(sender=Renewal, tenant=tenant, changes=[(r, "created") for r in opened])
     return len(opened)
 
 

@@ -1,14 +1,16 @@
 """An event as a Slack incoming-webhook message: one line of mrkdwn, shown as a section with a context footer.
 
 Slack's format (api.slack.com/messaging/webhooks): ``text`` is the notification and fallback text,
-``blocks`` what the channel shows. Each event type has its line, read from the event's data with
-fallbacks, so a field missing from a payload reads as a plainer line rather than an error; a type
-without a line of its own (one added later) gets a generic one.
+``blocks`` what the channel shows. Each event type has its line, read from the event's data (the shapes
+of notifications/payloads.py); a field missing reads as a plainer line rather than an error, and a type
+without a line of its own (one added later) gets a generic one. Moments are Slack date tokens, so each
+reader sees them on their own clock.
 """
 
 # pure: no Django import (tests/test_pure_modules.py)
 
 from collections.abc import Callable
+from datetime import datetime
 
 SECTION_TEXT_LIMIT = 3000  # Slack refuses a section whose text is longer
 
@@ -18,19 +20,26 @@ def escape(text: object) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _get(data: dict, *paths: str) -> str:
-    """The first non-empty value among dotted ``paths`` of ``data``, escaped; '' when none is there."""
-    for path in paths:
-        value: object = data
-        for key in path.split("."):
-            value = value.get(key) if isinstance(value, dict) else None
-        if value not in (None, "", [], {}):
-            return escape(value)
-    return ""
+def _get(data: dict, path: str) -> str:
+    """The value at dotted ``path`` of ``data`` (the payloads of notifications/payloads.py), escaped; '' if absent."""
+    value: object = data
+    for key in path.split("."):
+        value = value.get(key) if isinstance(value, dict) else None
+    return "" if value in (None, "", [], {}) else escape(value)
+
+
+def _when(data: dict, path: str) -> str:
+    """A moment as Slack's date token: each reader sees it on their own clock, with the UTC text as fallback."""
+    text = _get(data, path)
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return text
+    return f"<!date^{int(moment.timestamp())}^{{date_short_pretty}} {{time}}|{text}>"
 
 
 def _account(data: dict) -> str:
-    name = _get(data, "account.name", "account_name")
+    name = _get(data, "account.name")
     return f"*{name}*" if name else "an account"
 
 
@@ -38,49 +47,56 @@ def _suffix(text: str, before: str = ": ") -> str:
     return f"{before}{text}" if text else ""
 
 
+def _aside(text: str) -> str:
+    return f" ({text})" if text else ""
+
+
 def _alert(verb: str) -> Callable[[dict], str]:
     def line(data: dict) -> str:
-        title = _get(data, "alert.title", "title")
-        return f"Alert {verb} on {_account(data)}{_suffix(title)}"
+        priority = _get(data, "alert.priority")
+        return f"Alert {verb} on {_account(data)}{_suffix(_get(data, 'alert.title'))}{_suffix(priority, ' · ')}"
 
     return line
 
 
 def _followup_opened(data: dict) -> str:
-    due = _get(data, "followup.due_at", "due_at")
-    return f"Follow-up opened for {_account(data)}{_suffix(due, ', due ')}"
+    category, due = _get(data, "followup.category"), _when(data, "followup.due_at")
+    return f"Follow-up opened for {_account(data)}{_aside(category)}{_suffix(due, ', due ')}"
 
 
 def _followup_overdue(data: dict) -> str:
-    due = _get(data, "followup.due_at", "due_at")
-    return f"Follow-up overdue for {_account(data)}{_suffix(due, ' (was due ')}{')' if due else ''}"
+    due = _when(data, "followup.due_at")
+    return f"Follow-up overdue for {_account(data)}{_suffix(due, ': was due ')}"
 
 
 def _followup_closed(data: dict) -> str:
-    outcome = _get(data, "followup.outcome", "outcome")
-    return f"Follow-up closed for {_account(data)}{_suffix(outcome)}"
+    return f"Follow-up closed for {_account(data)}{_aside(_get(data, 'followup.category'))}"
 
 
 def _band_changed(data: dict) -> str:
-    before, after = _get(data, "previous_band", "from_band", "from"), _get(data, "band", "to_band", "to")
-    if before and after:
-        return f"{_account(data)} moved from {before} to {after}"
-    return f"{_account(data)} moved to {after or 'another health band'}"
+    before, after = _get(data, "score.before_band"), _get(data, "score.band")
+    score = _get(data, "score.after")
+    moved = f"from {before} to {after}" if before and after else f"to {after or 'another health band'}"
+    return f"{_account(data)} moved {moved}{_aside(score and f'score {score}')}"
 
 
 def _response_recorded(data: dict) -> str:
-    score = _get(data, "response.score", "score")
-    return f"Survey answer from {_account(data)}{_suffix(score, ': score ')}"
+    score, category = _get(data, "response.score"), _get(data, "response.category")
+    verb = "amended" if data.get("response", {}).get("amended") is True else "answered"
+    who = _get(data, "contact.email") or "Someone"
+    return f"{who} at {_account(data)} {verb}{_suffix(score, ': score ')}{_suffix(category, ' · ')}"
 
 
 def _became_advocate(data: dict) -> str:
-    contact = _get(data, "contact.name", "contact.email", "contact_name", "contact_email") or "A contact"
+    contact = _get(data, "contact.email") or "A contact"
     return f"{contact} at {_account(data)} became an advocate"
 
 
 def _renewal_updated(data: dict) -> str:
-    status = _get(data, "renewal.status", "status")
-    return f"Renewal updated for {_account(data)}{_suffix(status)}"
+    change = _get(data, "change") or "updated"
+    on = _get(data, "renewal.renewal_on")
+    outcome = _get(data, "renewal.outcome")
+    return f"Renewal {change} for {_account(data)}{_suffix(on, ', renewing ')}{_suffix(outcome, ' · ')}"
 
 
 def _test(data: dict) -> str:

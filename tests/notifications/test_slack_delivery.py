@@ -21,7 +21,7 @@ def test_a_slack_endpoint_gets_the_event_as_a_slack_message_unsigned(
     world_a, receiver, django_capture_on_commit_callbacks
 ):
     slack_endpoint(world_a.tenant, receiver.url)
-    data = {"account": {"name": "Acme"}, "title": "Usage fell"}
+    data = {"account": {"name": "Acme"}, "alert": {"title": "Usage fell"}}
     with django_capture_on_commit_callbacks(execute=True):
         event = event_publish(tenant=world_a.tenant, type="alert.opened", payload=data)
 

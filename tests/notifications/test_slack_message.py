@@ -8,7 +8,7 @@ ACME = {"account": {"name": "Acme"}}
 
 
 def test_a_message_is_the_line_in_a_section_and_a_context_footer():
-    envelope = {"type": "alert.opened", "version": 1, "data": {**ACME, "title": "Usage fell"}}
+    envelope = {"type": "alert.opened", "version": 1, "data": {**ACME, "alert": {"title": "Usage fell"}}}
     assert slack_message(envelope, message_id="msg_1") == {
         "text": "Alert opened on *Acme*: Usage fell",
         "blocks": [
@@ -18,20 +18,37 @@ def test_a_message_is_the_line_in_a_section_and_a_context_footer():
     }
 
 
+# 2026-12-09T17:00:00Z is 1,796,835,600 s after the epoch: 56 years of 365 days (20,440 days), 14 leap days
+# (1972..2024), and 342 days into 2026 (Dec 9 is day 343), so 20,796 days = 1,796,774,400 s, plus 17 h.
+DUE = "<!date^1796835600^{date_short_pretty} {time}|2026-12-09T17:00:00Z>"
+
+
 @pytest.mark.parametrize(
     ("type_", "data", "line"),
     [
-        ("alert.closed", {"account_name": "Acme", "alert": {"title": "Fell"}}, "Alert closed on *Acme*: Fell"),
+        ("alert.closed", {**ACME, "alert": {"title": "Fell", "priority": "high"}},
+         "Alert closed on *Acme*: Fell · high"),
         ("alert.opened", {}, "Alert opened on an account"),
-        ("followup.opened", {**ACME, "due_at": "Dec 9"}, "Follow-up opened for *Acme*, due Dec 9"),
-        ("followup.overdue", {**ACME, "due_at": "Dec 9"}, "Follow-up overdue for *Acme* (was due Dec 9)"),
+        ("followup.opened", {**ACME, "followup": {"category": "detractor", "due_at": "2026-12-09T17:00:00Z"}},
+         f"Follow-up opened for *Acme* (detractor), due {DUE}"),
+        ("followup.overdue", {**ACME, "followup": {"due_at": "2026-12-09T17:00:00Z"}},
+         f"Follow-up overdue for *Acme*: was due {DUE}"),
+        ("followup.overdue", {**ACME, "followup": {"due_at": "not a time"}},
+         "Follow-up overdue for *Acme*: was due not a time"),
         ("followup.overdue", ACME, "Follow-up overdue for *Acme*"),
-        ("followup.closed", {**ACME, "outcome": "resolved"}, "Follow-up closed for *Acme*: resolved"),
-        ("score.band_changed", {**ACME, "previous_band": "good", "band": "risk"}, "*Acme* moved from good to risk"),
+        ("followup.closed", {**ACME, "followup": {"category": "passive"}}, "Follow-up closed for *Acme* (passive)"),
+        ("score.band_changed", {**ACME, "score": {"before_band": "green", "band": "red", "after": 38.5}},
+         "*Acme* moved from green to red (score 38.5)"),
         ("score.band_changed", ACME, "*Acme* moved to another health band"),
-        ("response.recorded", {**ACME, "score": 3}, "Survey answer from *Acme*: score 3"),
-        ("contact.became_advocate", {**ACME, "contact": {"name": "Ada"}}, "Ada at *Acme* became an advocate"),
-        ("renewal.updated", {**ACME, "status": "won"}, "Renewal updated for *Acme*: won"),
+        ("response.recorded", {**ACME, "contact": {"email": "ada@acme.example"},
+                               "response": {"score": 3, "category": "detractor", "amended": False}},
+         "ada@acme.example at *Acme* answered: score 3 · detractor"),
+        ("response.recorded", {**ACME, "response": {"score": 9, "amended": True}},
+         "Someone at *Acme* amended: score 9"),
+        ("contact.became_advocate", {**ACME, "contact": {"email": "ada@acme.example"}},
+         "ada@acme.example at *Acme* became an advocate"),
+        ("renewal.updated", {**ACME, "change": "closed", "renewal": {"renewal_on": "2027-01-31", "outcome": "renewed"}},
+         "Renewal closed for *Acme*, renewing 2027-01-31 · renewed"),
         ("webhook.test", {"endpoint_id": 4}, "Test event from csplatform: this channel receives its webhooks."),
         ("invoice.paid", {"amount": 3}, "csplatform event `invoice.paid`"),
     ],
@@ -41,14 +58,14 @@ def test_each_event_type_has_its_line(type_, data, line):
 
 
 def test_markup_in_the_data_is_escaped_so_it_cannot_mention_or_link():
-    data = {"account": {"name": "<!channel> & co"}, "title": "<https://evil.example|click>"}
+    data = {"account": {"name": "<!channel> & co"}, "alert": {"title": "<https://evil.example|click>"}}
     assert event_line({"type": "alert.opened", "data": data}) == (
         "Alert opened on *&lt;!channel&gt; &amp; co*: &lt;https://evil.example|click&gt;"
     )
 
 
 def test_a_line_longer_than_slack_takes_is_cut():
-    line = event_line({"type": "alert.opened", "data": {"title": "x" * 5000}})
+    line = event_line({"type": "alert.opened", "data": {"alert": {"title": "x" * 5000}}})
     assert len(line) == SECTION_TEXT_LIMIT and line.endswith("…")
 
 

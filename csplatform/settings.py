@@ -348,6 +348,10 @@ WEBHOOKS_ALLOW_LOOPBACK = env.bool("WEBHOOKS_ALLOW_LOOPBACK", default=DEBUG)
 # After a secret rotation the old secret keeps signing this long, so receivers can switch without a gap.
 WEBHOOKS_SECRET_OVERLAP = timedelta(hours=env.int("WEBHOOKS_SECRET_OVERLAP_HOURS", default=24))
 WEBHOOKS_TIMEOUT_SECONDS = env.float("WEBHOOKS_TIMEOUT_SECONDS", default=15.0)
+# POSTs in flight at once per worker process: a slow receiver holds one thread for its timeout, not the queue.
+WEBHOOKS_SEND_CONCURRENCY = env.int("WEBHOOKS_SEND_CONCURRENCY", default=10)
+if not 1 <= WEBHOOKS_SEND_CONCURRENCY <= 100:
+    raise ImproperlyConfigured("WEBHOOKS_SEND_CONCURRENCY must be a whole number from 1 to 100.")
 # An endpoint whose every attempt has failed for this many days since the first failure (no 2xx since) is
 # disabled, and its tenant's admins are emailed.
 WEBHOOKS_DISABLE_AFTER_DAYS = env.int("WEBHOOKS_DISABLE_AFTER_DAYS", default=5)

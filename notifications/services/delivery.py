@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 import requests
@@ -34,23 +36,42 @@ from notifications.signing import signed_headers
 from notifications.slack_message import slack_message
 from notifications.ssrf import DestinationRefused, check_destination
 
-CLAIM_BATCH = 50
-LEASE = timedelta(minutes=5)  # longer than one send's timeout: a claimed delivery is not claimed twice
+LEASE = timedelta(minutes=5)  # far longer than one round of sends (one timeout): a claim is never taken twice
 GONE = "410 Gone"
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What one POST came to; made without the database, so sends can run in threads."""
+
+    status_code: int | None = None
+    error: str = ""
+    response_body: str = ""
+    duration_ms: int = 0
+
+
 def deliver_due(*, now: datetime | None = None) -> int:
-    """Send every due delivery, batch by batch; return how many attempts were made."""
+    """Send every due delivery, batch by batch; return how many attempts were made.
+
+    The database is read and written on this thread only; the HTTP of a batch runs on
+    WEBHOOKS_SEND_CONCURRENCY threads, so one slow receiver costs its own timeout, not everyone's.
+    A batch is one delivery per thread: the whole batch takes about one timeout at worst, far inside LEASE.
+    """
     sent = 0
-    while ids := claim_due(now=now):
-        for delivery_id in ids:
-            attempt_delivery(delivery_id)
-        sent += len(ids)
+    with ThreadPoolExecutor(max_workers=settings.WEBHOOKS_SEND_CONCURRENCY, thread_name_prefix="webhook") as pool:
+        while ids := claim_due(now=now, limit=settings.WEBHOOKS_SEND_CONCURRENCY):
+            deliveries = list(Delivery.unscoped.select_related("event", "endpoint").filter(id__in=ids).order_by("id"))
+            attempted_at = timezone.now()
+            requests_ = [request_or_refusal(delivery, attempted_at) for delivery in deliveries]
+            outcomes = pool.map(send, [d.endpoint for d in deliveries], requests_)
+            for delivery, outcome in zip(deliveries, outcomes, strict=True):
+                attempt_record(delivery, outcome, attempted_at=attempted_at)
+            sent += len(ids)
     return sent
 
 
-def claim_due(*, now: datetime | None = None) -> list[int]:
-    """Ids of up to CLAIM_BATCH due deliveries, leased to this worker. Crosses tenants by design: a sweep."""
+def claim_due(*, now: datetime | None = None, limit: int) -> list[int]:
+    """Ids of up to ``limit`` due deliveries, leased to this worker. Crosses tenants by design: a sweep."""
     now = now or timezone.now()
     with transaction.atomic():
         due = Delivery.unscoped.filter(
@@ -58,45 +79,54 @@ def claim_due(*, now: datetime | None = None) -> list[int]:
         ).order_by("next_attempt_at", "id")
         if connection.features.has_select_for_update_skip_locked:
             due = due.select_for_update(skip_locked=True)
-        ids = list(due.values_list("id", flat=True)[:CLAIM_BATCH])
+        ids = list(due.values_list("id", flat=True)[:limit])
         Delivery.unscoped.filter(id__in=ids).update(next_attempt_at=timezone.now() + LEASE)
     return ids
 
 
-def attempt_delivery(delivery_id: int) -> Delivery:
-    """One attempt at one delivery, recorded; the delivery settles or gets its next attempt time."""
-    delivery = Delivery.unscoped.select_related("event", "endpoint").get(pk=delivery_id)
-    endpoint, event = delivery.endpoint, delivery.event
-    started, attempted_at = time.monotonic(), timezone.now()
-    status_code, error, response_body = None, "", ""
+def request_or_refusal(delivery: Delivery, attempted_at: datetime) -> tuple[bytes, dict] | Outcome:
+    """The body and headers to send, or the Outcome of not sending (a disabled endpoint)."""
+    endpoint = delivery.endpoint
     if not endpoint.enabled:
-        error = f"The endpoint is disabled ({endpoint.disabled_reason or 'by an admin'})."
-    else:
-        try:
-            # Checked again at send time: the name may resolve elsewhere now than when it was saved. The
-            # connection then goes to the checked address, never to a second resolution of the name.
-            addresses = check_destination(endpoint.url, allow_loopback=settings.WEBHOOKS_ALLOW_LOOPBACK)
-            body, headers = request_for(endpoint, event, attempted_at)
-            response = pinned_post(
-                addresses, endpoint.url, data=body, headers=headers, timeout=settings.WEBHOOKS_TIMEOUT_SECONDS,
-                allow_redirects=False,
-            )  # fmt: skip
-            status_code = response.status_code
-            response_body = response.content[:RESPONSE_BODY_KEPT].decode("utf-8", errors="replace")
-        except DestinationRefused as refused:
-            error = f"Destination refused: {refused}"
-        except (requests.RequestException, ValueError) as failure:
-            error = f"{type(failure).__name__}: {failure}"[:1000]
-    duration_ms = int((time.monotonic() - started) * 1000)
+        return Outcome(error=f"The endpoint is disabled ({endpoint.disabled_reason or 'by an admin'}).")
+    return request_for(endpoint, delivery.event, attempted_at)
+
+
+def send(endpoint: WebhookEndpoint, request: tuple[bytes, dict] | Outcome) -> Outcome:
+    """One POST, on a pool thread: no database here."""
+    if isinstance(request, Outcome):
+        return request
+    body, headers = request
+    started = time.monotonic()
+    try:
+        # Checked again at send time: the name may resolve elsewhere now than when it was saved. The
+        # connection then goes to the checked address, never to a second resolution of the name.
+        addresses = check_destination(endpoint.url, allow_loopback=settings.WEBHOOKS_ALLOW_LOOPBACK)
+        response = pinned_post(
+            addresses, endpoint.url, data=body, headers=headers, timeout=settings.WEBHOOKS_TIMEOUT_SECONDS,
+            allow_redirects=False,
+        )  # fmt: skip
+        answer = response.content[:RESPONSE_BODY_KEPT].decode("utf-8", errors="replace")
+        outcome = Outcome(status_code=response.status_code, response_body=answer)
+    except DestinationRefused as refused:
+        outcome = Outcome(error=f"Destination refused: {refused}")
+    except (requests.RequestException, ValueError) as failure:
+        outcome = Outcome(error=f"{type(failure).__name__}: {failure}"[:1000])
+    return replace(outcome, duration_ms=int((time.monotonic() - started) * 1000))
+
+
+def attempt_record(delivery: Delivery, outcome: Outcome, *, attempted_at: datetime) -> None:
+    """The attempt in the log; the delivery settles or gets its next attempt time; the endpoint's streak moves."""
+    endpoint = delivery.endpoint
     with transaction.atomic():
         attempt = DeliveryAttempt.objects.create(
-            tenant_id=delivery.tenant_id, delivery=delivery, attempted_at=attempted_at, status_code=status_code,
-            duration_ms=duration_ms, error=error, response_body=response_body,
+            tenant_id=delivery.tenant_id, delivery=delivery, attempted_at=attempted_at,
+            status_code=outcome.status_code, duration_ms=outcome.duration_ms, error=outcome.error,
+            response_body=outcome.response_body,
         )  # fmt: skip
-        settle(delivery, endpoint, status_code=status_code, disabled=not endpoint.enabled)
-        if endpoint.enabled and status_code != 410:
+        settle(delivery, endpoint, status_code=outcome.status_code, disabled=not endpoint.enabled)
+        if endpoint.enabled and outcome.status_code != 410:
             failure_streak_record(endpoint, attempt, succeeded=delivery.status == DeliveryStatus.SUCCEEDED)
-    return delivery
 
 
 def request_for(endpoint: WebhookEndpoint, event: OutboxEvent, attempted_at: datetime) -> tuple[bytes, dict]:

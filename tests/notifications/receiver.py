@@ -24,6 +24,9 @@ class Receiver:
     otherwise: int = 200  # the status answered once ``answers`` is used up
     received: list[Received] = field(default_factory=list)
     server_names: list[str | None] = field(default_factory=list)  # TLS SNI of each handshake
+    in_flight: int = 0  # requests being answered right now
+    most_in_flight: int = 0  # the most answered at once so far
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def port(self) -> int:
@@ -50,8 +53,13 @@ def start_receiver(host: str = "127.0.0.1", port: int = 0, tls: ssl.SSLContext |
         def do_POST(self):
             body = self.rfile.read(int(self.headers.get("content-length", 0)))
             receiver.received.append(Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body))
-            status, headers, delay = receiver.answers.pop(0) if receiver.answers else (receiver.otherwise, {}, 0.0)
+            with receiver.lock:
+                status, headers, delay = receiver.answers.pop(0) if receiver.answers else (receiver.otherwise, {}, 0.0)
+                receiver.in_flight += 1
+                receiver.most_in_flight = max(receiver.most_in_flight, receiver.in_flight)
             time.sleep(delay)
+            with receiver.lock:
+                receiver.in_flight -= 1
             try:
                 self.send_response(status)
                 for name, value in headers.items():

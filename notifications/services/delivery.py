@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -17,6 +18,7 @@ from datetime import datetime, timedelta
 import requests
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from notifications.backoff import retry_delay_seconds
@@ -62,10 +64,9 @@ def deliver_due(*, now: datetime | None = None) -> int:
         while ids := claim_due(now=now, limit=settings.WEBHOOKS_SEND_CONCURRENCY):
             deliveries = list(Delivery.unscoped.select_related("event", "endpoint").filter(id__in=ids).order_by("id"))
             attempted_at = timezone.now()
-            requests_ = [request_or_refusal(delivery, attempted_at) for delivery in deliveries]
-            outcomes = pool.map(send, [d.endpoint for d in deliveries], requests_)
-            for delivery, outcome in zip(deliveries, outcomes, strict=True):
-                attempt_record(delivery, outcome, attempted_at=attempted_at)
+            requests_ = prepare(deliveries, attempted_at)
+            outcomes = list(pool.map(send, [d.endpoint for d in deliveries], requests_))
+            attempts_record(deliveries, outcomes, attempted_at=attempted_at)
             sent += len(ids)
     return sent
 
@@ -84,12 +85,22 @@ def claim_due(*, now: datetime | None = None, limit: int) -> list[int]:
     return ids
 
 
-def request_or_refusal(delivery: Delivery, attempted_at: datetime) -> tuple[bytes, dict] | Outcome:
-    """The body and headers to send, or the Outcome of not sending (a disabled endpoint)."""
-    endpoint = delivery.endpoint
-    if not endpoint.enabled:
-        return Outcome(error=f"The endpoint is disabled ({endpoint.disabled_reason or 'by an admin'}).")
-    return request_for(endpoint, delivery.event, attempted_at)
+def prepare(deliveries: list[Delivery], attempted_at: datetime) -> list[tuple[bytes, dict] | Outcome]:
+    """For each delivery, the body and headers to send, or the Outcome of not sending (a disabled endpoint).
+
+    Each endpoint's live secrets are read once for the batch, however many of its deliveries it holds.
+    """
+    secrets: dict[int, list[str]] = {}
+    prepared = []
+    for delivery in deliveries:
+        endpoint = delivery.endpoint
+        if not endpoint.enabled:
+            prepared.append(Outcome(error=f"The endpoint is disabled ({endpoint.disabled_reason or 'by an admin'})."))
+            continue
+        if endpoint.is_signed and endpoint.pk not in secrets:
+            secrets[endpoint.pk] = live_secrets(endpoint, now=attempted_at)
+        prepared.append(request_for(endpoint, delivery.event, attempted_at, secrets.get(endpoint.pk, [])))
+    return prepared
 
 
 def send(endpoint: WebhookEndpoint, request: tuple[bytes, dict] | Outcome) -> Outcome:
@@ -115,32 +126,66 @@ def send(endpoint: WebhookEndpoint, request: tuple[bytes, dict] | Outcome) -> Ou
     return replace(outcome, duration_ms=int((time.monotonic() - started) * 1000))
 
 
-def attempt_record(delivery: Delivery, outcome: Outcome, *, attempted_at: datetime) -> None:
-    """The attempt in the log; the delivery settles or gets its next attempt time; the endpoint's streak moves."""
-    endpoint = delivery.endpoint
+def attempts_record(deliveries: list[Delivery], outcomes: list[Outcome], *, attempted_at: datetime) -> None:
+    """The batch's attempts in the log, each delivery settled or rescheduled, each endpoint's streak moved.
+
+    One transaction for the batch: a commit per delivery would cost more than the sends themselves.
+    """
     with transaction.atomic():
-        attempt = DeliveryAttempt.objects.create(
-            tenant_id=delivery.tenant_id, delivery=delivery, attempted_at=attempted_at,
-            status_code=outcome.status_code, duration_ms=outcome.duration_ms, error=outcome.error,
-            response_body=outcome.response_body,
+        attempts = DeliveryAttempt.objects.bulk_create([
+            DeliveryAttempt(
+                tenant_id=delivery.tenant_id, delivery=delivery, attempted_at=attempted_at,
+                status_code=outcome.status_code, duration_ms=outcome.duration_ms, error=outcome.error,
+                response_body=outcome.response_body,
+            )
+            for delivery, outcome in zip(deliveries, outcomes, strict=True)
+        ])  # fmt: skip
+        latest: dict[int, tuple[WebhookEndpoint, DeliveryAttempt, bool]] = {}
+        for delivery, outcome, attempt in zip(deliveries, outcomes, attempts, strict=True):
+            endpoint = delivery.endpoint
+            settle(delivery, endpoint, status_code=outcome.status_code, disabled=not endpoint.enabled)
+            if endpoint.enabled and outcome.status_code != 410:
+                succeeded = delivery.status == DeliveryStatus.SUCCEEDED
+                # A success anywhere in the batch ends the endpoint's streak; else its last failure counts.
+                if not latest.get(endpoint.pk, (None, None, False))[2]:
+                    latest[endpoint.pk] = (endpoint, attempt, succeeded)
+        deliveries_save(deliveries)
+        for endpoint, attempt, succeeded in latest.values():
+            failure_streak_record(endpoint, attempt, succeeded=succeeded)
+
+
+def deliveries_save(deliveries: list[Delivery]) -> None:
+    """Store the settled deliveries: one UPDATE per distinct outcome (a batch of successes is one statement).
+
+    Cheaper than bulk_update's CASE per row; ``attempts`` goes up by one in the database, where no one
+    else changes it meanwhile (the deliveries are leased to this worker).
+    """
+    outcomes: dict[tuple, list[int]] = defaultdict(list)
+    for delivery in deliveries:
+        outcomes[(delivery.status, delivery.last_status_code, delivery.next_attempt_at)].append(delivery.pk)
+    for (status, last_status_code, next_attempt_at), ids in outcomes.items():
+        Delivery.unscoped.filter(id__in=ids).update(
+            status=status, last_status_code=last_status_code, next_attempt_at=next_attempt_at,
+            attempts=F("attempts") + 1,
         )  # fmt: skip
-        settle(delivery, endpoint, status_code=outcome.status_code, disabled=not endpoint.enabled)
-        if endpoint.enabled and outcome.status_code != 410:
-            failure_streak_record(endpoint, attempt, succeeded=delivery.status == DeliveryStatus.SUCCEEDED)
 
 
-def request_for(endpoint: WebhookEndpoint, event: OutboxEvent, attempted_at: datetime) -> tuple[bytes, dict]:
+def request_for(
+    endpoint: WebhookEndpoint, event: OutboxEvent, attempted_at: datetime, secrets: list[str]
+) -> tuple[bytes, dict]:
     """The body and headers of one attempt: the signed envelope, or a Slack message (unsigned: the URL is secret)."""
     if endpoint.kind == EndpointKind.SLACK:
         body = json.dumps(slack_message(event.payload, message_id=event.id), separators=(",", ":")).encode()
         return body, {"content-type": "application/json"}
     body = json.dumps(event.payload, separators=(",", ":")).encode()
-    secrets = live_secrets(endpoint, now=attempted_at)
     return body, signed_headers(message_id=event.id, timestamp=attempted_at, body=body, secrets=secrets)
 
 
 def settle(delivery: Delivery, endpoint: WebhookEndpoint, *, status_code: int | None, disabled: bool) -> None:
-    """2xx succeeds; 410 disables the endpoint and kills the delivery; anything else (3xx included) retries."""
+    """2xx succeeds; 410 disables the endpoint and kills the delivery; anything else (3xx included) retries.
+
+    Changes ``delivery`` in memory; the caller saves the batch.
+    """
     delivery.attempts += 1
     delivery.last_status_code = status_code
     delivery.next_attempt_at = None
@@ -157,7 +202,6 @@ def settle(delivery: Delivery, endpoint: WebhookEndpoint, *, status_code: int | 
         else:
             delivery.status = DeliveryStatus.FAILED
             delivery.next_attempt_at = timezone.now() + timedelta(seconds=delay)
-    delivery.save(update_fields=["attempts", "last_status_code", "next_attempt_at", "status"])
 
 
 def disable_endpoint(endpoint: WebhookEndpoint, *, reason: str) -> None:

@@ -26,8 +26,9 @@ def failure_streak_record(endpoint: WebhookEndpoint, attempt: DeliveryAttempt, *
     rows = WebhookEndpoint.objects.for_tenant(endpoint.tenant_id).filter(pk=endpoint.pk)
     at = attempt.attempted_at
     if succeeded:
-        rows.filter(failing_since__isnull=False).update(failing_since=None)
-        endpoint.failing_since = None
+        if endpoint.failing_since is not None:  # as read with this batch: most successes end no streak
+            rows.filter(failing_since__isnull=False).update(failing_since=None)
+            endpoint.failing_since = None
         return False
     rows.filter(failing_since__isnull=True).update(failing_since=at)
     days = settings.WEBHOOKS_DISABLE_AFTER_DAYS

@@ -12,6 +12,8 @@ overriding urllib3's private socket code as some SSRF filters do (advocate, Sent
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from ipaddress import IPv4Address, IPv6Address
 from urllib.parse import urlsplit
@@ -62,14 +64,46 @@ def _not_connected(error: requests.ConnectionError) -> bool:
     return isinstance(reason, ConnectTimeoutError)  # urllib3's NewConnectionError is one too
 
 
-def pinned_post(addresses: Sequence[IPv4Address | IPv6Address], url: str, **kwargs) -> requests.Response:
+class SessionCache(threading.local):
+    """Each thread's pinned sessions by address, the most recent last, so connections are kept alive between
+    deliveries to the same receiver. Per thread: a requests session is not meant to be shared by threads."""
+
+    def __init__(self, size: int = 32):
+        self.size = size
+        self.sessions: OrderedDict[str, requests.Session] = OrderedDict()
+
+    def get(self, address: IPv4Address | IPv6Address) -> requests.Session:
+        key = str(address)
+        session = self.sessions.pop(key, None) or pinned_session(address)
+        self.sessions[key] = session
+        while len(self.sessions) > self.size:
+            self.sessions.popitem(last=False)[1].close()
+        return session
+
+    def drop(self, address: IPv4Address | IPv6Address) -> None:
+        session = self.sessions.pop(str(address), None)
+        if session is not None:
+            session.close()
+
+
+def pinned_post(
+    addresses: Sequence[IPv4Address | IPv6Address], url: str, *, sessions: SessionCache | None = None, **kwargs
+) -> requests.Response:
     """POST ``url`` at the first of ``addresses`` that takes the connection, as a client tries each address a
-    name resolves to; an error after connecting (the request may have arrived) is not tried elsewhere."""
+    name resolves to; an error after connecting (the request may have arrived) is not tried elsewhere.
+
+    With ``sessions``, the connection may be one kept alive from an earlier request to the same address.
+    """
     for n, address in enumerate(addresses):
-        with pinned_session(address) as session:
-            try:
-                return session.post(url, **kwargs)
-            except requests.ConnectionError as error:
-                if n == len(addresses) - 1 or not _not_connected(error):
-                    raise
+        session = sessions.get(address) if sessions is not None else pinned_session(address)
+        try:
+            return session.post(url, **kwargs)
+        except requests.ConnectionError as error:
+            if sessions is not None:
+                sessions.drop(address)  # a broken kept-alive connection is not offered again
+            if n == len(addresses) - 1 or not _not_connected(error):
+                raise
+        finally:
+            if sessions is None:
+                session.close()
     raise ValueError("No address to connect to.")

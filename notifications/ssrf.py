@@ -82,6 +82,8 @@ def check_destination(url: str, *, allow_loopback: bool, resolver: Resolver | No
         raise DestinationRefused("The URL must use https.")
     if not parts.hostname:
         raise DestinationRefused("The URL has no host.")
+    if port == 0:
+        raise DestinationRefused("The URL's port must be from 1 to 65535.")
     if parts.username or parts.password:
         raise DestinationRefused("The URL may not carry credentials.")
     addresses = resolve(parts.hostname, port or (443 if parts.scheme == "https" else 80), resolver)

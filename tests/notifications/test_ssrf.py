@@ -95,3 +95,8 @@ def test_allowing_loopback_allows_nothing_else_private(url):
 def test_http_to_a_public_host_is_refused_even_when_loopback_is_allowed():
     with pytest.raises(DestinationRefused, match="https"):
         check_destination("http://hooks.example.com/x", allow_loopback=True, resolver=resolving_to("93.184.216.34"))
+
+
+def test_port_zero_is_refused():
+    with pytest.raises(DestinationRefused, match="port must be from 1 to 65535"):
+        check_destination("https://93.184.216.34:0/hooks", allow_loopback=False)

@@ -159,6 +159,10 @@ def _nullable_rewrite(node) -> None:
         return
     for value in node.values():
         _nullable_rewrite(value)
+    if any(branch == {} for branch in node.get("oneOf", ())):
+        # drf-spectacular writes a nullable free-form field as oneOf [{}, null]; {} matches null too, so
+        # "exactly one" fails on every null. Either branch will do: anyOf.
+        node["anyOf"] = node.pop("oneOf")
     if not node.pop("nullable", False):
         return
     kind = node.get("type")

@@ -259,6 +259,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
+        "WebhookEndpointKindEnum": "notifications.models.endpoint.EndpointKind.choices",
         "LifecycleStageEnum": "accounts.models.customers.LifecycleStage.choices",
         "FollowUpStatusEnum": "followups.models.choices.Status.choices",
         "AlertStatusEnum": "alerts.models.alert.AlertStatus.choices",

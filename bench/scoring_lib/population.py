@@ -176,9 +176,9 @@ def scores_reset(database_url: str, tenant_id: int, growth: dict[str, int], *, d
             conn.execute(
                 """
                 INSERT INTO indicators_healthscorehistory
-                    (tenant_id, account_id, at, score, computed, gut, band, coverage, scorecard, result)
+                    (tenant_id, account_id, at, score, computed, gut, band, coverage, scorecard, result, "values")
                 SELECT %(tenant)s, %(account)s, now() - make_interval(days => d), 60 + d %% 7, 60 + d %% 7, NULL,
-                       'yellow', 0.9, 'default', '{}'::jsonb
+                       'yellow', 0.9, 'default', '{}'::jsonb, '{}'::jsonb
                 FROM generate_series(1, %(span)s) d
                 """,
                 {"tenant": tenant_id, "account": growth[external_id], "span": span},

@@ -118,7 +118,7 @@ def digest_members(tenant: Tenant):
     return (
         Membership.objects.for_tenant(tenant)
         .filter(Q(role=Role.CSM) | Q(pk__in=owners))
-        .select_related("user")
+        .select_related("user", "tenant")  # the email reads the tenant (zone, name) per member
         .order_by("pk")
     )
 

@@ -25,6 +25,14 @@ TENANT_SETTING_DEFAULTS: dict[str, int | float | str] = {
     "adoption_habitual_min_active_days": 12,
     "adoption_habitual_min_active_weeks": 3,
     "ingest_messages_per_minute": 1_200_000,  # per ingest key, counted in messages
+    "event_dedup_days": 30,  # a message id re-sent within this many days is not stored again
+    "event_retention_months": 25,  # raw events older are dropped; rollups and score history stay
+}
+
+# Bounds of the settings that must stay within them: (least, most, why the least).
+TENANT_SETTING_BOUNDS: dict[str, tuple[int, int, str]] = {
+    "event_dedup_days": (30, 365, "clients retry for days; a month is the least that catches every retry"),
+    "event_retention_months": (13, 120, "scores and year-on-year figures read back a year of raw events"),
 }
 
 
@@ -85,6 +93,9 @@ def validate_tenant_settings(value) -> None:
     for key, default in TENANT_SETTING_DEFAULTS.items():
         if key in value and not isinstance(value[key], type(default)):
             raise ValidationError(f"Setting '{key}' must be a {type(default).__name__}.")
+    for key, (least, most, why) in TENANT_SETTING_BOUNDS.items():
+        if key in value and not least <= value[key] <= most:
+            raise ValidationError(f"Setting '{key}' must be from {least} to {most} ({why}).")
     if "ingest_messages_per_minute" in value:  # capped by the platform: one tenant's share of the workers
         problem = per_minute_error(value["ingest_messages_per_minute"], setting=INGEST_CEILING, unit="messages")
         if problem:

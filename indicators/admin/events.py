@@ -17,7 +17,7 @@ from accounts.admin.base import TenantScopedAdmin, restrict_to_request_tenant
 from accounts.admin.people import AdminOnlyMixin
 from accounts.models import Contact
 from indicators.admin.base import ReadOnlyAdminMixin, SourceFilter
-from indicators.models import Event, EventType, Feature, IngestionError
+from indicators.models import Event, EventMessage, EventType, Feature, IngestionError
 
 
 class OccurredWithinFilter(admin.SimpleListFilter):
@@ -53,13 +53,15 @@ class EventAdmin(ReadOnlyAdminMixin, TenantScopedAdmin):
     )
 
     def get_search_results(self, request, queryset, search_term):
-        # Exact matches only: a contains-search would read millions of rows. The message id (unique per
-        # tenant) is tried alone first; then what the term names: a contact, a feature, or else a
-        # non-usage event (a partial index over that small share of the table).
+        # Exact matches only: a contains-search would read millions of rows. The message id is tried
+        # alone first, through the de-duplication window's ids (older ones are not indexed); then what
+        # the term names: a contact, a feature, or else a non-usage event (a partial index over that
+        # small share of the table).
         term = search_term.strip()
         if not term:
             return queryset, False
-        by_message_id = queryset.filter(message_id=term)
+        claims = restrict_to_request_tenant(request, EventMessage.unscoped.filter(message_id=term))
+        by_message_id = queryset.filter(pk__in=list(claims.values_list("event_id", flat=True)[:100]))
         if by_message_id.exists():
             return by_message_id, False
         pending = Q(account=None, user_id=term)  # events still waiting for an account (partial index)

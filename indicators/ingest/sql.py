@@ -14,12 +14,17 @@ CHUNK = 500  # rows per statement on SQLite: keeps the parameter count modest
 
 
 def insert_rows(
-    model, rows: list[dict], *, conflict: list[str] | None, update: bool = False, returning: str | None = None
+    model,
+    rows: list[dict],
+    *,
+    conflict: list[str] | None,
+    update: bool = False,
+    returning: str | tuple[str, ...] | None = None,
 ) -> list:
     """Insert ``rows`` (column -> value); on a ``conflict`` either skip the row or overwrite its other columns
     (``conflict=None``: a plain insert).
 
-    Returns the ``returning`` column of the rows written, when asked.
+    Returns the ``returning`` column of the rows written, when asked (a tuple of columns: a tuple a row).
     """
     if not rows:
         return []
@@ -34,7 +39,8 @@ def insert_rows(
         action += ", ".join(f"{q} = EXCLUDED.{q}" for c, q in quoted.items() if c not in conflict)
     else:
         action = f" ON CONFLICT ({', '.join(conflict)}) DO NOTHING"
-    tail = f"{action} RETURNING {returning}" if returning else action
+    returned = ", ".join(returning) if isinstance(returning, tuple) else returning
+    tail = f"{action} RETURNING {returned}" if returning else action
     table = model._meta.db_table
     if connection.vendor == "postgresql":
         # Every row in one JSON parameter: psycopg binds parameters client-side and re-parses a statement
@@ -56,10 +62,13 @@ def insert_rows(
     return written
 
 
-def _execute(sql: str, params: list, returning: str | None) -> list:
+def _execute(sql: str, params: list, returning: str | tuple[str, ...] | None) -> list:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [r[0] for r in cursor.fetchall()] if returning else []
+        if not returning:
+            return []
+        rows = cursor.fetchall()
+        return [tuple(r) for r in rows] if isinstance(returning, tuple) else [r[0] for r in rows]
 
 
 def _db_value(field, value):

@@ -23,7 +23,7 @@ from indicators.ingest.rollups import rollups_add
 from indicators.ingest.rollups.deltas import EventFact
 from indicators.ingest.signals import COMMERCIAL_MOVES, commercial_events_stored
 from indicators.ingest.sql import insert_rows
-from indicators.models import Event, EventType, Feature
+from indicators.models import Event, EventMessage, EventType, Feature
 from indicators.stale.marks import MARK_TARGET, MARK_UPDATE, accounts_mark_stale, hint_after_commit
 
 
@@ -200,7 +200,8 @@ def _counted_as(tenant: Tenant, keys: set[str]) -> dict[str, str]:
 
 
 def _insert(tenant: Tenant, events: list[NewEvent], received_at: datetime) -> dict[str, str | None]:
-    """One INSERT ... ON CONFLICT DO NOTHING: {message id stored: the feature key its usage counts for}.
+    """Claim each message id, insert the events of the ids claimed: {message id stored: the feature key its
+    usage counts for}.
 
     The key is None for other types, for names not registered yet, and on databases other than PostgreSQL.
     """
@@ -210,27 +211,27 @@ def _insert(tenant: Tenant, events: list[NewEvent], received_at: datetime) -> di
         with connection.cursor() as cursor:
             cursor.execute(INSERT_EVENTS, {"tenant": tenant.pk, "received_at": received_at, "events": _json(events)})
             return dict(cursor.fetchall())
-    rows = [
-        {"tenant_id": tenant.pk, "account_id": e.account_id, "contact_id": e.contact_id, "user_id": e.user_id,
-         "anonymous_id": e.anonymous_id, "type": e.type, "name": e.name, "occurred_at": e.occurred_at,
-         "received_at": received_at, "properties": e.properties, "source": e.source, "message_id": e.message_id}
-        for e in events
-    ]  # fmt: skip
-    stored = insert_rows(Event, rows, conflict=["tenant_id", "message_id"], update=False, returning="message_id")
-    return dict.fromkeys(stored)
+    return dict.fromkeys(_insert_portable(tenant, events, received_at))
 
 
-# With each message id stored, the feature key its usage counts for (after merges): the lookup
-# rides on the insert's round trip.
+# The claim and the insert in one statement. Each claim takes the event's id from the events' own
+# sequence, so the claim can name the event before it exists, and the event keeps that id.
 INSERT_EVENTS = """
-WITH inserted AS (
-INSERT INTO indicators_event (tenant_id, account_id, contact_id, user_id, anonymous_id, type, name, occurred_at,
-  received_at, properties, source, message_id)
-SELECT %(tenant)s, account_id, contact_id, user_id, anonymous_id, type, name, occurred_at, %(received_at)s,
-  properties, source, message_id
-FROM json_to_recordset(%(events)s::json) AS t(account_id bigint, contact_id bigint, user_id text, anonymous_id text,
-  type text, name text, occurred_at timestamptz, properties jsonb, source text, message_id text)
+WITH rows AS MATERIALIZED (
+SELECT * FROM json_to_recordset(%(events)s::json) AS t(account_id bigint, contact_id bigint, user_id text,
+  anonymous_id text, type text, name text, occurred_at timestamptz, properties jsonb, source text, message_id text)
+), claimed AS (
+INSERT INTO indicators_eventmessage (tenant_id, message_id, event_id, received_at)
+SELECT %(tenant)s, message_id, nextval(pg_get_serial_sequence('indicators_event', 'id')), %(received_at)s
+FROM rows ORDER BY message_id
 ON CONFLICT (tenant_id, message_id) DO NOTHING
+RETURNING message_id, event_id
+), inserted AS (
+INSERT INTO indicators_event (id, tenant_id, account_id, contact_id, user_id, anonymous_id, type, name,
+  occurred_at, received_at, properties, source, message_id)
+SELECT c.event_id, %(tenant)s, r.account_id, r.contact_id, r.user_id, r.anonymous_id, r.type, r.name,
+  r.occurred_at, %(received_at)s, r.properties, r.source, r.message_id
+FROM rows AS r JOIN claimed AS c USING (message_id)
 RETURNING message_id, type, name
 )
 SELECT i.message_id, COALESCE(merged.key, f.key)
@@ -238,6 +239,30 @@ FROM inserted AS i
 LEFT JOIN indicators_feature AS f ON i.type = 'usage' AND f.tenant_id = %(tenant)s AND f.key = i.name
 LEFT JOIN indicators_feature AS merged ON merged.id = f.merged_into_id
 """
+
+
+def _insert_portable(tenant: Tenant, events: list[NewEvent], received_at: datetime) -> list[str]:
+    """``_insert`` on any database: claim, insert the claimed events, give each claim its event's id.
+
+    SQLite has a single writer, so nothing can come between the three statements of the transaction.
+    """
+    claims = [{"tenant_id": tenant.pk, "message_id": e.message_id, "event_id": 0, "received_at": received_at}
+              for e in events]  # fmt: skip
+    claimed = set(insert_rows(EventMessage, claims, conflict=["tenant_id", "message_id"], returning="message_id"))
+    rows = [
+        {"tenant_id": tenant.pk, "account_id": e.account_id, "contact_id": e.contact_id, "user_id": e.user_id,
+         "anonymous_id": e.anonymous_id, "type": e.type, "name": e.name, "occurred_at": e.occurred_at,
+         "received_at": received_at, "properties": e.properties, "source": e.source, "message_id": e.message_id}
+        for e in events
+        if e.message_id in claimed
+    ]  # fmt: skip
+    stored = insert_rows(Event, rows, conflict=None, returning=("id", "message_id"))
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            "UPDATE indicators_eventmessage SET event_id = %s WHERE tenant_id = %s AND message_id = %s",
+            [(pk, tenant.pk, message_id) for pk, message_id in stored],
+        )
+    return [message_id for _, message_id in stored]
 
 
 def _json(value) -> str:

@@ -49,14 +49,17 @@ class EventSource(models.TextChoices):
 class Event(TenantOwned):
     """Something that happened at a customer.
 
-    Built to grow: every index a query reads leads with the tenant, rows are only ever inserted (and
-    attributed once), and ``occurred_at`` is the natural key for range partitioning by time. The
+    Built to grow: every index a query reads leads with the tenant, and rows are only ever inserted (and
+    attributed once). On PostgreSQL the table is partitioned by month of ``occurred_at``
+    (``indicators/partitions``): its primary key there is (id, occurred_at), so ids stay unique
+    because they come from one sequence, and message ids are de-duplicated in ``EventMessage``,
+    since a unique index on a partitioned table must hold the partition key. The
     two exceptions are the foreign keys' own single-column indexes on ``account`` and ``contact``:
     deleting an account or a contact looks its events up by that column alone (PostgreSQL's
     constraint check, and Django's cascade), and without them each such delete would read the table.
     """
 
-    tenant = tenant_without_own_index()  # (tenant, message_id) leads with it
+    tenant = tenant_without_own_index()  # (tenant, occurred_at) leads with it
     account = models.ForeignKey("accounts.Account", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
     contact = models.ForeignKey("accounts.Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     user_id = models.CharField(max_length=191, blank=True, help_text="The sender's user id (Segment userId).")
@@ -70,7 +73,6 @@ class Event(TenantOwned):
     message_id = models.CharField(max_length=191)
 
     class Meta(TenantOwned.Meta):
-        constraints = [models.UniqueConstraint(fields=["tenant", "message_id"], name="event_unique_message_id")]
         indexes = [
             models.Index(fields=["tenant", "account", "-occurred_at"], name="event_tenant_account_time"),
             models.Index(fields=["tenant", "-occurred_at"], name="event_tenant_time"),
@@ -91,6 +93,26 @@ class Event(TenantOwned):
 
     def __str__(self) -> str:
         return f"{self.get_type_display()}: {self.name}"
+
+
+class EventMessage(TenantOwned):
+    """The message id of an event stored lately, and the event's id: what de-duplicates events.
+
+    A client that retries re-sends its messages with the same ids; the first claim of an id stores
+    the event, a later one finds this row and stores nothing. Rows are kept for the tenant's
+    ``event_dedup_days`` (at least 30) and then pruned daily, so a message re-sent after that is
+    stored again. ``event_id`` is not a foreign key: on PostgreSQL events live in monthly
+    partitions, and the row outlives nothing but its own window.
+    """
+
+    tenant = tenant_without_own_index()  # both indexes lead with it
+    message_id = models.CharField(max_length=191)
+    event_id = models.BigIntegerField()
+    received_at = models.DateTimeField()
+
+    class Meta(TenantOwned.Meta):
+        constraints = [models.UniqueConstraint(fields=["tenant", "message_id"], name="eventmessage_unique")]
+        indexes = [models.Index(fields=["tenant", "received_at"], name="eventmessage_tenant_time")]
 
 
 class AccountDay(TenantOwned):

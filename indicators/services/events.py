@@ -11,7 +11,7 @@ from django.db import transaction
 
 from accounts.models import Tenant
 from indicators.ingest.store import NewEvent, events_store
-from indicators.models import Event, EventSource
+from indicators.models import EventMessage, EventSource
 
 SOURCE = EventSource.API.value
 
@@ -72,9 +72,9 @@ def events_record(*, tenant: Tenant, items: Sequence[EventInput], received_at: d
     with transaction.atomic():
         stored = events_store(tenant=tenant, events=new, received_at=received_at)  # moves contacts' first/last seen
         ids = dict(
-            Event.objects.for_tenant(tenant)
+            EventMessage.objects.for_tenant(tenant)
             .filter(message_id__in={e.message_id for e in new})
-            .values_list("message_id", "pk")
+            .values_list("message_id", "event_id")
         )
     # events_store keeps the first item of each message id; identity tells which ones it inserted.
     inserted = {id(e) for e in stored.inserted}

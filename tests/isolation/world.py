@@ -22,7 +22,17 @@ from django.utils import timezone
 from accounts.models import Account, ApiKey, Contact, ExportRecord, Invitation, Membership, Tenant, User
 from accounts.roles import ALL_SCOPES, Role, Scope
 from accounts.services.api_keys import api_key_create
-from indicators.models import AccountDay, AppliedMessage, ContactDay, Event, EventType, Feature, IngestionError, Product
+from indicators.models import (
+    AccountDay,
+    AppliedMessage,
+    ContactDay,
+    Event,
+    EventMessage,
+    EventType,
+    Feature,
+    IngestionError,
+    Product,
+)
 from tests.isolation.canaries import CanaryRegistry, fresh, is_text_field
 from tests.isolation.models import all_models, exempt_reason, history_scope, is_historical
 
@@ -295,6 +305,13 @@ def build_applied_message(b: World) -> None:
     # B's applied identify: a call under the same message id in A must still be applied there.
     fields = canary_fields(b, AppliedMessage)
     b.add(AppliedMessage.objects.create(tenant=b.tenant, received_at=timezone.now(), **fields))
+
+
+@builder("indicators.EventMessage")
+def build_event_message(b: World) -> None:
+    # B's stored message id: an event under the same id in A must still be stored there.
+    fields = canary_fields(b, EventMessage)
+    b.add(EventMessage.objects.create(tenant=b.tenant, event_id=b.row(Event).pk, received_at=timezone.now(), **fields))
 
 
 @builder("indicators.IngestionError")

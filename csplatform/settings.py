@@ -331,6 +331,7 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-expired-gut-reads": {"task": "indicators.sweep_expired_gut_reads", "schedule": 10.0},
     "recompute-all-accounts": {"task": "indicators.recompute_all_accounts", "schedule": 6 * 3600.0},
     "prune-ingestion-records": {"task": "indicators.prune_ingestion_records", "schedule": 24 * 3600.0},
+    "maintain-event-partitions": {"task": "indicators.maintain_event_partitions", "schedule": 24 * 3600.0},
     "sweep-overdue-followups": {"task": "followups.sweep_overdue_followups", "schedule": 300.0},
     "evaluate-alert-rules": {"task": "alerts.evaluate_all_rules", "schedule": 24 * 3600.0},
     "reconcile-outcomes": {"task": "outcomes.reconcile_all", "schedule": 24 * 3600.0},

@@ -10,6 +10,7 @@ from accounts.models import Account, Tenant
 from indicators.ingest.rebuild import rollups_rebuild
 from indicators.ingest.retention import ingestion_records_prune
 from indicators.models import Scorecard
+from indicators.partitions.maintenance import events_partitions_maintain
 from indicators.scoring.recompute import TASK_ACCOUNTS, accounts_recompute
 from indicators.scoring.scorecards import scorecard_rescore_targets
 from indicators.stale.expiries import expired_gut_reads_mark
@@ -74,5 +75,12 @@ def recompute_all_accounts(**kwargs) -> int:
 
 @shared_task(name="indicators.prune_ingestion_records", ignore_result=True)
 def prune_ingestion_records(**kwargs) -> int:
-    """Daily: the ingestion-error log and applied message ids past their keeping time."""
+    """Daily: the ingestion-error log and applied and stored message ids past their keeping time."""
     return ingestion_records_prune()
+
+
+@shared_task(name="indicators.maintain_event_partitions", ignore_result=True)
+def maintain_event_partitions(**kwargs) -> int:
+    """Daily: the coming months' event partitions created, events past each tenant's retention dropped."""
+    done = events_partitions_maintain()
+    return len(done.created) + len(done.dropped)

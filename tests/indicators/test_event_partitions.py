@@ -1,10 +1,11 @@
 """The events table on PostgreSQL: partitioned by month, kept ahead, dropped past retention, converted online."""
 
+import io
 import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
@@ -167,3 +168,17 @@ def test_the_migration_runs_backwards_and_forwards_keeping_every_event():
 
     assert maintenance.is_partitioned()
     assert sorted(Event.unscoped.values_list("pk", "message_id", "occurred_at")) == before
+
+
+def test_an_operator_drops_a_month_and_its_events_only(db):
+    account = AccountFactory(tenant=TenantFactory(settings={"event_retention_months": 120}))
+    store(account.tenant, "march", datetime(2020, 3, 2, tzinfo=UTC), account_id=account.pk)
+    store(account.tenant, "april", datetime(2020, 4, 2, tzinfo=UTC), account_id=account.pk)
+    maintenance.events_partitions_maintain()
+    with pytest.raises(CommandError, match="YYYY-MM"):
+        call_command("event_partitions", "--drop", "2020-13")
+
+    call_command("event_partitions", "--drop", "2020-03", stdout=io.StringIO())
+
+    assert Month(2020, 3) not in maintenance.partitions()
+    assert list(Event.unscoped.values_list("message_id", flat=True)) == ["april"]

@@ -144,7 +144,18 @@ def preload(database_url: str, traffic: Traffic, tenant_id: int, rows: int, *, k
                     if i % keep_every == 0:
                         kept.append(event)
                 copy.write("".join(lines))
+        cur.execute(CLAIMS, {"tenant": tenant_id})
     return kept
+
+
+# The message ids ingestion would have claimed for the preloaded events still in the de-duplication window,
+# so that re-sending one of them is recognised as a duplicate, as it would be in production.
+CLAIMS = """
+INSERT INTO indicators_eventmessage (tenant_id, message_id, event_id, received_at)
+SELECT tenant_id, message_id, id, received_at FROM indicators_event
+WHERE tenant_id = %(tenant)s AND received_at >= now() - interval '30 days'
+ON CONFLICT (tenant_id, message_id) DO NOTHING
+"""
 
 
 ACCOUNT_DAYS = """

@@ -228,12 +228,15 @@ def compared(bench: Bench, size: Size, figure: str) -> str:
 
 
 def pages(bench: Bench) -> dict[str, tuple[float, float]]:
+    from django.conf import settings
     from django.test import Client as DjangoClient
     from django.urls import reverse
 
     from accounts.models import Membership
 
-    admin = Membership.objects.filter(tenant_id=bench.tenant_id, role="admin").select_related("user").first()
+    # In-process, without collectstatic: plain static file names (gunicorn serves them hashed).
+    settings.STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
+    admin = Membership.objects.for_tenant(bench.tenant_id).filter(role="admin").select_related("user").first()
     browser = DjangoClient(HTTP_HOST="127.0.0.1")
     browser.force_login(admin.user)
     today = datetime.now(UTC).date()

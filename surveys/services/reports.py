@@ -2,6 +2,11 @@
 
 Queries count categories in the database; the arithmetic is ``surveys.nps_margins`` (over the score
 of ``indicators.engine.nps``), so every figure comes with its response count and margin of error.
+
+The counts come from the daily counts (``NpsDailyCount``: per tenant-local day, survey, segment and
+CSM, kept in the transaction of every write), which answer every filter but the account's; a report
+on one account counts that account's responses (few, and indexed by account). Both read the segment
+and CSM the account had when it answered (``SurveyResponse.account_segment``/``account_csm``).
 """
 
 from __future__ import annotations
@@ -10,12 +15,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncMonth, TruncWeek
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, TruncMonth, TruncWeek
 
 from accounts.models import Tenant
 from surveys import nps_margins
-from surveys.models import Category, SurveyResponse
+from surveys.models import Category, NpsDailyCount, SurveyResponse
 
 INTERVALS = {"week": TruncWeek, "month": TruncMonth}
 
@@ -45,24 +50,57 @@ def responses_in_scope(*, tenant: Tenant, scope: Scope) -> QuerySet[SurveyRespon
     if scope.survey_id:
         qs = qs.filter(survey_id=scope.survey_id)
     if scope.segment:
-        qs = qs.filter(account__segment__iexact=scope.segment)
+        qs = qs.filter(account_segment__iexact=scope.segment)
     if scope.csm_id:
-        qs = qs.filter(account__csm_owner_id=scope.csm_id)
+        qs = qs.filter(account_csm_id=scope.csm_id)
     if scope.account_id:
         qs = qs.filter(account_id=scope.account_id)
     return qs
 
 
+def daily_counts_in_scope(*, tenant: Tenant, scope: Scope) -> QuerySet[NpsDailyCount]:
+    """The daily counts of the same answers as ``responses_in_scope``; every filter but the account's."""
+    if scope.account_id:
+        raise ValueError("The daily counts are not kept per account: read the responses.")
+    qs = NpsDailyCount.objects.for_tenant(tenant)
+    if scope.start:
+        qs = qs.filter(day__gte=scope.start)
+    if scope.end:
+        qs = qs.filter(day__lte=scope.end)
+    if scope.survey_id:
+        qs = qs.filter(survey_key=scope.survey_id)
+    if scope.segment:
+        qs = qs.filter(segment__iexact=scope.segment)
+    if scope.csm_id:
+        qs = qs.filter(csm_key=scope.csm_id)
+    return qs
+
+
+# Named apart from the daily counts' own columns, which an annotation may not shadow.
 COUNTS = {
-    "promoters": Count("pk", filter=Q(category=Category.PROMOTER)),
-    "passives": Count("pk", filter=Q(category=Category.PASSIVE)),
-    "detractors": Count("pk", filter=Q(category=Category.DETRACTOR)),
+    "n_promoters": Count("pk", filter=Q(category=Category.PROMOTER)),
+    "n_passives": Count("pk", filter=Q(category=Category.PASSIVE)),
+    "n_detractors": Count("pk", filter=Q(category=Category.DETRACTOR)),
 }
+SUMS = {f"n_{column}": Coalesce(Sum(column), 0) for column in ("promoters", "passives", "detractors")}
+
+
+def _summary(row: dict) -> nps_margins.NpsSummary:
+    return nps_margins.summary_from_counts(
+        promoters=row["n_promoters"], passives=row["n_passives"], detractors=row["n_detractors"]
+    )
+
+
+def _grouped(tenant: Tenant, scope: Scope) -> tuple[QuerySet, dict, str]:
+    """(rows to count, the aggregates that count them, the field their moment is in)."""
+    if scope.account_id:
+        return responses_in_scope(tenant=tenant, scope=scope), COUNTS, "responded_at"
+    return daily_counts_in_scope(tenant=tenant, scope=scope), SUMS, "day"
 
 
 def nps_summary(*, tenant: Tenant, scope: Scope) -> nps_margins.NpsSummary:
-    counts = responses_in_scope(tenant=tenant, scope=scope).aggregate(**COUNTS)
-    return nps_margins.summary_from_counts(**counts)
+    rows, aggregates, _ = _grouped(tenant, scope)
+    return _summary(rows.aggregate(**aggregates))
 
 
 @dataclass(frozen=True)
@@ -77,19 +115,21 @@ class TrendPoint:
 def nps_trend(*, tenant: Tenant, scope: Scope, interval: str = "month") -> list[TrendPoint]:
     """One summary per week (Monday) or month, in the tenant's time zone; periods without answers are left out."""
     trunc = INTERVALS[interval]
+    rows, aggregates, moment = _grouped(tenant, scope)
+    # A day is a tenant-local date already; a moment is truncated in the tenant's time zone.
+    period = trunc(moment) if moment == "day" else trunc(moment, tzinfo=ZoneInfo(tenant.time_zone))
     rows = (
-        responses_in_scope(tenant=tenant, scope=scope)
-        .annotate(period=trunc("responded_at", tzinfo=ZoneInfo(tenant.time_zone)))
+        rows.annotate(period=period)
         .values("period")
-        .annotate(**COUNTS)
+        .annotate(**aggregates)
+        # Counts emptied by deletions leave rows of zeros behind: such a period has no answers.
+        .filter(Q(n_promoters__gt=0) | Q(n_passives__gt=0) | Q(n_detractors__gt=0))
         .order_by("period")
     )
     return [
         TrendPoint(
             period_start=row["period"].date() if isinstance(row["period"], datetime) else row["period"],
-            summary=nps_margins.summary_from_counts(
-                promoters=row["promoters"], passives=row["passives"], detractors=row["detractors"]
-            ),
+            summary=_summary(row),
         )
         for row in rows
     ]

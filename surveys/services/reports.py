@@ -91,15 +91,16 @@ def _summary(row: dict) -> nps_margins.NpsSummary:
     )
 
 
-def _grouped(tenant: Tenant, scope: Scope) -> tuple[QuerySet, dict, str]:
+def _grouped(tenant: Tenant, scope: Scope, from_responses: bool) -> tuple[QuerySet, dict, str]:
     """(rows to count, the aggregates that count them, the field their moment is in)."""
-    if scope.account_id:
+    if scope.account_id or from_responses:
         return responses_in_scope(tenant=tenant, scope=scope), COUNTS, "responded_at"
     return daily_counts_in_scope(tenant=tenant, scope=scope), SUMS, "day"
 
 
-def nps_summary(*, tenant: Tenant, scope: Scope) -> nps_margins.NpsSummary:
-    rows, aggregates, _ = _grouped(tenant, scope)
+def nps_summary(*, tenant: Tenant, scope: Scope, from_responses: bool = False) -> nps_margins.NpsSummary:
+    """``from_responses``: count the responses themselves (what the daily counts must always agree with)."""
+    rows, aggregates, _ = _grouped(tenant, scope, from_responses)
     return _summary(rows.aggregate(**aggregates))
 
 
@@ -112,10 +113,12 @@ class TrendPoint:
         return {"period_start": self.period_start.isoformat(), **self.summary.as_dict()}
 
 
-def nps_trend(*, tenant: Tenant, scope: Scope, interval: str = "month") -> list[TrendPoint]:
+def nps_trend(
+    *, tenant: Tenant, scope: Scope, interval: str = "month", from_responses: bool = False
+) -> list[TrendPoint]:
     """One summary per week (Monday) or month, in the tenant's time zone; periods without answers are left out."""
     trunc = INTERVALS[interval]
-    rows, aggregates, moment = _grouped(tenant, scope)
+    rows, aggregates, moment = _grouped(tenant, scope, from_responses)
     # A day is a tenant-local date already; a moment is truncated in the tenant's time zone.
     period = trunc(moment) if moment == "day" else trunc(moment, tzinfo=ZoneInfo(tenant.time_zone))
     rows = (

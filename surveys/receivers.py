@@ -2,7 +2,7 @@
 
 from django.db.models.signals import post_delete, post_save, pre_save
 
-from surveys.models.nps_daily import count_changes, counts_apply
+from surveys.models.nps_counts import count_changes, counts_apply
 from surveys.services.nps_rollup import nps_rollup_rebuild
 
 

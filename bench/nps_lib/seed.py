@@ -2,7 +2,7 @@
 
 Tenants, memberships, accounts, contacts and surveys are made with the application's models, so
 they look like real ones; the answers are COPYed (what a year of traffic leaves behind), then each
-tenant's daily counts are built by ``nps_rollup_rebuild``, the same code as the repair command.
+tenant's daily and monthly counts are built by ``nps_rollup_rebuild``, the same code as the repair command.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ def fill(apps, schema_editor):
     Account = apps.get_model("accounts", "Account")
     SurveyResponse = apps.get_model("surveys", "SurveyResponse")
     NpsDailyCount = apps.get_model("surveys", "NpsDailyCount")
+    NpsMonthlyCount = apps.get_model("surveys", "NpsMonthlyCount")
     account = Account._default_manager.filter(pk=OuterRef("account_id"))
     answers = SurveyResponse._default_manager.order_by("pk")
     last = 0
@@ -28,7 +29,10 @@ def fill(apps, schema_editor):
         )
         last = ids[-1]
     for tenant_id, time_zone in Tenant._default_manager.values_list("pk", "time_zone"):
-        nps_rollup_rebuild(tenant_id=tenant_id, time_zone=time_zone, responses=SurveyResponse, counts=NpsDailyCount)
+        nps_rollup_rebuild(
+            tenant_id=tenant_id, time_zone=time_zone, responses=SurveyResponse, counts=NpsDailyCount,
+            monthly=NpsMonthlyCount,
+        )  # fmt: skip
 
 
 class Migration(migrations.Migration):

@@ -1,5 +1,5 @@
 from surveys.models.choices import Category, Channel, ContactRole, ScheduleKind, SendStatus, SurveyStatus
-from surveys.models.nps_daily import NpsDailyCount
+from surveys.models.nps_counts import NpsDailyCount, NpsMonthlyCount
 from surveys.models.responses import SurveyResponse
 from surveys.models.sends import SurveyRound, SurveySend
 from surveys.models.survey import Survey
@@ -10,6 +10,7 @@ __all__ = [
     "Channel",
     "ContactRole",
     "NpsDailyCount",
+    "NpsMonthlyCount",
     "ScheduleKind",
     "SendStatus",
     "Survey",

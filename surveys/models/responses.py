@@ -10,7 +10,7 @@ from accounts.audit import audit_trail
 from accounts.tenancy import TenantOwned
 from indicators.engine.nps import SCALE_MAX, SCALE_MIN, category_for
 from surveys.models.choices import Category, Channel
-from surveys.models.nps_daily import Cell, count_changes, counts_apply
+from surveys.models.nps_counts import Cell, count_changes, counts_apply
 
 # The fields that decide where an answer is counted in the daily NPS counts.
 COUNTED_FIELDS = frozenset({"tenant", "responded_at", "survey", "account_segment", "account_csm", "score", "category"})

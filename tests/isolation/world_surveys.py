@@ -11,6 +11,7 @@ from accounts.roles import Role
 from surveys.models import (
     Channel,
     NpsDailyCount,
+    NpsMonthlyCount,
     ScheduleKind,
     SendStatus,
     Survey,
@@ -71,13 +72,22 @@ def build_survey_response(b: World) -> None:
     )  # fmt: skip
 
 
-@builder("surveys.NpsDailyCount")
-def build_nps_daily_count(b: World) -> None:
+def _counted_rows(b: World, model) -> None:
     """Counted by the answers' own writes (the answer built above carries the canary segment)."""
-    rows = list(NpsDailyCount.objects.for_tenant(b.tenant).order_by("pk"))
-    assert rows, "an answer was built, so its day is counted"
+    rows = list(model.objects.for_tenant(b.tenant).order_by("pk"))
+    assert rows, "an answer was built, so its day and month are counted"
     for row in rows:
         b.add(row)
+
+
+@builder("surveys.NpsDailyCount")
+def build_nps_daily_count(b: World) -> None:
+    _counted_rows(b, NpsDailyCount)
+
+
+@builder("surveys.NpsMonthlyCount")
+def build_nps_monthly_count(b: World) -> None:
+    _counted_rows(b, NpsMonthlyCount)
 
 
 @builder("surveys.SurveyUnsubscribe")

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.db import close_old_connections, connection
 
-from surveys.models import Channel, NpsDailyCount, SurveyResponse
+from surveys.models import Channel, NpsDailyCount, NpsMonthlyCount, SurveyResponse
 from surveys.services import reports
 from surveys.services.nps_rollup import nps_rollup_rebuild
 from surveys.services.responses import Outcome, response_record
@@ -25,11 +25,11 @@ def record(tenant, contact, score, at, survey=None, key=""):
     )  # fmt: skip
 
 
-def stored_counts(tenant) -> dict:
-    """The tenant's daily counts, rows of zeros (left by deletions) left out."""
+def stored_counts(tenant, model=NpsDailyCount) -> dict:
+    """The tenant's daily (or monthly) counts, rows of zeros (left by deletions) left out."""
     return {
         (r.day, r.survey_key, r.segment, r.csm_key): (r.promoters, r.passives, r.detractors)
-        for r in NpsDailyCount.objects.for_tenant(tenant)
+        for r in model.objects.for_tenant(tenant)
         if r.promoters or r.passives or r.detractors
     }
 
@@ -88,6 +88,8 @@ def scopes(made: dict) -> list[reports.Scope]:
     windows = [
         (None, None), (date(2026, 3, 7), date(2026, 3, 8)), (date(2026, 11, 1), date(2026, 11, 1)),
         (date(2026, 1, 1), date(2026, 3, 31)), (date(2025, 12, 31), date(2026, 1, 1)), (date(2026, 6, 1), None),
+        (date(2026, 2, 15), date(2026, 5, 10)), (None, date(2026, 8, 31)), (date(2026, 3, 1), date(2026, 3, 31)),
+        (None, date(2026, 4, 17)), (date(2026, 9, 2), None),
     ]  # fmt: skip
     filters = [{}, {"segment": "enterprise"}, {"segment": "ENTERPRISE"}, {"segment": "smb"}, {"segment": "none"}]
     filters += [{"survey_id": s.pk} for s in made["surveys"]] + [{"csm_id": m.pk} for m in made["csms"]]
@@ -126,9 +128,9 @@ def test_reports_from_the_daily_counts_equal_counting_the_responses_for_every_fi
 
 def test_counts_kept_by_every_write_equal_a_rebuild_from_scratch(three_worlds):
     for world, _ in three_worlds.values():
-        kept = stored_counts(world.tenant)
+        kept = stored_counts(world.tenant), stored_counts(world.tenant, NpsMonthlyCount)
         nps_rollup_rebuild(tenant_id=world.tenant.pk, time_zone=world.tenant.time_zone)
-        assert stored_counts(world.tenant) == kept and kept
+        assert (stored_counts(world.tenant), stored_counts(world.tenant, NpsMonthlyCount)) == kept and all(kept)
 
 
 def test_a_new_time_zone_moves_the_days_and_the_reports_still_agree(three_worlds):
@@ -142,6 +144,7 @@ def test_the_repair_command_rebuilds_a_tenants_counts(three_worlds):
     world, made = three_worlds["a"]
     kept = stored_counts(world.tenant)
     NpsDailyCount.objects.for_tenant(world.tenant).update(promoters=0, passives=7)
+    NpsMonthlyCount.objects.for_tenant(world.tenant).filter(day__month=3).delete()
     out = io.StringIO()
     call_command("nps_rollup_rebuild", world.tenant.slug, stdout=out)
     assert out.getvalue().startswith(f"{world.tenant.slug}: ")
@@ -172,8 +175,9 @@ def test_an_amendment_moves_the_answer_from_promoter_to_detractor_in_its_day(wor
     assert stored_counts(world_a.tenant) == {(date(2026, 5, 4), 0, "smb", 0): (1, 0, 0)}
     record(world_a.tenant, contact, 2, at + timedelta(hours=3))
     assert stored_counts(world_a.tenant) == {(date(2026, 5, 4), 0, "smb", 0): (0, 0, 1)}
+    assert stored_counts(world_a.tenant, NpsMonthlyCount) == {(date(2026, 5, 1), 0, "smb", 0): (0, 0, 1)}
     SurveyResponse.objects.for_tenant(world_a.tenant).get().delete()
-    assert stored_counts(world_a.tenant) == {}
+    assert stored_counts(world_a.tenant) == stored_counts(world_a.tenant, NpsMonthlyCount) == {}
     assert reports.nps_trend(tenant=world_a.tenant, scope=reports.Scope()) == []
 
 

@@ -1,8 +1,8 @@
-"""NPS answers counted per tenant-local day, survey, segment and CSM: what the NPS reports read.
+"""NPS answers counted per tenant-local day (and month), survey, segment and CSM: what the NPS reports read.
 
-One row per (tenant, day, survey, segment, CSM) with its promoters, passives and detractors. It is
-kept in the transaction that writes a response (``SurveyResponse.save`` and the delete receiver in
-``surveys.receivers``), by increments through ``INSERT ... ON CONFLICT DO UPDATE`` so concurrent
+One row per (tenant, day, survey, segment, CSM) with its promoters, passives and detractors, and the
+same per month. Both are kept in the transaction that writes a response (``SurveyResponse.save`` and
+the delete receiver in ``surveys.receivers``), by increments through ``INSERT ... ON CONFLICT DO UPDATE`` so concurrent
 writers add up instead of overwriting each other; ``surveys.services.nps_rollup`` rebuilds a
 tenant's rows from its responses (the migration and the ``nps_rollup_rebuild`` command).
 
@@ -25,7 +25,7 @@ CATEGORY_COLUMNS = {PROMOTER: "promoters", PASSIVE: "passives", DETRACTOR: "detr
 KEY_COLUMNS = ("tenant_id", "day", "survey_key", "segment", "csm_key")
 
 
-class NpsDailyCount(TenantOwned):
+class NpsCount(TenantOwned):
     day = models.DateField(help_text="The day the answers were given, in the tenant's time zone.")
     survey_key = models.BigIntegerField(default=0, help_text="The survey's id; 0 for answers to no survey.")
     segment = models.CharField(max_length=60, blank=True, help_text="The account's segment when it answered.")
@@ -35,13 +35,23 @@ class NpsDailyCount(TenantOwned):
     detractors = models.IntegerField(default=0)
 
     class Meta(TenantOwned.Meta):
+        abstract = True
         constraints = [
             # Also the index the reports read by: the tenant, then a range of days.
-            models.UniqueConstraint(fields=["tenant", "day", "survey_key", "segment", "csm_key"], name="npsdaily_key"),
+            models.UniqueConstraint(fields=["tenant", "day", "survey_key", "segment", "csm_key"], name="%(class)s_key"),
         ]
 
     def __str__(self) -> str:
         return f"{self.day}: {self.promoters}/{self.passives}/{self.detractors}"
+
+
+class NpsDailyCount(NpsCount):
+    """Per tenant-local day."""
+
+
+class NpsMonthlyCount(NpsCount):
+    """The same counts per tenant-local month (``day`` is its first day): a year of a report reads twelve
+    months' rows instead of 365 days' (weeks, and the days of a month a period cuts, read the days)."""
 
 
 @dataclass(frozen=True, order=True)
@@ -83,17 +93,21 @@ def count_changes(*, before: tuple[Cell, str] | None, after: tuple[Cell, str] | 
     return [change for change in changes if not change.empty]
 
 
-_TABLE = "surveys_npsdailycount"
 _UPSERT = (
-    f"INSERT INTO {_TABLE} ({', '.join(KEY_COLUMNS)}, promoters, passives, detractors) "
-    f"VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT ({', '.join(KEY_COLUMNS)}) DO UPDATE SET "
-    f"promoters = {_TABLE}.promoters + excluded.promoters, passives = {_TABLE}.passives + excluded.passives, "
-    f"detractors = {_TABLE}.detractors + excluded.detractors"
+    "INSERT INTO {table} ({keys}, promoters, passives, detractors) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
+    "ON CONFLICT ({keys}) DO UPDATE SET promoters = {table}.promoters + excluded.promoters, "
+    "passives = {table}.passives + excluded.passives, detractors = {table}.detractors + excluded.detractors"
 )
 _DECREMENT = (
-    f"UPDATE {_TABLE} SET promoters = promoters + %s, passives = passives + %s, detractors = detractors + %s "
-    f"WHERE {' AND '.join(f'{column} = %s' for column in KEY_COLUMNS)}"
+    "UPDATE {table} SET promoters = promoters + %s, passives = passives + %s, detractors = detractors + %s "
+    "WHERE {where}"
 )
+
+
+def _statements(table: str) -> tuple[str, str]:
+    keys = ", ".join(KEY_COLUMNS)
+    where = " AND ".join(f"{column} = %s" for column in KEY_COLUMNS)
+    return _UPSERT.format(table=table, keys=keys), _DECREMENT.format(table=table, where=where)
 
 
 # PostgreSQL advisory locks of this namespace, keyed by tenant: writers share it, a rebuild takes it alone.
@@ -115,14 +129,19 @@ def counts_apply(changes: list[CountChange]) -> None:
     """
     if not changes:
         return
+    grains = [(NpsDailyCount, lambda day: day), (NpsMonthlyCount, lambda day: day.replace(day=1))]
     with connection.cursor() as cursor:
         for tenant_id in sorted({change.cell.tenant_id for change in changes}):
             rollup_lock(cursor, tenant_id, exclusive=False)
-        for change in changes:
-            c = change.cell
-            key = [c.tenant_id, connection.ops.adapt_datefield_value(c.day), c.survey_key, c.segment, c.csm_key]
-            counts = [change.promoters, change.passives, change.detractors]
-            if max(counts) > 0:
-                cursor.execute(_UPSERT, [*key, *counts])
-            else:
-                cursor.execute(_DECREMENT, [*counts, *key])
+        # Days then months, each in cell order: every writer takes row locks in the same order.
+        for model, period_of in grains:
+            upsert, decrement = _statements(model._meta.db_table)
+            for change in changes:
+                c = change.cell
+                day = connection.ops.adapt_datefield_value(period_of(c.day))
+                key = [c.tenant_id, day, c.survey_key, c.segment, c.csm_key]
+                counts = [change.promoters, change.passives, change.detractors]
+                if max(counts) > 0:
+                    cursor.execute(upsert, [*key, *counts])
+                else:
+                    cursor.execute(decrement, [*counts, *key])

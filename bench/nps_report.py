@@ -202,7 +202,9 @@ def measure(args: argparse.Namespace, tenant: seed.SeededTenant, report: Report)
         return {
             "API": timed(api, args.requests),
             "SQL over raw responses": timed(lambda: conn.execute(raw_sql, sql_params).fetchall(), args.sql_runs),
-            "SQL over the monthly counts": timed(lambda: conn.execute(rollup_sql, sql_params).fetchall(), args.requests),
+            "SQL over the monthly counts": timed(
+                lambda: conn.execute(rollup_sql, sql_params).fetchall(), args.requests
+            ),
         }
 
 

@@ -44,6 +44,7 @@ from bench.ingest import line, section  # noqa: E402
 from bench.ingest_lib import database as db  # noqa: E402
 from bench.ingest_lib.load import percentile  # noqa: E402
 from bench.nps_lib import seed  # noqa: E402
+from bench.scoring_lib.services import load_averages  # noqa: E402
 
 TARGET_P95_MS = 50.0
 TARGET_SQL_RATIO = 2.0
@@ -119,6 +120,7 @@ def environment(args: argparse.Namespace) -> dict:
 
 def set_up(args: argparse.Namespace) -> seed.SeededTenant:
     section("Set-up")
+    line("machine load averages (1/5/15 min)", load_averages())
     dbname = args.database_url.rsplit("/", 1)[1]
     reuse = args.reuse_db and _measured_tenant(args.database_url) is not None
     if not reuse:
@@ -211,21 +213,24 @@ def measure(args: argparse.Namespace, tenant: seed.SeededTenant, report: Report)
 def report_lines(report: Report, runs: dict[str, list[float]]) -> dict:
     section(f"{report.label}: GET {report.path}")
     raw95 = percentile(runs["SQL over raw responses"], 95)
+    counts95 = percentile(runs["SQL over the monthly counts"], 95)
     for label, latencies in runs.items():
         p50, p95 = percentile(latencies, 50), percentile(latencies, 95)
-        note = f"p95 {p95 / raw95:.2f} x raw SQL ({len(latencies)} runs)"
+        note = f"p95 {p95 / raw95:.3f} x raw SQL, {p95 / counts95:.2f} x counts SQL ({len(latencies)} runs)"
         line(label, f"p50 {p50:.1f} ms  p95 {p95:.1f} ms", note)
-    return {"api": percentile(runs["API"], 95), "raw": raw95}
+    return {"api": percentile(runs["API"], 95), "raw": raw95, "counts": counts95}
 
 
 def summary(results: dict[str, dict]) -> None:
-    section("Targets")
+    section("Targets (p95)")
     for label, figures in results.items():
         api, raw = figures["api"], figures["raw"]
-        line(f"{label}: API p95 < {TARGET_P95_MS:.0f} ms", f"{api:.1f} ms", "MET" if api < TARGET_P95_MS else "NOT MET")
+        line(f"{label}: API < {TARGET_P95_MS:.0f} ms", f"{api:.1f} ms", "MET" if api < TARGET_P95_MS else "NOT MET")
         ratio = api / raw
-        line(f"{label}: within {TARGET_SQL_RATIO:.0f} x raw SQL", f"{ratio:.2f} x",
+        line(f"{label}: within {TARGET_SQL_RATIO:.0f} x raw SQL", f"{ratio:.3f} x",
              "MET" if ratio <= TARGET_SQL_RATIO else "NOT MET")  # fmt: skip
+        line(f"{label}: API / SQL over the same counts", f"{api / figures['counts']:.2f} x", "(for information)")
+    line("machine load averages (1/5/15 min)", load_averages())
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -229,7 +229,7 @@ def summary(results: dict[str, dict]) -> None:
         ratio = api / raw
         line(f"{label}: within {TARGET_SQL_RATIO:.0f} x raw SQL", f"{ratio:.3f} x",
              "MET" if ratio <= TARGET_SQL_RATIO else "NOT MET")  # fmt: skip
-        line(f"{label}: API / SQL over the same counts", f"{api / figures['counts']:.2f} x", "(for information)")
+        line(f"{label}: API / counts SQL", f"{api / figures['counts']:.2f} x", "(for information)")
     line("machine load averages (1/5/15 min)", load_averages())
 
 

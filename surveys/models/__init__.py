@@ -1,4 +1,5 @@
 from surveys.models.choices import Category, Channel, ContactRole, ScheduleKind, SendStatus, SurveyStatus
+from surveys.models.nps_counts import NpsDailyCount, NpsMonthlyCount
 from surveys.models.responses import SurveyResponse
 from surveys.models.sends import SurveyRound, SurveySend
 from surveys.models.survey import Survey
@@ -8,6 +9,8 @@ __all__ = [
     "Category",
     "Channel",
     "ContactRole",
+    "NpsDailyCount",
+    "NpsMonthlyCount",
     "ScheduleKind",
     "SendStatus",
     "Survey",

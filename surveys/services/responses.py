@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from accounts.models import Contact, Tenant
+from accounts.models import Account, Contact, Tenant
 from accounts.tenancy import same_tenant
 from indicators.engine.nps import category_for
 from surveys.models import Channel, Survey, SurveyResponse, SurveySend
@@ -183,12 +183,16 @@ def _answer_to_amend(tenant: Tenant, answer: _Answer) -> SurveyResponse | None:
 
 def _create(tenant: Tenant, answer: _Answer) -> SurveyResponse:
     key = answer.key or f"generated-{uuid.uuid4().hex}"
+    account = Account.objects.for_tenant(tenant).only("segment", "csm_owner").get(pk=answer.contact.account_id)
     response = SurveyResponse(
         tenant=tenant,
         survey=answer.survey,
         send=answer.send,
         contact=answer.contact,
-        account_id=answer.contact.account_id,
+        account_id=account.pk,
+        # Reports by segment and CSM read the account as it was when it answered (see the model).
+        account_segment=account.segment,
+        account_csm_id=account.csm_owner_id,
         score=answer.score,
         comment=answer.comment,
         responded_at=answer.at,

@@ -10,6 +10,8 @@ from accounts.models import Account, Contact
 from accounts.roles import Role
 from surveys.models import (
     Channel,
+    NpsDailyCount,
+    NpsMonthlyCount,
     ScheduleKind,
     SendStatus,
     Survey,
@@ -65,9 +67,27 @@ def build_survey_response(b: World) -> None:
         SurveyResponse.objects.create(
             tenant=b.tenant, survey=b.row(Survey), send=send, contact=send.contact, account=send.account, score=3,
             responded_at=send.answered_at, channel=Channel.EMAIL, amended_at=send.answered_at + timedelta(hours=1),
-            **canary_fields(b, SurveyResponse),
+            account_csm=b.memberships[Role.CSM], **canary_fields(b, SurveyResponse),
         )
     )  # fmt: skip
+
+
+def _counted_rows(b: World, model) -> None:
+    """Counted by the answers' own writes (the answer built above carries the canary segment)."""
+    rows = list(model.objects.for_tenant(b.tenant).order_by("pk"))
+    assert rows, "an answer was built, so its day and month are counted"
+    for row in rows:
+        b.add(row)
+
+
+@builder("surveys.NpsDailyCount")
+def build_nps_daily_count(b: World) -> None:
+    _counted_rows(b, NpsDailyCount)
+
+
+@builder("surveys.NpsMonthlyCount")
+def build_nps_monthly_count(b: World) -> None:
+    _counted_rows(b, NpsMonthlyCount)
 
 
 @builder("surveys.SurveyUnsubscribe")

@@ -37,7 +37,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
@@ -50,6 +50,7 @@ from bench.ingest_lib import database as db  # noqa: E402
 from bench.ingest_lib.data import BatchMaker, Population, Traffic, basic_auth  # noqa: E402
 from bench.ingest_lib.load import Client, percentile  # noqa: E402
 from bench.ingest_lib.server import Gunicorn, machine_busy  # noqa: E402
+from bench.nps_lib.seed import YEAR as NPS_YEAR  # noqa: E402
 
 TARGET_INGEST_RATIO = 0.9  # at 20 M, at least 90% of the throughput at 1 M
 TARGET_PAGE_P95_MS = 100
@@ -187,9 +188,19 @@ def seed_responses(bench: Bench) -> None:
     """``--responses`` answers of one survey over the year, to the tenant's contacts, with their daily counts."""
     if not bench.args.responses:
         return
-    from bench.nps_lib import responses_seed
+    from accounts.models import Membership, Tenant
+    from bench.nps_lib.seed import SEGMENTS, SeededTenant, answers_copy, rollup_build
+    from surveys.models import Survey
 
-    responses_seed(bench.args.database_url, bench.tenant_id, bench.args.responses, seed=bench.args.seed)
+    tenant = Tenant.objects.get(pk=bench.tenant_id)
+    csm = Membership.objects.for_tenant(tenant).first()  # the answers' CSM: the tenant's one member
+    survey = Survey.objects.for_tenant(tenant).create(tenant=tenant, name="Relationship NPS")
+    people = bench.population
+    accounts = [(pk, SEGMENTS[a % 3], csm.pk, people.contact_pks[a]) for a, pk in enumerate(people.account_pks)]
+    seeded = SeededTenant(bench.tenant_id, tenant.time_zone, bench.args.responses, accounts=accounts,
+                          surveys=[survey.pk])  # fmt: skip
+    answers_copy(bench.args.database_url, seeded, seed=bench.args.seed)
+    rollup_build(seeded)
 
 
 def measure(bench: Bench, events: int) -> Size:
@@ -239,8 +250,7 @@ def pages(bench: Bench) -> dict[str, tuple[float, float]]:
     admin = Membership.objects.for_tenant(bench.tenant_id).filter(role="admin").select_related("user").first()
     browser = DjangoClient(HTTP_HOST="127.0.0.1")
     browser.force_login(admin.user)
-    today = datetime.now(UTC).date()
-    year = f"start={today - timedelta(days=365)}&end={today}"
+    year = f"start={NPS_YEAR}-01-01&end={NPS_YEAR}-12-31"  # the year the seeded answers fill
     urls = {
         "health dashboard": reverse("admin:health-dashboard"),
         "event admin list": reverse("admin:indicators_event_changelist"),

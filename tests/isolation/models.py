@@ -27,6 +27,11 @@ GLOBAL_MODELS: dict[str, tuple[str, str]] = {
     "axes.AccessAttemptExpiration": ("global", "Expiry of axes.AccessAttempt."),
     "axes.AccessFailureLog": ("global", "Login-failure log, never shown to tenant members."),
     "axes.AccessLog": ("global", "Login log, never shown to tenant members."),
+    "privacy.PrivacyRecord": (
+        "global",
+        "Operator-level privacy audit (ids and counts, no personal data), kept after a tenant is deleted; "
+        "shown to superusers only (tests/privacy/test_admin.py).",
+    ),
 }
 
 # Text fields that cannot hold a canary, with the reason. Fields with ``choices`` are exempt by

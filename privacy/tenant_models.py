@@ -25,30 +25,31 @@ def tenant_models() -> list[type[Model]]:
 
 
 def deletion_order() -> list[type[Model]]:
-    """Tenant models ordered so a model is deleted before every model its rows point to (by a non-null key).
+    """Tenant models ordered so a model is deleted before the models its rows point to.
 
     Models no other model points to come first (events, rollups, logs: the big tables), history last.
-    A nullable key to a model deleted earlier is set to null first (``nullable_links_to_clear``).
+    Where keys point both ways (an account's sponsor is a contact of it), one of them is nullable: it is
+    set to null before the deletion starts (``nullable_links_to_clear``).
     """
     models = [m for m in tenant_models() if not is_history_of_tenant_owned(m)]
-    depends = {m: set() for m in models}  # model -> models whose rows must go before its own
+    children = {m: set() for m in models}  # model -> models whose rows point to it: deleted before it
     for model in models:
         for field in model._meta.concrete_fields:
             target = field.related_model if field.is_relation else None
-            if target in depends and target is not model and not field.null:
-                depends[target].add(model)
+            if target in children and target is not model:
+                children[target].add(model)
     ordered, done = [], set()
 
     def visit(model, path=()):
-        if model in done or model in path:
+        if model in done or model in path:  # a cycle: broken here, its nullable key cleared beforehand
             return
-        for child in sorted(depends[model], key=lambda m: m._meta.label):
+        for child in sorted(children[model], key=lambda m: m._meta.label):
             visit(child, (*path, model))
         done.add(model)
         ordered.append(model)
 
-    referenced = {t for children in depends.values() for t in children}
-    for model in sorted(models, key=lambda m: (m in referenced, m._meta.label)):
+    pointed_to = {model for model, pointing in children.items() if pointing}
+    for model in sorted(models, key=lambda m: (m in pointed_to, m._meta.label)):
         visit(model)
     history = [m for m in tenant_models() if is_history_of_tenant_owned(m)]
     return ordered + sorted(history, key=lambda m: m._meta.label)

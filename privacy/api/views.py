@@ -16,6 +16,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from accounts.api.errors import Conflict
+from accounts.api.pagination import StrictCursorPagination
 from accounts.api.principal import principal_of
 from accounts.api.renderers import SafeJSONRenderer
 from accounts.api.viewsets import TenantScopedViewSet
@@ -36,6 +37,11 @@ from privacy.services.contact_export import contact_export
 from privacy.services.erasure import contact_erase
 from privacy.services.tenant_deletion import DeletionAlreadyScheduled, tenant_deletion_cancel, tenant_deletion_schedule
 from privacy.services.tenant_export import tenant_export_file, tenant_export_request
+
+
+class RequestedCursorPagination(StrictCursorPagination):
+    ordering = ("-requested_at", "-id")
+
 
 ADMIN_ONLY = dict.fromkeys(("GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"), Role.ADMIN)
 WRITE_KEYS = dict.fromkeys(("GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"), Scope.WRITE)
@@ -138,6 +144,7 @@ class TenantDeletionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Pr
     """The tenant's deletion: scheduled after a grace period, cancellable until it starts. People only."""
 
     model = TenantDeletion
+    pagination_class = RequestedCursorPagination
     serializer_class = TenantDeletionSerializer
     required_scopes = NO_KEYS
     ordering_fields = ["requested_at"]

@@ -35,6 +35,9 @@ class TenantDeletionAdmin(TenantAdminOnlyMixin, TenantScopedAdmin):
     @admin.action(description="Cancel the scheduled deletion")
     def cancel_deletion(self, request, queryset):
         require_tenant_admin(request)
+        if not queryset.filter(tenant_id=request.tenant.pk, cancelled_at__isnull=True).exists():
+            self.message_user(request, "Select the pending deletion to cancel it.", messages.WARNING)
+            return
         cancelled = tenant_deletion_cancel(tenant=request.tenant, user=request.user, actor=admin_actor(request))
         if cancelled is None:
             self.message_user(request, "No pending deletion to cancel.", messages.WARNING)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 
 from privacy.models import PrivacyRecord
 
@@ -25,6 +26,12 @@ class PrivacyRecordAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return self._operator(request)
+
+    def history_view(self, request, object_id, extra_context=None):
+        # Refused before the row is looked up, so a member learns nothing of which ids exist.
+        if not self._operator(request):
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context)
 
     def has_add_permission(self, request):
         return False

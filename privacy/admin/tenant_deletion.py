@@ -11,11 +11,7 @@ from django.urls import reverse
 from accounts.admin.base import TenantScopedAdmin
 from privacy.admin.common import TenantAdminOnlyMixin, admin_actor, is_tenant_admin, require_tenant_admin
 from privacy.models import TenantDeletion
-from privacy.services.tenant_deletion import (
-    DeletionAlreadyScheduled,
-    tenant_deletion_cancel,
-    tenant_deletion_schedule,
-)
+from privacy.services.tenant_deletion import tenant_deletion_cancel, tenant_deletion_schedule
 
 FIELDS = ("requested_at", "requested_by", "due_at", "cancelled_at", "cancelled_by", "started_at")
 
@@ -48,12 +44,12 @@ class TenantDeletionAdmin(TenantAdminOnlyMixin, TenantScopedAdmin):
         """Scheduling takes no input: a confirmation naming the date, then the deletion is scheduled."""
         require_tenant_admin(request)
         if request.method == "POST":
-            try:
-                tenant_deletion_schedule(tenant=request.tenant, user=request.user, actor=admin_actor(request))
-            except DeletionAlreadyScheduled as error:
-                self.message_user(request, str(error), messages.ERROR)
-            else:
-                self.message_user(request, "The tenant's deletion is scheduled.", messages.WARNING)
+            deletion, made = tenant_deletion_schedule(
+                tenant=request.tenant, user=request.user, actor=admin_actor(request)
+            )
+            already = "" if made else "already "
+            due = f"{deletion.due_at:%Y-%m-%d %H:%M} UTC"
+            self.message_user(request, f"The tenant's deletion is {already}scheduled for {due}.", messages.WARNING)
             return HttpResponseRedirect(reverse("admin:privacy_tenantdeletion_changelist"))
         context = {
             **self.admin_site.each_context(request), "title": "Delete this tenant",

@@ -37,7 +37,7 @@ class TenantExportAdmin(TenantAdminOnlyMixin, TenantScopedAdmin):
 
     def get_urls(self):
         extra = [
-            path("<int:export_id>/download/", self.admin_site.admin_view(self.download_view),
+            path("<path:object_id>/download/", self.admin_site.admin_view(self.download_view),
                  name="privacy_tenantexport_download"),
         ]  # fmt: skip
         return extra + super().get_urls()
@@ -53,9 +53,11 @@ class TenantExportAdmin(TenantAdminOnlyMixin, TenantScopedAdmin):
                    "opts": self.model._meta}  # fmt: skip
         return TemplateResponse(request, "privacy/admin/export_confirm.html", context)
 
-    def download_view(self, request, export_id: int):
+    def download_view(self, request, object_id: str):
         require_tenant_admin(request)
-        export = TenantExport.objects.for_tenant(request.tenant).filter(pk=export_id).first()
+        if not object_id.isdigit():
+            raise Http404("No export file with this id.")
+        export = TenantExport.objects.for_tenant(request.tenant).filter(pk=int(object_id)).first()
         opened = export and tenant_export_file(tenant=request.tenant, export=export, actor=admin_actor(request))
         if not opened:
             raise Http404("No export file with this id.")

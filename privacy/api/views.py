@@ -35,7 +35,7 @@ from privacy.audit import actor_label
 from privacy.models import TenantDeletion, TenantExport
 from privacy.services.contact_export import contact_export
 from privacy.services.erasure import contact_erase
-from privacy.services.tenant_deletion import DeletionAlreadyScheduled, tenant_deletion_cancel, tenant_deletion_schedule
+from privacy.services.tenant_deletion import tenant_deletion_cancel, tenant_deletion_schedule
 from privacy.services.tenant_export import tenant_export_file, tenant_export_request
 
 
@@ -64,6 +64,7 @@ class ContactPrivacyViewSet(PrivacyViewSet):
     """A contact's right to be forgotten and to see what is held about them."""
 
     model = Contact
+    serializer_class = NoBodySerializer  # the bodies both actions take: none
 
     @extend_schema(
         summary="Erase a contact",
@@ -84,12 +85,15 @@ class ContactPrivacyViewSet(PrivacyViewSet):
 
     @extend_schema(
         summary="Export a contact's data",
-        description="Every row the tenant holds about the contact, as JSON. Audited.",
+        description="Every row the tenant holds about the contact, as JSON. A POST: each export is an act "
+        "recorded in the privacy audit, never a side effect of a read. Audited.",
+        request=NoBodySerializer,
         responses={200: ContactExportSerializer},
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["post"])
     def export(self, request, pk=None):
         contact = self.get_object()
+        self.no_body()
         return Response(contact_export(tenant=self.tenant, contact=contact, actor=self.actor()))
 
 
@@ -152,19 +156,17 @@ class TenantDeletionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Pr
     @extend_schema(
         summary="Schedule the tenant's deletion",
         description="Every row of the tenant is deleted once `due_at` (TENANT_DELETION_GRACE_DAYS from now) has "
-        "passed, unless cancelled before. 409 when one is already scheduled. Audited.",
+        "passed, unless cancelled before. 201 with the new deletion; 200 with the pending one when one is "
+        "already scheduled (its date does not move). Audited.",
         request=NoBodySerializer,
-        responses={201: TenantDeletionSerializer},
+        responses={201: TenantDeletionSerializer, 200: TenantDeletionSerializer},
     )
     def create(self, request, *args, **kwargs):
         self.no_body()
-        try:
-            deletion = tenant_deletion_schedule(
-                tenant=self.tenant, user=principal_of(request).person, actor=self.actor()
-            )
-        except DeletionAlreadyScheduled as error:
-            raise Conflict(str(error), code="deletion_scheduled")
-        return Response(TenantDeletionSerializer(deletion).data, status=status.HTTP_201_CREATED)
+        person = principal_of(request).person
+        deletion, made = tenant_deletion_schedule(tenant=self.tenant, user=person, actor=self.actor())
+        answer = TenantDeletionSerializer(deletion).data
+        return Response(answer, status=status.HTTP_201_CREATED if made else status.HTTP_200_OK)
 
     @extend_schema(
         summary="Cancel the tenant's deletion",

@@ -26,18 +26,17 @@ from privacy.tenant_models import deletion_order, nullable_links_to_clear
 logger = logging.getLogger(__name__)
 
 
-class DeletionAlreadyScheduled(Exception):
-    pass
-
-
 def pending_deletion(*, tenant: Tenant) -> TenantDeletion | None:
     return TenantDeletion.objects.for_tenant(tenant).filter(cancelled_at__isnull=True).first()
 
 
-def tenant_deletion_schedule(*, tenant: Tenant, user=None, actor: str, grace_days: int | None = None) -> TenantDeletion:
+def tenant_deletion_schedule(
+    *, tenant: Tenant, user=None, actor: str, grace_days: int | None = None
+) -> tuple[TenantDeletion, bool]:
     """Schedule ``tenant``'s deletion ``grace_days`` (TENANT_DELETION_GRACE_DAYS) from now. Audited.
 
-    Raises DeletionAlreadyScheduled when one is pending.
+    Returns (the pending deletion, whether it was made now): asking again while one is pending changes
+    nothing and returns that one, so a retried request cannot move the date.
     """
     days = settings.TENANT_DELETION_GRACE_DAYS if grace_days is None else grace_days
     now = timezone.now()
@@ -50,9 +49,9 @@ def tenant_deletion_schedule(*, tenant: Tenant, user=None, actor: str, grace_day
                 tenant_id=tenant.pk, action=PrivacyAction.TENANT_DELETION_SCHEDULED, actor=actor,
                 subject_id=deletion.pk, counts={"grace_days": days},
             )  # fmt: skip
-    except IntegrityError:  # the one-pending constraint: two requests at once schedule one deletion
-        raise DeletionAlreadyScheduled("A deletion of this tenant is already scheduled.") from None
-    return deletion
+    except IntegrityError:  # the one-pending constraint: it exists (two requests at once make one)
+        return pending_deletion(tenant=tenant), False
+    return deletion, True
 
 
 @transaction.atomic

@@ -58,10 +58,15 @@ def tenant_export_build(*, tenant: Tenant, export_id: int) -> int:
     try:
         return _build(tenant, export)
     except Exception as error:
+        private_storage().delete(export_file_name(tenant, export))  # a partial zip is no export
         TenantExport.objects.for_tenant(tenant).filter(pk=export.pk).update(
             status=ExportStatus.FAILED, finished_at=timezone.now(), error=f"{type(error).__name__}: {error}"[:500]
         )
         raise
+
+
+def export_file_name(tenant: Tenant, export: TenantExport) -> str:
+    return f"tenant-{tenant.pk}/export-{export.pk}.zip"
 
 
 def _rows_of(tenant: Tenant, model):
@@ -73,7 +78,7 @@ def _build(tenant: Tenant, export: TenantExport) -> int:
     total = sum(_rows_of(tenant, model).count() for model in models)
     TenantExport.objects.for_tenant(tenant).filter(pk=export.pk).update(rows_total=total)
     storage = private_storage()
-    name = f"tenant-{tenant.pk}/export-{export.pk}.zip"
+    name = export_file_name(tenant, export)
     os.makedirs(os.path.dirname(storage.path(name)), exist_ok=True)
     progress = _Progress(tenant, export)
     with zipfile.ZipFile(storage.path(name), "w", compression=zipfile.ZIP_DEFLATED) as archive:

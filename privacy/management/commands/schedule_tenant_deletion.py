@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from privacy.management.lookups import tenant_by_slug
-from privacy.services.tenant_deletion import DeletionAlreadyScheduled, tenant_deletion_cancel, tenant_deletion_schedule
+from privacy.services.tenant_deletion import tenant_deletion_cancel, tenant_deletion_schedule
 
 
 class Command(BaseCommand):
@@ -23,8 +23,6 @@ class Command(BaseCommand):
             return
         if grace_days is not None and grace_days < 0:
             raise CommandError("--grace-days: give 0 or more days.")
-        try:
-            deletion = tenant_deletion_schedule(tenant=tenant, actor="command", grace_days=grace_days)
-        except DeletionAlreadyScheduled as error:
-            raise CommandError(str(error))
-        self.stdout.write(f"Tenant '{tenant.slug}' will be deleted from {deletion.due_at:%Y-%m-%d %H:%M} UTC.")
+        deletion, made = tenant_deletion_schedule(tenant=tenant, actor="command", grace_days=grace_days)
+        already = "" if made else " (already scheduled: the date is unchanged)"
+        self.stdout.write(f"Tenant '{tenant.slug}' will be deleted from {deletion.due_at:%Y-%m-%d %H:%M} UTC{already}.")

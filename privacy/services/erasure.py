@@ -19,6 +19,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 
 from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
 
@@ -29,7 +31,7 @@ from indicators.models import Event
 from privacy.audit import privacy_record
 from privacy.free_text import free_text_columns, mentions
 from privacy.models import PrivacyAction
-from privacy.redaction import ERASED, MIN_NEEDLE, kept_properties, needles_of, redact_json
+from privacy.redaction import ERASED, MIN_NEEDLE, kept_properties, needles_of, redact_json, redact_text
 from surveys.models import SurveyResponse, SurveySend
 
 ERASED_PREFIX = "erased-"
@@ -54,6 +56,7 @@ def contact_erase(*, tenant: Tenant, contact: Contact, actor: str) -> dict[str, 
     counts.update(_erase_followups(tenant, contact))
     counts.update(_erase_contact_row(tenant, contact))
     counts.update(_redact_free_text(tenant, needles))
+    counts.update(_erase_admin_log(contact, needles))
 
     changed = {label: n for label, n in sorted(counts.items()) if n}
     privacy_record(
@@ -159,6 +162,18 @@ def _erase_contact_row(tenant: Tenant, contact: Contact) -> Counter:
     counts = _blank(Contact.objects.for_tenant(tenant).filter(pk=contact.pk), "accounts.Contact", **erased)
     counts += _history_blank(Contact, [contact.pk], "accounts.HistoricalContact", **erased)
     return counts
+
+
+def _erase_admin_log(contact: Contact, needles: tuple[str, ...]) -> Counter:
+    """The console's own change log names the contact in its entries about them (``object_repr``)."""
+    entries = LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Contact), object_id=str(contact.pk)
+    )
+    changed = 0
+    for entry in entries.exclude(object_repr=ERASED).only("pk", "change_message"):
+        message = redact_text(entry.change_message, needles)
+        changed += LogEntry.objects.filter(pk=entry.pk).update(object_repr=ERASED, change_message=message)
+    return Counter({"admin.LogEntry": changed})
 
 
 def _redact_free_text(tenant: Tenant, needles: tuple[str, ...]) -> Counter:

@@ -64,3 +64,16 @@ def test_a_contact_of_another_tenant_is_refused(world_a, person_b):
     with pytest.raises(ValidationError):
         contact_erase(tenant=world_a.tenant, contact=person_b.contact, actor="command")
     assert Contact.objects.for_tenant(person_b.contact.tenant).get(pk=person_b.contact.pk).name == "Jane Quill"
+
+
+def test_the_consoles_change_log_no_longer_names_the_contact(world_a, person_a):
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    entry = LogEntry.objects.create(
+        user=world_a.admin.user, content_type=ContentType.objects.get_for_model(Contact),
+        object_id=str(person_a.contact.pk), object_repr="Jane Quill", action_flag=CHANGE, change_message="[]",
+    )  # fmt: skip
+    contact_erase(tenant=world_a.tenant, contact=person_a.contact, actor="command")
+    entry.refresh_from_db()
+    assert entry.object_repr == "[erased]"

@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("alerts.api.urls")),
     path("", include("outcomes.api.urls")),
     path("", include("notifications.api.urls")),
+    path("", include("privacy.api.urls")),
 ]

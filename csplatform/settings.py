@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "alerts",
     "workspace",
     "notifications",
+    "privacy",
     "demo",
 ]
 
@@ -79,6 +80,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "privacy.context_processors.tenant_deletion",
             ],
         },
     },
@@ -341,6 +343,8 @@ CELERY_BEAT_SCHEDULE = {
     "send-due-digests": {"task": "workspace.send_due_digests", "schedule": 15 * 60.0},
     "sweep-red-renewals": {"task": "workspace.sweep_red_renewals", "schedule": 60 * 60.0},
     "webhook-deliveries-due": {"task": "notifications.deliveries_due", "schedule": 5.0},
+    "delete-due-tenants": {"task": "privacy.delete_due_tenants", "schedule": 60 * 60.0},
+    "expire-tenant-exports": {"task": "privacy.expire_tenant_exports", "schedule": 60 * 60.0},
 }
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 
@@ -359,3 +363,18 @@ if not 1 <= WEBHOOKS_SEND_CONCURRENCY <= 100:
 WEBHOOKS_DISABLE_AFTER_DAYS = env.int("WEBHOOKS_DISABLE_AFTER_DAYS", default=5)
 if WEBHOOKS_DISABLE_AFTER_DAYS < 1:
     raise ImproperlyConfigured("WEBHOOKS_DISABLE_AFTER_DAYS must be a whole number of days, 1 or more.")
+
+# --- Privacy (privacy/) -------------------------------------------------------------------------
+# A scheduled tenant deletion runs this many days after it is asked for; until then it can be cancelled.
+TENANT_DELETION_GRACE_DAYS = env.int("TENANT_DELETION_GRACE_DAYS", default=30)
+if TENANT_DELETION_GRACE_DAYS < 1:
+    raise ImproperlyConfigured("TENANT_DELETION_GRACE_DAYS must be a whole number of days, 1 or more.")
+# A tenant export's zip is downloadable this many days, then its file is removed.
+TENANT_EXPORT_KEEP_DAYS = env.int("TENANT_EXPORT_KEEP_DAYS", default=7)
+if TENANT_EXPORT_KEEP_DAYS < 1:
+    raise ImproperlyConfigured("TENANT_EXPORT_KEEP_DAYS must be a whole number of days, 1 or more.")
+# Where tenant exports are written: a directory never served over HTTP (downloads go through a view that
+# checks the caller is an admin of the export's tenant).
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private_media")
+# Rows read per database round trip by exports and tenant deletion: memory stays flat whatever the size.
+PRIVACY_CHUNK_ROWS = env.int("PRIVACY_CHUNK_ROWS", default=2000)

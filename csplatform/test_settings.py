@@ -25,3 +25,6 @@ if REDIS_URL:
 
 # Tasks run in-process after commit in tests; the worker tests switch to the real broker.
 CELERY_TASK_ALWAYS_EAGER = True
+
+# Tenant exports are written under the system's temporary directory, one per test process.
+PRIVATE_MEDIA_ROOT = __import__("pathlib").Path(__import__("tempfile").gettempdir()) / f"csp-private-{os.getpid()}"

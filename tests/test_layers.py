@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 APPS = (
     "csplatform",
     "demo",
+    "privacy",
     "workspace",
     "notifications",
     "followups",

@@ -14,7 +14,8 @@ from simple_history.models import HistoricalChanges
 
 from accounts.tenancy import is_tenant_owned
 
-# label -> (kind, reason). Kinds with B rows: "tenant", "user", "logentry". "global": no tenant data.
+# label -> (kind, reason). Kinds with B rows: "tenant", "user", "logentry", "tenant_record" (a plain
+# ``tenant_id`` column). "global": no tenant data.
 GLOBAL_MODELS: dict[str, tuple[str, str]] = {
     "accounts.Tenant": ("tenant", "B's Tenant row itself is built (canary name/slug) and fingerprinted."),
     "accounts.User": ("user", "B's users are built (canary email/name) and fingerprinted."),
@@ -27,6 +28,11 @@ GLOBAL_MODELS: dict[str, tuple[str, str]] = {
     "axes.AccessAttemptExpiration": ("global", "Expiry of axes.AccessAttempt."),
     "axes.AccessFailureLog": ("global", "Login-failure log, never shown to tenant members."),
     "axes.AccessLog": ("global", "Login log, never shown to tenant members."),
+    "privacy.PrivacyRecord": (
+        "tenant_record",
+        "Operator-level privacy audit naming its tenant by id (no foreign key: it outlives a deleted tenant); "
+        "shown to superusers only. B's record is built and fingerprinted.",
+    ),
 }
 
 # Text fields that cannot hold a canary, with the reason. Fields with ``choices`` are exempt by
@@ -47,7 +53,7 @@ def is_historical(model) -> bool:
 
 
 def classify(model: type[Model]) -> str:
-    """tenant_owned | history | tenant | user | logentry | global | unclassified"""
+    """tenant_owned | history | tenant | user | logentry | tenant_record | global | unclassified"""
     if is_tenant_owned(model):
         return "tenant_owned"
     if is_historical(model):
@@ -86,6 +92,8 @@ def rows_of_tenant(model, tenant_id: int, user_ids: list[int]):
         return manager.filter(pk=tenant_id)
     if kind == "user":
         return manager.filter(pk__in=user_ids)
+    if kind == "tenant_record":
+        return manager.filter(tenant_id=tenant_id)
     if kind == "logentry":
         return manager.filter(user_id__in=user_ids)
     return None

@@ -364,6 +364,7 @@ def build_health_score_history(b: World) -> None:
 # Each later app keeps its builders in its own module; importing them registers them, in this order.
 from tests.isolation import world_scoring, world_surveys, world_followups, world_alerts, world_outcomes, world_workspace  # noqa: E402, F401, I001
 from tests.isolation import world_notifications  # noqa: E402, F401
+from tests.isolation import world_privacy  # noqa: E402, F401
 
 
 def stamp_history(b: World) -> None:

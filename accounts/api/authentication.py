@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AnonymousUser
+from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed
@@ -47,9 +48,7 @@ class VerifiedSessionAuthentication(SessionAuthentication):
         return result
 
 
-class VerifiedSessionAuthenticationScheme(OpenApiAuthenticationExtension):
-    target_class = VerifiedSessionAuthentication
-    name = "cookieAuth"
+class VerifiedSessionAuthenticationScheme(SessionScheme):
+    """Documented as Django's session cookie, as drf-spectacular documents ``SessionAuthentication``."""
 
-    def get_security_definition(self, auto_schema):
-        return {"type": "apiKey", "in": "cookie", "name": "sessionid"}
+    target_class = VerifiedSessionAuthentication

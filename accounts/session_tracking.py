@@ -7,7 +7,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from accounts.client_address import client_address
-from accounts.services.signed_in_sessions import session_forget, session_record, session_seen
+from accounts.services.signed_in_sessions import session_forget, session_record, session_seen, sessions_ended_forget
 
 
 def _where(request) -> tuple[str | None, str]:
@@ -20,6 +20,7 @@ def record_signed_in_session(sender, request, user, **kwargs) -> None:
     if session is None or session.session_key is None:
         return
     ip_address, user_agent = _where(request)
+    sessions_ended_forget(user=user)  # at each sign-in, so the list stays short without a periodic sweep
     session_record(user=user, session=session, ip_address=ip_address, user_agent=user_agent, now=timezone.now())
 
 

@@ -2,7 +2,8 @@
 
 Signing a session out deletes it from Django's session store, so its next request is anonymous (and a
 request still running cannot save it back: the store refuses to update a deleted session). A row whose
-session has ended some other way (expired, signed out, a password change elsewhere) is dropped when listed.
+session has ended some other way (expired, a password reset) is not listed, and is dropped at the person's
+next sign-in.
 """
 
 from __future__ import annotations
@@ -79,12 +80,17 @@ def _end(rows, *, reason: str) -> int:
 
 
 def sessions_of(*, user: User) -> list[SignedInSession]:
-    """The person's sessions that are still signed in, most recently seen first; ended ones are dropped."""
-    rows = list(SignedInSession.objects.filter(user=user))
-    live = [row for row in rows if _still_signed_in(user, row.session_key)]
-    with transaction.atomic():
-        _end([row for row in rows if row not in live], reason="ended")
-    return live
+    """The person's sessions that are still signed in, most recently seen first (reading writes nothing)."""
+    return [row for row in SignedInSession.objects.filter(user=user) if _still_signed_in(user, row.session_key)]
+
+
+def sessions_ended_forget(*, user: User) -> int:
+    """Drop the rows of the person's sessions that ended without signing out (expired, a password changed)."""
+    rows = [row for row in SignedInSession.objects.filter(user=user) if not _still_signed_in(user, row.session_key)]
+    for row in rows:
+        row._change_reason = "ended"
+        row.delete()
+    return len(rows)
 
 
 @transaction.atomic

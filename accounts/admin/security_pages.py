@@ -120,9 +120,9 @@ def two_factor_page(request):
             if action == "regenerate":
                 return _codes_page(request, two_factor.recovery_codes_regenerate(user=user), first=False)
             if action == "enrol":
-                done = two_factor.two_factor_enrol(
-                    user=user, hex_key=request.session.get(PENDING_KEY, ""), code=request.POST.get("code", "")
-                ) if isinstance(request.session.get(PENDING_KEY), str) else None  # fmt: skip
+                pending = request.session.get(PENDING_KEY)
+                code = request.POST.get("code", "")
+                done = two_factor.two_factor_enrol(user=user, hex_key=pending, code=code) if pending else None
                 if done is not None:
                     device, codes = done
                     otp_login(request, device)

@@ -9,7 +9,7 @@ class AccountsConfig(AppConfig):
         from django.db.backends.signals import connection_created
         from django.db.models.signals import post_save
 
-        from accounts import lookups, signals  # noqa: F401
+        from accounts import lookups, session_tracking, signals  # noqa: F401
         from accounts.pg_timestamps import utc_timestamps_fast
 
         connection_created.connect(utc_timestamps_fast, dispatch_uid="csplatform.utc_timestamps_fast")

@@ -1,8 +1,11 @@
 """The admin site: every tenant member's console, scoped to their active tenant."""
 
+from functools import update_wrapper
+
 from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
@@ -12,6 +15,8 @@ from django.views.decorators.http import require_POST
 from accounts.middleware import SESSION_KEY, user_memberships
 from accounts.models import Tenant
 from accounts.roles import Role
+from accounts.services.signed_in_sessions import session_keep_only
+from accounts.two_factor_gate import Step, step_owed
 from accounts.whole_numbers import whole_number
 
 
@@ -41,6 +46,11 @@ DASHBOARDS = [
 ]
 
 
+# While a session owes a two-factor step, the one console page that takes it (besides signing out).
+STEP_PAGES = {Step.VERIFY: "admin:two-factor-verify", Step.ENROL: "admin:two-factor"}
+OPEN_WHILE_OWED = {"admin:logout"}
+
+
 class TenantAdminSite(admin.AdminSite):
     site_header = "csplatform"
     site_title = "csplatform"
@@ -67,8 +77,31 @@ class TenantAdminSite(admin.AdminSite):
             )
         return context
 
+    def admin_view(self, view, cacheable=False):
+        """Every console page (the admin's own and the apps' pages built with this) first asks for the
+        two-factor step the session still owes: a code after the password, or setting up an authenticator."""
+
+        def second_factor_first(request, *args, **kwargs):
+            step = step_owed(request)
+            if step is not None:
+                page = STEP_PAGES[step]
+                name = request.resolver_match.view_name if request.resolver_match else None
+                if name != page and name not in OPEN_WHILE_OWED:
+                    return redirect_to_login(request.get_full_path(), reverse(page))
+            return view(request, *args, **kwargs)
+
+        return super().admin_view(update_wrapper(second_factor_first, view), cacheable)
+
+    def password_change(self, request, extra_context=None):
+        """A new password signs out every other session of the person (this one stays signed in)."""
+        response = super().password_change(request, extra_context)
+        if request.method == "POST" and response.status_code == 302:
+            session_keep_only(user=request.user, session=request.session, reason="signed out: password changed")
+        return response
+
     def get_urls(self):
         from accounts.admin.search import console_search
+        from accounts.admin.security_pages import signed_in_sessions_page, two_factor_page, two_factor_verify_page
         from indicators.admin.dashboard import health_dashboard  # imports models: not while the site is built
 
         return [
@@ -76,6 +109,9 @@ class TenantAdminSite(admin.AdminSite):
             path("landing/", self.admin_view(self.landing), name="landing"),
             path("health-dashboard/", self.admin_view(health_dashboard), name="health-dashboard"),
             path("search/", self.admin_view(console_search), name="console-search"),
+            path("security/two-factor/", self.admin_view(two_factor_page), name="two-factor"),
+            path("security/two-factor/verify/", self.admin_view(two_factor_verify_page), name="two-factor-verify"),
+            path("security/sessions/", self.admin_view(signed_in_sessions_page), name="signed-in-sessions"),
             *super().get_urls(),
         ]
 

@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "drf_standardized_errors",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "indicators",
     "outcomes",
@@ -60,7 +63,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.ActiveTenantMiddleware",
+    "accounts.session_tracking.SignedInSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -200,6 +205,16 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 # anonymous API throttling), so X-Forwarded-For is read only as far as TRUSTED_PROXY_COUNT allows.
 AXES_CLIENT_IP_CALLABLE = "accounts.client_address.client_address"
 
+# Two-factor sign-in (django-otp): TOTP codes from an authenticator app, single-use recovery codes.
+# A wrong code doubles the wait before the next one may be tried (1, 2, 4 ... seconds, per device), and a
+# session that sends TWO_FACTOR_MAX_ATTEMPTS wrong codes is signed out: the password is asked for again.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="csplatform")
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+TWO_FACTOR_MAX_ATTEMPTS = env.int("TWO_FACTOR_MAX_ATTEMPTS", default=5)
+# A signed-in session's "last seen" is written at most once per this many seconds (not on every request).
+SESSION_SEEN_EVERY_SECONDS = 60
+
 # How many reverse proxies (load balancers) stand in front of the application and append the address
 # they saw to X-Forwarded-For. 0: the header is ignored and the socket's address is the client's, so a
 # client cannot pick its own address; behind one load balancer, 1.
@@ -220,7 +235,7 @@ INVITATION_MAX_AGE = timedelta(days=env.int("INVITATION_MAX_AGE_DAYS", default=7
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.api.authentication.ApiKeyAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "accounts.api.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["accounts.api.permissions.TenantRolePermission"],
     "DEFAULT_THROTTLE_CLASSES": ["accounts.api.throttling.TenantPrincipalThrottle"],

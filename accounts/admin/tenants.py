@@ -5,6 +5,8 @@ from django.contrib.auth.forms import BaseUserCreationForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin.base import TenantScopedInline
@@ -65,6 +67,7 @@ class TenantAdmin(SimpleHistoryAdmin):
     fieldsets = (
         (None, {"fields": ("name", "slug", "time_zone", "currency", "gross_margin", "settings")}),
         ("Business calendar", {"fields": ("country", "subdivision"), "description": BUSINESS_CALENDAR}),
+        ("Sign-in", {"fields": ("require_two_factor",)}),
     )
     inlines = [ClosingDayInline]
 
@@ -171,3 +174,9 @@ class UserAdmin(OperatorOnlyMixin, DjangoUserAdmin):
 
 
 admin.site.unregister(Group)  # roles live on memberships; Django groups are unused
+
+# django-otp's device admins would show secrets (and every person's devices) to operators: people manage
+# their own second factor on their two-factor page.
+for otp_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(otp_model):
+        admin.site.unregister(otp_model)

@@ -3,7 +3,9 @@ from accounts.models.customers import Account, AdoptionStage, Contact, Lifecycle
 from accounts.models.export_record import ExportRecord
 from accounts.models.invitation import Invitation
 from accounts.models.membership import Membership
+from accounts.models.signed_in_session import SignedInSession
 from accounts.models.tenant import TENANT_SETTING_DEFAULTS, Tenant
+from accounts.models.two_factor import TwoFactorStatus
 from accounts.models.user import User
 
 __all__ = [
@@ -16,6 +18,8 @@ __all__ = [
     "Invitation",
     "LifecycleStage",
     "Membership",
+    "SignedInSession",
     "Tenant",
+    "TwoFactorStatus",
     "User",
 ]

@@ -135,6 +135,12 @@ class Tenant(models.Model):
         "BY in Germany). Empty: the country's holidays only.",
     )
     settings = models.JSONField(default=dict, blank=True, validators=[validate_tenant_settings])
+    require_two_factor = models.BooleanField(
+        "require two-factor sign-in", default=False,
+        help_text="Members must sign in with a code from an authenticator app as well as their password. A member "
+        "without one is sent to set it up at their next page and can do nothing else until they have. API keys "
+        "are not affected.",
+    )  # fmt: skip
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = audit_trail()

@@ -37,7 +37,7 @@ from django.urls import resolve, reverse
 from simple_history.utils import get_history_manager_for_model
 
 from accounts.admin.export import ExportMixin
-from accounts.models import Account, Contact
+from accounts.models import Account, Contact, SignedInSession
 from accounts.tenancy import is_tenant_owned
 from tests.isolation.admin_forms import build_url, fill_required, form_data, page_data, route_params
 from tests.isolation.canaries import fresh, fresh_for, is_text_field, tokens
@@ -488,6 +488,8 @@ def test_admin_site_walk(iso):
                 walk_autocomplete(walker, principal)
             elif route == "admin/search/":
                 walk_console_search(walker, principal)
+            elif route == "admin/security/sessions/":
+                walk_signed_in_sessions(walker, principal)
             elif route == "admin/switch-tenant/":
                 outcome = walker.send(
                     principal, "POST", "/" + route, form={"tenant": str(iso.b.tenant.pk)}, follow=True
@@ -519,6 +521,19 @@ def test_admin_site_walk(iso):
     final_checks(walker)
     report = walker.report()
     assert not walker.failures, report
+
+
+def walk_signed_in_sessions(walker: Walker, principal) -> None:
+    """A person's sessions page: B's session id, posted to sign it out, answers like a nonexistent one (404)."""
+    iso = walker.iso
+    walker.send(principal, "GET", "/admin/security/sessions/", follow=True)
+    b_id = iso.b.row(SignedInSession).pk
+    forms = [{"action": "revoke", "session": str(value)} for value in (b_id, NONEXISTENT_ID)]
+    probe = walker.send(principal, "POST", "/admin/security/sessions/", form=forms[0], follow=True)
+    control = walker.send(principal, "POST", "/admin/security/sessions/", form=forms[1], follow=True)
+    same = walker.compare(principal, "POST", "/admin/security/sessions/", probe, control, [b_id, NONEXISTENT_ID])
+    if same and probe.status != 404:
+        walker.fail("not_404", principal.name, "POST", "/admin/security/sessions/", f"answers {probe.chain}")
 
 
 def walk_site_object_route(walker: Walker, principal, route: str, names: list[str]) -> None:

@@ -34,7 +34,7 @@ from indicators.models import (
     Product,
 )
 from tests.isolation.canaries import CanaryRegistry, fresh, is_text_field
-from tests.isolation.models import all_models, exempt_reason, history_scope, is_historical
+from tests.isolation.models import all_models, exempt_reason, history_scope, is_historical, rows_of_tenant
 
 ROLES = (Role.ADMIN, Role.CSM, Role.VIEWER)
 
@@ -363,7 +363,7 @@ def build_health_score_history(b: World) -> None:
 
 # Each later app keeps its builders in its own module; importing them registers them, in this order.
 from tests.isolation import world_scoring, world_surveys, world_followups, world_alerts, world_outcomes, world_workspace  # noqa: E402, F401, I001
-from tests.isolation import world_notifications  # noqa: E402, F401
+from tests.isolation import world_notifications, world_security  # noqa: E402, F401
 from tests.isolation import world_privacy  # noqa: E402, F401
 
 
@@ -377,7 +377,7 @@ def stamp_history(b: World) -> None:
             for f in model._meta.concrete_fields
             if is_text_field(f) and f.name.startswith("history_") and not exempt_reason(model, f)
         ]
-        rows = list(model._base_manager.filter(**{history_scope(model): b.tenant.pk}))
+        rows = list(rows_of_tenant(model, b.tenant.pk, b.user_ids))
         for i, row in enumerate(rows):
             values = {f.name: b.canaries.make(f"hist{model._meta.model_name}{i}.{f.name}", f) for f in own}
             model._base_manager.filter(pk=row.pk).update(history_user=b.users[Role.ADMIN], **values)

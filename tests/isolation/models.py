@@ -14,10 +14,6 @@ from simple_history.models import HistoricalChanges
 
 from accounts.tenancy import is_tenant_owned
 
-<<<<<<< HEAD
-# label -> (kind, reason). Kinds with B rows: "tenant", "user", "logentry", "tenant_record" (a plain
-# ``tenant_id`` column). "global": no tenant data.
-=======
 # Rows a person owns rather than a tenant (one second factor and one session serve all of a person's
 # tenants): B's rows are those of B's people. label -> the lookup from the row to its person's id.
 USER_OWNED: dict[str, str] = {
@@ -28,8 +24,8 @@ USER_OWNED: dict[str, str] = {
     "otp_static.StaticToken": "device__user_id",
 }
 
-# label -> (kind, reason). Kinds with B rows: "tenant", "user", "user_owned", "logentry". "global": no tenant data.
->>>>>>> h-mfa
+# label -> (kind, reason). Kinds with B rows: "tenant", "user", "user_owned", "logentry", "tenant_record" (a
+# plain ``tenant_id`` column). "global": no tenant data.
 GLOBAL_MODELS: dict[str, tuple[str, str]] = {
     "accounts.Tenant": ("tenant", "B's Tenant row itself is built (canary name/slug) and fingerprinted."),
     "accounts.User": ("user", "B's users are built (canary email/name) and fingerprinted."),
@@ -42,18 +38,15 @@ GLOBAL_MODELS: dict[str, tuple[str, str]] = {
     "axes.AccessAttemptExpiration": ("global", "Expiry of axes.AccessAttempt."),
     "axes.AccessFailureLog": ("global", "Login-failure log, never shown to tenant members."),
     "axes.AccessLog": ("global", "Login log, never shown to tenant members."),
-<<<<<<< HEAD
     "privacy.PrivacyRecord": (
         "tenant_record",
         "Operator-level privacy audit naming its tenant by id (no foreign key: it outlives a deleted tenant); "
         "shown to superusers only. B's record is built and fingerprinted.",
     ),
-=======
     **{
         label: ("user_owned", "A person's own second factor or session: B's people's rows are built and fingerprinted.")
         for label in USER_OWNED
     },
->>>>>>> h-mfa
 }
 
 # Text fields that cannot hold a canary, with the reason. Fields with ``choices`` are exempt by
@@ -76,11 +69,7 @@ def is_historical(model) -> bool:
 
 
 def classify(model: type[Model]) -> str:
-<<<<<<< HEAD
-    """tenant_owned | history | tenant | user | logentry | tenant_record | global | unclassified"""
-=======
-    """tenant_owned | history | tenant | user | user_owned | logentry | global | unclassified"""
->>>>>>> h-mfa
+    """tenant_owned | history | tenant | user | user_owned | logentry | tenant_record | global | unclassified"""
     if is_tenant_owned(model):
         return "tenant_owned"
     if is_historical(model):
@@ -123,13 +112,10 @@ def rows_of_tenant(model, tenant_id: int, user_ids: list[int]):
         return manager.filter(pk=tenant_id)
     if kind == "user":
         return manager.filter(pk__in=user_ids)
-<<<<<<< HEAD
     if kind == "tenant_record":
         return manager.filter(tenant_id=tenant_id)
-=======
     if kind == "user_owned":
         return manager.filter(**{f"{USER_OWNED[model._meta.label]}__in": user_ids})
->>>>>>> h-mfa
     if kind == "logentry":
         return manager.filter(user_id__in=user_ids)
     return None

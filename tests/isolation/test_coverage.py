@@ -33,6 +33,9 @@ HOW_TO_ADD = (
 )
 
 
+BUILT_KINDS = {"tenant_owned", "tenant", "user", "user_owned", "logentry", "tenant_record"}
+
+
 def how(label: str) -> str:
     return HOW_TO_ADD.format(label=label)
 
@@ -45,11 +48,10 @@ def test_every_model_is_classified_and_has_a_builder():
             problems.append(f"{label} is neither tenant-owned, a history model nor listed as global. " + how(label))
         elif kind == "history" and history_scope(model) is None:
             problems.append(f"{label} records history of a model that is not tenant-owned: say which tenant owns it.")
-<<<<<<< HEAD
-        elif kind in {"tenant_owned", "tenant", "user", "logentry", "tenant_record"} and label not in BUILDERS:
-=======
-        elif kind in {"tenant_owned", "tenant", "user", "user_owned", "logentry"} and label not in BUILDERS:
->>>>>>> h-mfa
+        elif (
+            kind in {"tenant_owned", "tenant", "user", "user_owned", "logentry", "tenant_record"}
+            and label not in BUILDERS
+        ):
             problems.append(f"{label} has no builder. " + how(label))
     for label in BUILDERS:
         assert label in {m._meta.label for m in all_models()}, f"builder for a model that no longer exists: {label}"

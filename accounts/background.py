@@ -3,7 +3,9 @@
 Every tenant task takes ``tenant_id`` (JSON-safe, stable across deploys), is declared with
 ``tenant_task`` and receives the loaded ``Tenant``; a tenant deleted since the task was queued
 makes it a no-op. Periodic work that crosses tenants only reads ids, then hands one task per
-tenant to ``tenants_fan_out``: each of those scopes itself.
+tenant to ``tenants_fan_out``: each of those scopes itself. A tenant task's transactions see its
+tenant's rows only (``accounts/rls.py``); every other task crosses tenants by design and runs as
+the operator, whatever scope queued it (``task_scope_enter``).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from celery import Task, shared_task
 from django.db import transaction
 
 from accounts.models import Tenant
+from accounts.rls import OPERATOR, scope_enter, scope_leave, tenant_scope
 
 logger = logging.getLogger(__name__)
 
@@ -50,10 +53,11 @@ def tenant_task(*, name: str, **options) -> Callable[[Callable[..., int]], Task]
         wanted = work.__code__.co_varnames[: work.__code__.co_argcount + work.__code__.co_kwonlyargcount]
 
         def run(*, tenant_id: int, **kwargs) -> int:
-            tenant = Tenant.objects.filter(pk=tenant_id).first()
-            if tenant is None:
-                return 0
-            return work(tenant=tenant, **{key: value for key, value in kwargs.items() if key in wanted})
+            with tenant_scope(tenant_id):  # the database sees this tenant's rows only
+                tenant = Tenant.objects.filter(pk=tenant_id).first()
+                if tenant is None:
+                    return 0
+                return work(tenant=tenant, **{key: value for key, value in kwargs.items() if key in wanted})
 
         # Not functools.wraps: Celery checks the arguments against the signature ``__wrapped__`` would give.
         run.__name__, run.__qualname__, run.__module__, run.__doc__ = (
@@ -70,3 +74,17 @@ def tenants_fan_out(task: Task, tenant_ids: Iterable[int], **kwargs) -> int:
     for tenant_id in ordered:
         task.apply_async(kwargs={"tenant_id": tenant_id, **kwargs})
     return len(ordered)
+
+
+def task_scope_enter(sender=None, task=None, **kwargs) -> None:
+    """Celery's ``task_prerun``: a task starts as the operator, even run in-process inside a request;
+    a tenant task then narrows to its tenant. ``task_scope_leave`` restores the caller's scope."""
+    if task is not None:
+        task.request._rls_token = scope_enter(OPERATOR)
+
+
+def task_scope_leave(sender=None, task=None, **kwargs) -> None:
+    token = getattr(task.request, "_rls_token", None) if task is not None else None
+    if token is not None:
+        scope_leave(token)
+        task.request._rls_token = None

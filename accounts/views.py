@@ -13,6 +13,7 @@ from accounts.client_address import client_address
 from accounts.middleware import SESSION_KEY
 from accounts.models import User
 from accounts.password_resets import password_reset_allowed
+from accounts.rls import finds_its_tenant
 from accounts.services.invitation_links import InvitationInvalid, invitation_from_token
 from accounts.services.invitations import invitation_accept
 
@@ -42,6 +43,7 @@ class AcceptInvitationForm(forms.Form):
 
 @never_cache
 @sensitive_post_parameters("password")
+@finds_its_tenant
 def accept_invitation(request, token):
     try:
         invitation = invitation_from_token(token)

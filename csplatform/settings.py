@@ -107,6 +107,12 @@ else:
         "DATABASE_SERVER_SIDE_BINDING", default=True
     )
 
+# Row-level security (PostgreSQL; accounts/rls.py): every ``migrate`` keeps the policies and this role's grants;
+# with DATABASE_RLS on, connections act as the role and each transaction is scoped to its tenant. Migrate as
+# the tables' owner (DATABASE_RLS off), serve and work with it on.
+DATABASE_RLS_ROLE = env.str("DATABASE_RLS_ROLE", default="csplatform_app")
+DATABASE_RLS = env.bool("DATABASE_RLS", default=False)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from accounts.rls import finds_its_tenant
 from accounts.whole_numbers import whole_number
 from indicators.engine import nps
 from surveys.models import SurveyResponse
@@ -44,6 +45,7 @@ def _answer_of(link) -> SurveyResponse | None:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@finds_its_tenant
 def respond(request, token: str):
     try:
         link = link_open(token)
@@ -84,6 +86,7 @@ def respond(request, token: str):
 
 
 @never_cache
+@finds_its_tenant
 def thanks(request, token: str):
     try:
         link = link_open(token)
@@ -104,6 +107,7 @@ def thanks(request, token: str):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@finds_its_tenant
 def unsubscribe(request, token: str):
     """GET asks to confirm (mail scanners follow links); POST unsubscribes, for good."""
     try:

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from accounts.rls import finds_its_tenant
 from workspace.services.notifications import unsubscribe
 from workspace.services.unsubscribe_links import DIGEST, URGENT, unsubscribe_from_token
 
@@ -20,6 +21,7 @@ WHAT = {DIGEST: "the daily digest", URGENT: "urgent emails"}
 
 @csrf_exempt  # the one-click POST comes from the mail client, which holds no session or token
 @require_http_methods(["GET", "POST"])
+@finds_its_tenant
 def unsubscribe_page(request, token: str):
     found = unsubscribe_from_token(token)
     if found is None:

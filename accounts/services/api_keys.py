@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import ApiKey, Tenant, User
+from accounts.rls import operator_scope, tenant_scope
 from accounts.roles import ALL_SCOPES
 
 KEY_PATTERN = re.compile(r"^csp_([A-Za-z0-9]{12})_([A-Za-z0-9_-]{43})$")
@@ -81,12 +82,14 @@ def api_key_authenticate(raw_key: str) -> ApiKey | None:
         return None
     key_id, secret = match.groups()
     # Crossing tenants is the point here: the key itself names its tenant.
-    key = ApiKey.unscoped.select_related("tenant").filter(key_id=key_id).first()
+    with operator_scope():
+        key = ApiKey.unscoped.select_related("tenant").filter(key_id=key_id).first()
     if key is None or not hmac.compare_digest(key.secret_hash, hash_secret(secret)):
         return None
     if not key.is_active:
         return None
-    _touch(key)
+    with tenant_scope(key.tenant_id):
+        _touch(key)
     return key
 
 

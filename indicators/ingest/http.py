@@ -20,6 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from accounts.api.throttling import ingest_rate_limit_wait
+from accounts.rls import scope_enter
 from accounts.roles import Scope
 from indicators.ingest.json_scan import top_level_field
 from indicators.ingest.keys import ingest_key_authenticate
@@ -93,6 +94,7 @@ def tracking_view(message_type: str | None):
             return error(exc.status, exc.code, exc.detail)
         if key is None:
             return error(401, "authentication_failed", "Invalid, expired or revoked write key.")
+        scope_enter(key.tenant_id)  # the rest of the request acts in the key's tenant (reset by the request door)
         if not key.has_scope(Scope.INGEST):
             return error(403, "permission_denied", "This key lacks the 'ingest' scope.")
         try:

@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 
 from django.db import connection, transaction
 
+from accounts.rls_schema import table_secure
 from indicators.partitions.months import AHEAD, DEFAULT, PARENT, Month, months_between
 
 logger = logging.getLogger(__name__)
@@ -93,6 +94,9 @@ def _create_next(cursor, partitioned: bool) -> None:
         cursor.execute(on.sub(f" INDEX {name}__next ON public.{NEXT} ", definition, count=1))
     for name, definition in _foreign_keys(cursor, PARENT):
         cursor.execute(f"ALTER TABLE {NEXT} ADD CONSTRAINT {name}__next {definition}")
+    cursor.execute("SELECT relrowsecurity FROM pg_class WHERE oid = %s::regclass", [PARENT])
+    if cursor.fetchone()[0]:  # the tenant policy, from the first moment the table is live
+        table_secure(cursor, NEXT)
 
 
 def _months_to_create(cursor) -> list[Month]:

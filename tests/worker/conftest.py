@@ -89,6 +89,7 @@ class Workers:
             "CELERY_QUEUE": self.queue,
             "EMAIL_URL": f"filemail:///{outbox}",  # django-environ drops one leading slash
             "DEBUG": "false",
+            "DATABASE_RLS": str(settings.DATABASE_RLS).lower(),  # the worker's tasks scoped as the suite's are
             **(env or {}),
         }
         log = self.tmp_path / f"worker-{n}.log"

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from datetime import UTC, datetime
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 
 from accounts.rls_schema import table_secure
 from indicators.partitions.months import AHEAD, DEFAULT, PARENT, Month, months_between
@@ -32,6 +33,7 @@ SEQUENCE = f"{PARENT}_id_seq"
 MIRROR = f"{PARENT}_mirror"
 BATCH = 50_000  # rows a copying transaction
 SWITCH_LOCK_TIMEOUT = "30s"
+RETRIES = 5
 
 
 def to_partitioned(*, batch: int = BATCH) -> None:
@@ -48,9 +50,9 @@ def _convert(*, partitioned: bool, batch: int) -> None:
     # Two transactions: adding the new table's foreign keys locks the tables they reference, and the
     # trigger's wait for the live table's writers must not hold those locks (a writer may need them).
     with transaction.atomic(), connection.cursor() as cursor:
+        _abandoned_attempt_removed(cursor)
         _create_next(cursor, partitioned)
-    with transaction.atomic(), connection.cursor() as cursor:
-        _install_mirror(cursor)
+    _retried(_install_mirror)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT coalesce(min(id), 0), coalesce(max(id), 0) FROM {PARENT}")
         low, high = cursor.fetchone()
@@ -65,10 +67,29 @@ def _convert(*, partitioned: bool, batch: int) -> None:
             copied += cursor.rowcount
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {NEXT}")
-    _switch()
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE {OLD}")
+    _retried(_switch)
+    _old_dropped()
     logger.info("Events table now %s: %d rows copied", "partitioned" if partitioned else "plain", copied)
+
+
+def _old_dropped() -> None:
+    """Drop the old table, its foreign keys first, one transaction each.
+
+    Dropping a foreign key locks the table it references; dropping them all at once would take those
+    locks one after another while writers hold some of them and wait for the others (a deadlock).
+    """
+    with connection.cursor() as cursor:
+        keys = [name for name, _ in _foreign_keys(cursor, OLD)]
+    for name in keys:
+        _retried(lambda cursor, name=name: cursor.execute(f"ALTER TABLE {OLD} DROP CONSTRAINT {name}"))
+    _retried(lambda cursor: cursor.execute(f"DROP TABLE {OLD}"))
+
+
+def _abandoned_attempt_removed(cursor) -> None:
+    """What a conversion stopped before its switch left behind: it was never live, so it goes."""
+    cursor.execute(f"DROP TRIGGER IF EXISTS {MIRROR} ON {PARENT}")
+    cursor.execute(f"DROP FUNCTION IF EXISTS {MIRROR}()")
+    cursor.execute(f"DROP TABLE IF EXISTS {NEXT}")
 
 
 def _create_next(cursor, partitioned: bool) -> None:
@@ -109,6 +130,21 @@ def _months_to_create(cursor) -> list[Month]:
     return months_between(first, last)
 
 
+def _retried(step) -> None:
+    """Run ``step`` (one transaction taking strong locks) again when PostgreSQL chose it to break a
+    deadlock with a writer, or its lock wait timed out: it changed nothing, and writers come and go."""
+    for attempt in range(1, RETRIES + 1):
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                step(cursor)
+            return
+        except OperationalError as error:
+            if attempt == RETRIES or getattr(error.__cause__, "sqlstate", None) not in ("40P01", "55P03"):
+                raise
+            logger.warning("Events table conversion: %s, trying again (%d of %d)", error, attempt, RETRIES)
+            time.sleep(attempt)
+
+
 def _install_mirror(cursor) -> None:
     """Every later change to the live table is made to the new one too, in the same transaction.
 
@@ -132,39 +168,38 @@ def _install_mirror(cursor) -> None:
     )
 
 
-def _switch() -> None:
+def _switch(cursor) -> None:
     """Swap the tables in one short transaction; the lock waits at most ``SWITCH_LOCK_TIMEOUT``.
 
     Only names change under the lock (the old table is dropped after it, in its own transaction):
     dropping it here would lock the tables its foreign keys reference while holding this one.
     """
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"SET LOCAL lock_timeout = '{SWITCH_LOCK_TIMEOUT}'")
-        cursor.execute(f"LOCK TABLE {PARENT} IN ACCESS EXCLUSIVE MODE")
-        cursor.execute(f"DROP TRIGGER {MIRROR} ON {PARENT}")
-        cursor.execute(f"DROP FUNCTION {MIRROR}()")
-        # Past every id handed out so far, including the ones claimed for events not yet inserted.
-        cursor.execute(
-            f"SELECT setval('{NEXT}_id_seq', greatest(nextval(pg_get_serial_sequence('{PARENT}', 'id')), "
-            f"(SELECT coalesce(max(id), 0) + 1 FROM {NEXT})))"
-        )
-        indexes = [name for name, _ in _indexes(cursor, PARENT)]
-        keys = [name for name, _ in _foreign_keys(cursor, PARENT)]
-        cursor.execute(f"ALTER SEQUENCE {SEQUENCE} RENAME TO {OLD}_id_seq")
-        cursor.execute(f"ALTER TABLE {PARENT} RENAME CONSTRAINT {PARENT}_pkey TO {OLD}_pkey")
-        for name in indexes:
-            cursor.execute(f"ALTER INDEX {name} RENAME TO {name}__old")
-        for name in keys:
-            cursor.execute(f"ALTER TABLE {PARENT} RENAME CONSTRAINT {name} TO {name}__old")
-        cursor.execute(f"ALTER TABLE {PARENT} RENAME TO {OLD}")
-        cursor.execute(f"ALTER TABLE {NEXT} RENAME TO {PARENT}")
-        cursor.execute(f"ALTER SEQUENCE {NEXT}_id_seq RENAME TO {SEQUENCE}")
-        cursor.execute(f"ALTER TABLE {PARENT} ALTER COLUMN id SET DEFAULT nextval('{SEQUENCE}')")
-        cursor.execute(f"ALTER TABLE {PARENT} RENAME CONSTRAINT {NEXT}_pkey TO {PARENT}_pkey")
-        for name in indexes:
-            cursor.execute(f"ALTER INDEX {name}__next RENAME TO {name}")
-        for name in keys:
-            cursor.execute(f"ALTER TABLE {PARENT} RENAME CONSTRAINT {name}__next TO {name}")
+    cursor.execute(f"SET LOCAL lock_timeout = '{SWITCH_LOCK_TIMEOUT}'")
+    cursor.execute(f"LOCK TABLE {PARENT} IN ACCESS EXCLUSIVE MODE")
+    cursor.execute(f"DROP TRIGGER {MIRROR} ON {PARENT}")
+    cursor.execute(f"DROP FUNCTION {MIRROR}()")
+    # Past every id handed out so far, including the ones claimed for events not yet inserted.
+    cursor.execute(
+        f"SELECT setval('{NEXT}_id_seq', greatest(nextval(pg_get_serial_sequence('{PARENT}', 'id')), "
+        f"(SELECT coalesce(max(id), 0) + 1 FROM {NEXT})))"
+    )
+    indexes = [name for name, _ in _indexes(cursor, PARENT)]
+    keys = [name for name, _ in _foreign_keys(cursor, PARENT)]
+    cursor.execute(f"ALTER SEQUENCE {SEQUENCE} RENAME TO {OLD}_id_seq")
+    cursor.execute(f"ALTER TABLE {PARENT} RENAME CONSTRAINT {PARENT}_pkey TO {OLD}_pkey")
+    for name in indexes:
+        cursor.execute(f"ALTER INDEX {name} RENAME TO {name}__old")
+    for name in keys:
+        cursor.execute(f"ALTER TABLE {PARENT} RENAME CONSTRAINT {name} TO {name}__old")
+    cursor.execute(f"ALTER TABLE {PARENT} RENAME TO {OLD}")
+    cursor.execute(f"ALTER TABLE {NEXT} RENAME TO {PARENT}")
+    cursor.execute(f"ALTER SEQUENCE {NEXT}_id_seq RENAME TO {SEQUENCE}")
+    cursor.execute(f"ALTER TABLE {PARENT} ALTER COLUMN id SET DEFAULT nextval('{SEQUENCE}')")
+    cursor.execute(f"ALTER TABLE {PARENT} RENAME CONSTRAINT {NEXT}_pkey TO {PARENT}_pkey")
+    for name in indexes:
+        cursor.execute(f"ALTER INDEX {name}__next RENAME TO {name}")
+    for name in keys:
+        cursor.execute(f"ALTER TABLE {PARENT} RENAME CONSTRAINT {name}__next TO {name}")
 
 
 def _indexes(cursor, table: str) -> list[tuple[str, str]]:

@@ -10,6 +10,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from csplatform.queues import task_routes
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -177,6 +179,8 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 1
 # connection keeps retrying with broker_connection_* (they pass their own limits).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2, "max_retries": 0}
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="csplatform")
+if env.bool("CELERY_QUEUES_PER_WORKLOAD", default=False):  # csplatform/queues.py
+    CELERY_TASK_ROUTES = task_routes(CELERY_TASK_DEFAULT_QUEUE)
 
 # --- Email ----------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))

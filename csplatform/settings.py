@@ -108,6 +108,10 @@ else:
     DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = env.bool(
         "DATABASE_SERVER_SIDE_BINDING", default=True
     )
+    # Behind PgBouncer in transaction pooling a cursor cannot outlive its transaction: turn this on there.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
+        "DATABASE_DISABLE_SERVER_SIDE_CURSORS", default=False
+    )
 
 # Row-level security (PostgreSQL; accounts/rls.py): every ``migrate`` keeps the policies and this role's grants;
 # with DATABASE_RLS on, connections act as the role and each transaction is scoped to its tenant. Migrate as

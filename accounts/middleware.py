@@ -1,5 +1,6 @@
 """The session door: a signed-in user's active tenant, kept in the session."""
 
+from accounts.log_context import log_context_bind
 from accounts.models import Membership, Tenant
 from accounts.roles import Role
 
@@ -41,4 +42,6 @@ class ActiveTenantMiddleware:
 
     def __call__(self, request):
         resolve_active_tenant(request)
+        if request.tenant is not None:
+            log_context_bind(tenant_id=request.tenant.pk)
         return self.get_response(request)

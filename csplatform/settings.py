@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "drf_standardized_errors",
     "simple_history",
     "axes",
+    "django_prometheus",
     "accounts",
     "indicators",
     "outcomes",
@@ -53,6 +54,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",  # first: times the whole stack
+    "csplatform.request_id.RequestIdMiddleware",  # early: the later middlewares' log lines carry the id
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -64,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",  # last: labels each response with its view
 ]
 
 ROOT_URLCONF = "csplatform.urls"
@@ -175,7 +179,8 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # --- Security -----------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=False) else None
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # load balancers probe over plain HTTP
+# Load balancers probe, and Prometheus scrapes, over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
@@ -295,14 +300,29 @@ SPECTACULAR_SETTINGS = {
     "WEBHOOKS": "notifications.webhook_docs.WEBHOOKS",
 }
 
+# "json": one JSON object a line with request_id, tenant_id and task_id (csplatform.log_format), for a log
+# store; "text": the message alone, for a person at a terminal (the default with DEBUG, so `make run` reads well).
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be json or text.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"log_context": {"()": "accounts.log_context.LogContextFilter"}},
     "formatters": {
-        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"}
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+        "json": {"()": "csplatform.log_format.json_formatter"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler"},
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["log_context"],
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        },
         "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
@@ -320,6 +340,13 @@ LOGGING = {
         **({} if REDIS_URL else {"celery.app.trace": {"level": "WARNING"}, "kombu.connection": {"level": "ERROR"}}),
     },
 }
+
+# --- Metrics (GET /metrics, for Prometheus) ---------------------------------------------------
+# The scraper's bearer token. Unset: /metrics answers 404. With several processes, also set
+# PROMETHEUS_MULTIPROC_DIR (an empty directory, wiped at each start) in the environment of every one.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+if METRICS_TOKEN and len(METRICS_TOKEN) < 24:
+    raise ImproperlyConfigured("METRICS_TOKEN must be at least 24 characters (e.g. `openssl rand -hex 32`).")
 
 # --- Periodic work (Celery beat; `make run` embeds beat in the worker when REDIS_URL is set) ------
 # Durable recompute marks are swept every RECOMPUTE_MARKED_SWEEP_SECONDS once older than RECOMPUTE_MARK_GRACE_SECONDS.

@@ -3,6 +3,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed
 
+from accounts.log_context import log_context_bind
 from accounts.services.api_keys import api_key_authenticate
 
 
@@ -18,6 +19,7 @@ class ApiKeyAuthentication(BaseAuthentication):
         key = api_key_authenticate(parts[1].decode("latin-1"))
         if key is None:
             raise AuthenticationFailed("Invalid, expired or revoked API key.")
+        log_context_bind(tenant_id=key.tenant_id)
         return AnonymousUser(), key
 
     def authenticate_header(self, request):

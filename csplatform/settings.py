@@ -56,6 +56,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",  # first: times the whole stack
     "csplatform.request_id.RequestIdMiddleware",  # early: the later middlewares' log lines carry the id
+    "csplatform.replica_pin.ReplicaPinMiddleware",  # a client that just wrote reads from the primary
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -103,6 +104,21 @@ else:
     DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = env.bool(
         "DATABASE_SERVER_SIDE_BINDING", default=True
     )
+
+# A read replica (a PostgreSQL streaming copy of the primary) for dashboards, reports and exports. Only the
+# reads inside accounts.replica.reading_from_replica() go to it; a client that wrote within REPLICA_PIN_SECONDS
+# reads from the primary. Migrations never run on it (REPLICA_MIGRATE is for the test replica only).
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+REPLICA_DATABASE = "replica" if DATABASE_REPLICA_URL else None
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {**env.db_url_config(DATABASE_REPLICA_URL), "ATOMIC_REQUESTS": False}
+    DATABASES["replica"].setdefault("CONN_MAX_AGE", DATABASES["default"]["CONN_MAX_AGE"])
+    DATABASES["replica"].setdefault("OPTIONS", {}).update(DATABASES["default"].get("OPTIONS", {}))
+DATABASE_ROUTERS = ["csplatform.db_router.ReplicaRouter"]
+REPLICA_PIN_SECONDS = env.float("REPLICA_PIN_SECONDS", default=5.0)
+if not 0 < REPLICA_PIN_SECONDS <= 3600:
+    raise ImproperlyConfigured("REPLICA_PIN_SECONDS must be more than 0 and at most 3600.")
+REPLICA_MIGRATE = False
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

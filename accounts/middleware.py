@@ -2,6 +2,7 @@
 
 from django.http import StreamingHttpResponse
 
+from accounts.log_context import log_context_bind
 from accounts.models import Membership, Tenant
 from accounts.rls import DENY, OPERATOR, current_scope, operator_scope, scope_enter, scope_leave
 from accounts.roles import Role
@@ -58,6 +59,8 @@ class ActiveTenantMiddleware:
         token = scope_enter(DENY)
         try:
             resolve_active_tenant(request)
+            if request.tenant is not None:
+                log_context_bind(tenant_id=request.tenant.pk)
             scope_enter(request_scope(request))
             response = self.get_response(request)
             if isinstance(response, StreamingHttpResponse):

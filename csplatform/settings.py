@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_prometheus",
     "accounts",
     "indicators",
     "outcomes",
@@ -59,6 +60,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",  # first: times the whole stack
+    "csplatform.request_id.RequestIdMiddleware",  # early: the later middlewares' log lines carry the id
+    "csplatform.replica_pin.ReplicaPinMiddleware",  # a client that just wrote reads from the primary
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -72,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",  # last: labels each response with its view
 ]
 
 ROOT_URLCONF = "csplatform.urls"
@@ -118,6 +123,21 @@ else:
 # the tables' owner (DATABASE_RLS off), serve and work with it on.
 DATABASE_RLS_ROLE = env.str("DATABASE_RLS_ROLE", default="csplatform_app")
 DATABASE_RLS = env.bool("DATABASE_RLS", default=False)
+
+# A read replica (a PostgreSQL streaming copy of the primary) for dashboards, reports and exports. Only the
+# reads inside accounts.replica.reading_from_replica() go to it; a client that wrote within REPLICA_PIN_SECONDS
+# reads from the primary. Migrations never run on it (REPLICA_MIGRATE is for the test replica only).
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+REPLICA_DATABASE = "replica" if DATABASE_REPLICA_URL else None
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {**env.db_url_config(DATABASE_REPLICA_URL), "ATOMIC_REQUESTS": False}
+    DATABASES["replica"].setdefault("CONN_MAX_AGE", DATABASES["default"]["CONN_MAX_AGE"])
+    DATABASES["replica"].setdefault("OPTIONS", {}).update(DATABASES["default"].get("OPTIONS", {}))
+DATABASE_ROUTERS = ["csplatform.db_router.ReplicaRouter"]
+REPLICA_PIN_SECONDS = env.float("REPLICA_PIN_SECONDS", default=5.0)
+if not 0 < REPLICA_PIN_SECONDS <= 3600:
+    raise ImproperlyConfigured("REPLICA_PIN_SECONDS must be more than 0 and at most 3600.")
+REPLICA_MIGRATE = False
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -196,7 +216,8 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # --- Security -----------------------------------------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=False) else None
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]  # load balancers probe over plain HTTP
+# Load balancers probe, and Prometheus scrapes, over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
@@ -326,14 +347,29 @@ SPECTACULAR_SETTINGS = {
     "WEBHOOKS": "notifications.webhook_docs.WEBHOOKS",
 }
 
+# "json": one JSON object a line with request_id, tenant_id and task_id (csplatform.log_format), for a log
+# store; "text": the message alone, for a person at a terminal (the default with DEBUG, so `make run` reads well).
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be json or text.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"log_context": {"()": "accounts.log_context.LogContextFilter"}},
     "formatters": {
-        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"}
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+        "json": {"()": "csplatform.log_format.json_formatter"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler"},
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["log_context"],
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        },
         "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
@@ -351,6 +387,13 @@ LOGGING = {
         **({} if REDIS_URL else {"celery.app.trace": {"level": "WARNING"}, "kombu.connection": {"level": "ERROR"}}),
     },
 }
+
+# --- Metrics (GET /metrics, for Prometheus) ---------------------------------------------------
+# The scraper's bearer token. Unset: /metrics answers 404. With several processes, also set
+# PROMETHEUS_MULTIPROC_DIR (an empty directory, wiped at each start) in the environment of every one.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+if METRICS_TOKEN and len(METRICS_TOKEN) < 24:
+    raise ImproperlyConfigured("METRICS_TOKEN must be at least 24 characters (e.g. `openssl rand -hex 32`).")
 
 # --- Periodic work (Celery beat; `make run` embeds beat in the worker when REDIS_URL is set) ------
 # Durable recompute marks are swept every RECOMPUTE_MARKED_SWEEP_SECONDS once older than RECOMPUTE_MARK_GRACE_SECONDS.

@@ -28,3 +28,12 @@ CELERY_TASK_ALWAYS_EAGER = True
 
 # Tenant exports are written under the system's temporary directory, one per test process.
 PRIVATE_MEDIA_ROOT = __import__("pathlib").Path(__import__("tempfile").gettempdir()) / f"csp-private-{os.getpid()}"
+
+# A second database standing for the read replica, holding its own rows: created and migrated only for the
+# tests that name it (``django_db(databases=["default", "replica"])``, tests/replica), and read from only
+# where such a test sets REPLICA_DATABASE. On SQLite it is a second in-memory database.
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {}}
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+    DATABASES["replica"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_replica"}
+REPLICA_DATABASE = None
+REPLICA_MIGRATE = True

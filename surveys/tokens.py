@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core import signing
 from django.utils import timezone
 
+from accounts.log_context import log_context_bind
 from accounts.models import Tenant
 from surveys.models import SurveySend
 
@@ -75,4 +76,5 @@ def link_open(token: str, *, now=None) -> Link:
         raise LinkError("invalid")
     if send.expires_at is not None and now >= send.expires_at:
         raise LinkError("expired")
+    log_context_bind(tenant_id=tenant.pk)  # the survey link is a door: what follows is this tenant's
     return Link(tenant=tenant, send=send)

@@ -43,3 +43,9 @@ def test_disabling_webhooks_after_zero_days_is_a_clear_error():
     result = manage("check", DEBUG="true", WEBHOOKS_DISABLE_AFTER_DAYS="0")
     assert result.returncode != 0
     assert "WEBHOOKS_DISABLE_AFTER_DAYS must be a whole number of days, 1 or more." in result.stderr
+
+
+def test_a_short_metrics_token_is_a_clear_error():
+    result = manage("check", DEBUG="true", METRICS_TOKEN="short")
+    assert result.returncode != 0
+    assert "METRICS_TOKEN must be at least 24 characters" in result.stderr

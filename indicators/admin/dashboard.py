@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from accounts.replica import replica_page
 from indicators.admin.account_health import BAND_COLORS, signed
 from indicators.charts import bar_chart_svg
 from indicators.models import Band
@@ -37,6 +38,7 @@ def _movers(rows) -> list[dict]:
     ]
 
 
+@replica_page
 def health_dashboard(request):
     """Served by the admin site (``admin_view``): members only; an operator must pick a tenant first."""
     tenant = request.tenant

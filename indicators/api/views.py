@@ -25,6 +25,7 @@ from indicators.api.serializers import (
     event_input_schema,
     preload,
 )
+from indicators.ingest import counters
 from indicators.models import Event, Feature, Product
 from indicators.services.catalogue import feature_merge
 from indicators.services.events import events_record
@@ -84,8 +85,11 @@ class EventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantScope
     )
     def create(self, request):
         serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        if not serializer.is_valid():
+            counters.events_counted(door=counters.API, accepted=0, duplicates=0, rejected={counters.INVALID_MESSAGE: 1})
+            raise ValidationError(serializer.errors)
         recorded = events_record(tenant=self.tenant, items=[event_input(serializer.validated_data)])
+        counters.events_counted(door=counters.API, accepted=recorded.accepted, duplicates=recorded.duplicates)
         result = recorded.events[0]
         event = self.get_queryset().get(pk=result.event_id)
         event.duplicate = result.duplicate
@@ -115,9 +119,14 @@ class EventViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantScope
                 valid.append((index, event_input(validator.run_validation(item))))
             except ValidationError as exc:
                 rejected.append((index, exc.detail))
+        refused = {counters.INVALID_MESSAGE: len(rejected)}
         if not valid:
+            counters.events_counted(door=counters.API, accepted=0, duplicates=0, rejected=refused)
             raise ValidationError([errors for _, errors in rejected])
         recorded = events_record(tenant=self.tenant, items=[item for _, item in valid])
+        counters.events_counted(
+            door=counters.API, accepted=recorded.accepted, duplicates=recorded.duplicates, rejected=refused
+        )
         body = {
             "accepted": recorded.accepted,
             "duplicates": recorded.duplicates,

@@ -20,8 +20,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from accounts.api.throttling import ingest_rate_limit_wait
+from accounts.log_context import log_context_bind
 from accounts.rls import scope_enter
 from accounts.roles import Scope
+from indicators.ingest import counters
 from indicators.ingest.json_scan import top_level_field
 from indicators.ingest.keys import ingest_key_authenticate
 from indicators.ingest.messages import MAX_BATCH_BYTES, RequestRejected, decode_batch, decode_message
@@ -30,6 +32,8 @@ from indicators.ingest.segment_schema import envelope_decoder
 
 
 def error(status: int, code: str, detail: str, attr: str | None = None, **headers) -> JsonResponse:
+    """A refused request, counted by its (fixed) code in ``csp_ingest_requests_rejected``."""
+    counters.request_rejected_count(door=counters.TRACKING, code=code)
     # Segment's client libraries read top-level ``code`` and ``message``; the rest is our error shape.
     body = {"success": False, "code": code, "message": detail, "type": "client_error",
             "errors": [{"code": code, "detail": detail, "attr": attr}]}  # fmt: skip
@@ -95,6 +99,7 @@ def tracking_view(message_type: str | None):
         if key is None:
             return error(401, "authentication_failed", "Invalid, expired or revoked write key.")
         scope_enter(key.tenant_id)  # the rest of the request acts in the key's tenant (reset by the request door)
+        log_context_bind(tenant_id=key.tenant_id)
         if not key.has_scope(Scope.INGEST):
             return error(403, "permission_denied", "This key lacks the 'ingest' scope.")
         try:
@@ -113,6 +118,15 @@ def tracking_view(message_type: str | None):
         if wait is not None:
             return error(429, "throttled", f"Rate limit exceeded; retry in {wait} s.", Retry_After=str(wait))
         receipt = segment_ingest(tenant=key.tenant, records=records, rejected=rejected, received_at=received_at)
+        counters.events_counted(
+            door=counters.TRACKING,
+            accepted=receipt.accepted,
+            duplicates=receipt.duplicates,
+            rejected={  # the receipt lists the undecodable messages first, then those that could not be applied
+                counters.INVALID_MESSAGE: len(rejected),
+                counters.NOT_APPLICABLE: len(receipt.rejected) - len(rejected),
+            },
+        )
         status = 200 if records or not rejected else 400
         return JsonResponse(receipt.as_json(), status=status)
 

@@ -98,3 +98,10 @@ def drain_dirty() -> list[tuple[int, int]]:
         tenant_id, _, account_id = member.decode().partition(":")
         pairs.append((int(tenant_id), int(account_id)))
     return pairs
+
+
+def dirty_hints_waiting() -> int | None:
+    """Members of the dirty set the sweep has not drained yet (for monitoring); None without Redis."""
+    if not settings.REDIS_URL:
+        return None
+    return int(_client().scard(DIRTY_SET))

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django import forms
 
 from accounts.models import Membership
+from accounts.replica import replica_page
 from outcomes.admin.pages import (
     ConsoleFilters,
     CsmField,
@@ -174,6 +175,7 @@ def _percent(value: str | None) -> str | None:
 
 
 @console_page
+@replica_page
 def outcomes_dashboard_page(request):
     tenant = request.tenant
     filters = filters_from(request, OutcomesFilters, tenant=tenant, today=tenant_today(tenant))

@@ -6,6 +6,7 @@ from django import forms
 from django.urls import reverse
 
 from accounts.models import Membership
+from accounts.replica import replica_page
 from accounts.roles import Role
 from outcomes.admin.pages import (
     ConsoleFilters,
@@ -42,6 +43,7 @@ class RenewalsAheadFilters(ConsoleFilters):
 
 
 @console_page
+@replica_page
 def renewals_ahead_page(request):
     tenant = request.tenant
     filters = filters_from(request, RenewalsAheadFilters, tenant=tenant, membership=request.membership)

@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from accounts.models import Membership
+from accounts.replica import replica_page
 from accounts.roles import Role, role_at_least
 from indicators.admin.dashboard import BAND_LABELS
 from indicators.charts import line_chart_svg
@@ -49,6 +50,7 @@ def period_start(today: date, *, months: int, interval: str) -> date:
     return start - timedelta(days=start.weekday()) if interval == "week" else start
 
 
+@replica_page
 def nps_dashboard(request):
     tenant = request.tenant
     if tenant is None or not role_at_least(request.role, Role.VIEWER):

@@ -32,6 +32,8 @@ EXEMPT_ROUTES: dict[str, str] = {
     "api/redoc/": "walked as an extra route by the API walk (no ids)",
     "healthz": "public probe: reads no tenant data (tests/test_health)",
     "readyz": "public probe: checks the database and Redis, reads no tenant data (tests/test_health)",
+    "metrics": "operator endpoint behind METRICS_TOKEN; totals across tenants, no tenant in any label "
+    "(tests/metrics/test_metrics_endpoint)",
 }
 
 # Admin routes the admin walk does not request, and why.

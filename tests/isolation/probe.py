@@ -28,6 +28,7 @@ from django.db import connection, transaction
 from django.http import HttpRequest
 from django.urls import Resolver404, resolve
 
+from csplatform.request_id import HEADER as REQUEST_ID_HEADER
 from tests.isolation import stats
 from tests.isolation.fingerprint import StateChecks, fingerprint_diff, privilege_diff
 from tests.isolation.known_leaks import is_known
@@ -256,7 +257,8 @@ class Walker:
         # A streamed response (a CSV export) is read whole here, inside the probe's savepoint.
         content = b"".join(response.streaming_content) if getattr(response, "streaming", False) else response.content
         text = content.decode("utf-8", "replace")
-        headers = "\n".join(f"{k}: {v}" for k, v in response.items())
+        # X-Request-ID is fresh for every request: it tells nothing about the data behind the answer.
+        headers = "\n".join(f"{k}: {v}" for k, v in response.items() if k != REQUEST_ID_HEADER)
         chain = (*(s for _, s in getattr(response, "redirect_chain", [])), response.status_code)
         redirects = "\n".join(u for u, _ in getattr(response, "redirect_chain", []))
         data = None

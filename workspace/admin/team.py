@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.replica import replica_page
 from indicators.admin.dashboard import BAND_LABELS
 from outcomes.admin.pages import ConsoleFilters, console_page, filters_from
 from workspace.admin.console import is_leader, render_page
@@ -20,6 +21,7 @@ class TeamFilters(ConsoleFilters):
 
 
 @console_page
+@replica_page
 def team_page(request):
     tenant = request.tenant
     filters = filters_from(request, TeamFilters)

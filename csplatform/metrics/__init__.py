@@ -1,0 +1,1 @@
+"""Prometheus metrics: django-prometheus's request figures, the ingestion counters, and backlogs read at scrape time."""

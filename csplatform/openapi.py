@@ -38,6 +38,7 @@ TAGS = {
     "arr-movements": "The ARR ledger (read-only).",
     "exchange-rates": "Currency rates used to convert ARR.",
     "outcomes": "Renewal forecasts, backtests and indicator analyses.",
+    "privacy": "Erase or export a contact's data, export the whole tenant, delete the tenant after a grace period.",
     "tracking": "Segment-compatible tracking API, authenticated with a write key.",
 }
 # Request bodies that are arrays (or hold one) and their bounds, as the views enforce them.

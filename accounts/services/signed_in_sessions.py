@@ -30,7 +30,12 @@ def _store(session_key: str | None = None):
 
 
 def session_record(*, user: User, session, ip_address: str | None, user_agent: str, now: datetime) -> SignedInSession:
-    """The row for a session that has just signed in (a new key: Django re-keys the session at sign-in)."""
+    """The row for a session that has just signed in.
+
+    Django re-keys a session at sign-in, except when the same person signs in again in it: that session's
+    row is then replaced, so one key never has two rows.
+    """
+    SignedInSession.objects.filter(session_key=session.session_key).delete()
     row = SignedInSession(
         user=user, session_key=session.session_key, created_at=now, last_seen_at=now,
         ip_address=ip_address or None, user_agent=(user_agent or "")[:USER_AGENT_MAX],

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import secrets
 import signal
 import sys
 import tempfile
@@ -46,6 +45,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:  # run as a script: make ``bench`` and the project importable
     sys.path.insert(0, str(REPO))
 
+from bench.ingest import bench_environment  # noqa: E402
 from bench.ingest_lib import database as db  # noqa: E402
 from bench.ingest_lib.data import BatchMaker, Population, Traffic, basic_auth  # noqa: E402
 from bench.ingest_lib.load import Client, percentile  # noqa: E402
@@ -110,20 +110,6 @@ class Bench:
     tenant_id: int = 0
     api_key: str = ""
     sizes: list[Size] = field(default_factory=list)
-
-
-def environment(args: argparse.Namespace) -> dict:
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "csplatform.settings",
-        "DATABASE_URL": args.database_url,
-        "REDIS_URL": args.redis_url,
-        "SECRET_KEY": secrets.token_urlsafe(32),
-        "DEBUG": "false",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",
-        "LOG_LEVEL": "WARNING",
-    }
 
 
 def set_up(bench: Bench) -> None:
@@ -313,7 +299,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so clean-up runs on kill, too
     dbname = args.database_url.rsplit("/", 1)[1]
-    bench = Bench(args, dbname, environment(args), Population(args.accounts, args.users_per_account))
+    bench = Bench(args, dbname, bench_environment(args), Population(args.accounts, args.users_per_account))
     started = time.perf_counter()
     print(f"Scale benchmark: {args.small:,} then {args.large:,} events, {os.cpu_count()} CPUs, "
           f"{time.strftime('%Y-%m-%d %H:%M:%S')}")  # fmt: skip

@@ -45,3 +45,7 @@ class TenantModelSerializer(RejectUnknownFieldsMixin, serializers.ModelSerialize
         if tenant is None:
             raise UnscopedQueryError(f"{type(self).__name__} needs a tenant in its context to create rows.")
         return super().create({**validated_data, "tenant": tenant})
+
+
+class NoBodySerializer(RejectUnknownFieldsMixin, serializers.Serializer):
+    """No fields: any key sent is refused by name (the body of an action that takes none)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.api.serializers_base import RejectUnknownFieldsMixin, TenantModelSerializer
+from accounts.api.serializers_base import TenantModelSerializer
 from notifications.event_types import EVENT_TYPES
 from notifications.models import WebhookEndpoint
 from notifications.models.endpoint import validate_event_types
@@ -76,7 +76,3 @@ class TestEventQueuedSerializer(serializers.Serializer):
     event_id = serializers.CharField(
         help_text="The queued `webhook.test` event: the `webhook-id` header it arrives with."
     )
-
-
-class NoBodySerializer(RejectUnknownFieldsMixin, serializers.Serializer):
-    """No fields: any key sent is refused by name."""

@@ -13,11 +13,11 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.api.errors import Conflict
+from accounts.api.serializers_base import NoBodySerializer
 from accounts.api.viewsets import TenantCrudViewSet
 from accounts.roles import Role, Scope
 from notifications.api.filters import WebhookEndpointFilter
 from notifications.api.serializers import (
-    NoBodySerializer,
     SecretRotatedSerializer,
     TestEventQueuedSerializer,
     WebhookEndpointCreatedSerializer,

@@ -4,12 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from accounts.api.serializers_base import RejectUnknownFieldsMixin
 from privacy.models import TenantDeletion, TenantExport
-
-
-class NoBodySerializer(RejectUnknownFieldsMixin, serializers.Serializer):
-    """No fields: any key sent is refused by name."""
 
 
 class ErasureSerializer(serializers.Serializer):

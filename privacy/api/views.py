@@ -19,6 +19,7 @@ from accounts.api.errors import Conflict
 from accounts.api.pagination import StrictCursorPagination
 from accounts.api.principal import principal_of
 from accounts.api.renderers import SafeJSONRenderer
+from accounts.api.serializers_base import NoBodySerializer
 from accounts.api.viewsets import TenantScopedViewSet
 from accounts.models import Contact
 from accounts.roles import Role, Scope
@@ -26,7 +27,6 @@ from privacy.api.renderers import ZipRenderer
 from privacy.api.serializers import (
     ContactExportSerializer,
     ErasureSerializer,
-    NoBodySerializer,
     TenantDeletionSerializer,
     TenantExportCreatedSerializer,
     TenantExportSerializer,

@@ -12,14 +12,14 @@ def partition(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         from indicators.partitions.online import to_partitioned
 
-        to_partitioned()
+        to_partitioned(using=schema_editor.connection.alias)
 
 
 def unpartition(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         from indicators.partitions.online import to_plain
 
-        to_plain()
+        to_plain(using=schema_editor.connection.alias)
 
 
 class Migration(migrations.Migration):

@@ -20,7 +20,7 @@ import re
 import time
 from datetime import UTC, datetime
 
-from django.db import OperationalError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, OperationalError, connections, transaction
 
 from accounts.rls_schema import table_secure
 from indicators.partitions.months import AHEAD, DEFAULT, PARENT, Month, months_between
@@ -36,29 +36,30 @@ SWITCH_LOCK_TIMEOUT = "30s"
 RETRIES = 5
 
 
-def to_partitioned(*, batch: int = BATCH) -> None:
+def to_partitioned(*, batch: int = BATCH, using: str = DEFAULT_DB_ALIAS) -> None:
     """The live events table becomes one partitioned by month of ``occurred_at``, with a default partition."""
-    _convert(partitioned=True, batch=batch)
+    _convert(partitioned=True, batch=batch, using=using)
 
 
-def to_plain(*, batch: int = BATCH) -> None:
+def to_plain(*, batch: int = BATCH, using: str = DEFAULT_DB_ALIAS) -> None:
     """The live events table becomes one plain table again."""
-    _convert(partitioned=False, batch=batch)
+    _convert(partitioned=False, batch=batch, using=using)
 
 
-def _convert(*, partitioned: bool, batch: int) -> None:
+def _convert(*, partitioned: bool, batch: int, using: str) -> None:
+    connection = connections[using]
     # Two transactions: adding the new table's foreign keys locks the tables they reference, and the
     # trigger's wait for the live table's writers must not hold those locks (a writer may need them).
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(using=using), connection.cursor() as cursor:
         _abandoned_attempt_removed(cursor)
         _create_next(cursor, partitioned)
-    _retried(_install_mirror)
+    _retried(_install_mirror, using)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT coalesce(min(id), 0), coalesce(max(id), 0) FROM {PARENT}")
         low, high = cursor.fetchone()
     copied = 0
     for start in range(low, high + 1, batch):
-        with transaction.atomic(), connection.cursor() as cursor:
+        with transaction.atomic(using=using), connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {NEXT} SELECT * FROM {PARENT} WHERE id >= %s AND id < %s FOR SHARE "
                 "ON CONFLICT DO NOTHING",
@@ -67,22 +68,22 @@ def _convert(*, partitioned: bool, batch: int) -> None:
             copied += cursor.rowcount
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {NEXT}")
-    _retried(_switch)
-    _old_dropped()
+    _retried(_switch, using)
+    _old_dropped(using)
     logger.info("Events table now %s: %d rows copied", "partitioned" if partitioned else "plain", copied)
 
 
-def _old_dropped() -> None:
+def _old_dropped(using: str) -> None:
     """Drop the old table, its foreign keys first, one transaction each.
 
     Dropping a foreign key locks the table it references; dropping them all at once would take those
     locks one after another while writers hold some of them and wait for the others (a deadlock).
     """
-    with connection.cursor() as cursor:
+    with connections[using].cursor() as cursor:
         keys = [name for name, _ in _foreign_keys(cursor, OLD)]
     for name in keys:
-        _retried(lambda cursor, name=name: cursor.execute(f"ALTER TABLE {OLD} DROP CONSTRAINT {name}"))
-    _retried(lambda cursor: cursor.execute(f"DROP TABLE {OLD}"))
+        _retried(lambda cursor, name=name: cursor.execute(f"ALTER TABLE {OLD} DROP CONSTRAINT {name}"), using)
+    _retried(lambda cursor: cursor.execute(f"DROP TABLE {OLD}"), using)
 
 
 def _abandoned_attempt_removed(cursor) -> None:
@@ -130,12 +131,12 @@ def _months_to_create(cursor) -> list[Month]:
     return months_between(first, last)
 
 
-def _retried(step) -> None:
+def _retried(step, using: str) -> None:
     """Run ``step`` (one transaction taking strong locks) again when PostgreSQL chose it to break a
     deadlock with a writer, or its lock wait timed out: it changed nothing, and writers come and go."""
     for attempt in range(1, RETRIES + 1):
         try:
-            with transaction.atomic(), connection.cursor() as cursor:
+            with transaction.atomic(using=using), connections[using].cursor() as cursor:
                 step(cursor)
             return
         except OperationalError as error:

@@ -45,7 +45,8 @@ def monday(world_a, world_b):
     dana = ContactFactory(account=red, tenant=tenant, name="Dana Detractor")
     followup = followup_of(respond(dana, 2, "Reports are slow"))
     rules_evaluate(tenant=tenant, states={red.pk: AccountState(22.0, "red", {})}, as_of=timezone.now())
-    renewing = alert(red, due_at=timezone.now() + timedelta(hours=1), assignee=csm, title="Renewal in 20 days, red")
+    # Due an hour ago: "due today and overdue" at any hour (an hour ahead is tomorrow after 23:00).
+    renewing = alert(red, due_at=timezone.now() - timedelta(hours=1), assignee=csm, title="Renewal in 20 days, red")
     RootCause.objects.create(tenant=tenant, name="Slow reports")
     beta = account(world_b.tenant, world_b.csm, name=SECRET, arr=999000, score=5)
     renewal(beta, term_end=today + timedelta(days=10))

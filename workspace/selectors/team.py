@@ -175,7 +175,7 @@ def _nps(tenant: Tenant, start: date, end: date) -> dict[int | None, nps_margins
     )  # fmt: skip
     return {
         row["account__csm_owner_id"]: nps_margins.summary_from_counts(
-            promoters=row["promoters"], passives=row["passives"], detractors=row["detractors"]
+            promoters=row["n_promoters"], passives=row["n_passives"], detractors=row["n_detractors"]
         )
         for row in rows
     }

@@ -103,6 +103,8 @@ def on_connection_created(sender, connection, **kwargs) -> None:
     """Act as the application role, and scope every transaction, when row-level security is on."""
     role = app_role()
     if connection.vendor != "postgresql" or not role or not getattr(settings, "DATABASE_RLS", False):
+        if _scoped in connection.execute_wrappers:  # turned off since this alias last connected
+            connection.execute_wrappers.remove(_scoped)
         return
     with connection.connection.cursor() as cursor:
         cursor.execute("SELECT set_config('role', %s, false)", [role])

@@ -23,24 +23,6 @@ def require_service(available: bool, what: str) -> None:
     pytest.skip(f"{what} not available")
 
 
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """On PostgreSQL the suite runs with row-level security on (``accounts/rls.py``): once the test
-    database is migrated, connections act as the application role, and every request and task door
-    scopes its transactions. Test code itself, outside any door, acts as the operator."""
-    from django.conf import settings
-    from django.db import connection, connections
-
-    if connection.vendor == "postgresql":
-        settings.DATABASE_RLS = True
-        with django_db_blocker.unblock():
-            connections.close_all()
-    yield
-    settings.DATABASE_RLS = False  # the test databases are dropped by their owner, outside any transaction
-    with django_db_blocker.unblock():
-        connections.close_all()
-
-
 @pytest.fixture(autouse=True)
 def _test_code_acts_as_the_operator():
     """Each test starts outside any door, whatever scope the one before left behind."""

@@ -192,4 +192,4 @@ def test_the_page_reads_a_fixed_number_of_queries_however_many_renewals(client, 
     before = queries()
     for n in range(12):
         pending(world_a.tenant, f"More {n}", n * 7, "1000", csm=world_a.csm, score=50 + n, call=CsmCall.LIKELY)
-    assert queries() == before <= 10
+    assert queries() == before <= 13  # with the two-factor gate's three

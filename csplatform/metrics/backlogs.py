@@ -15,7 +15,7 @@ from django.utils import timezone
 from prometheus_client.core import GaugeMetricFamily, Metric
 
 from csplatform.celery import app as celery_app
-from csplatform.metrics.queues import queue_lengths
+from csplatform.metrics.queue_lengths import queue_lengths
 from indicators.stale.backlog import recompute_backlog
 from indicators.stale.hint import dirty_hints_waiting
 from notifications.selectors import deliveries_backlog

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts.models import Account
-from csplatform.metrics.queues import queue_lengths
+from csplatform.metrics.queue_lengths import queue_lengths
 from indicators.stale.hint import DIRTY_SET
 from notifications.models import Delivery, DeliveryStatus, OutboxEvent, WebhookEndpoint
 from tests.conftest import require_service
@@ -106,7 +106,7 @@ def redis_client():
 
 def test_celery_queue_lengths_count_every_priority_of_each_queue(redis_client):
     queue, other = f"metrics-{uuid.uuid4().hex[:8]}", f"metrics-{uuid.uuid4().hex[:8]}"
-    app = Celery("metrics-test", broker=settings.REDIS_URL)
+    app = Celery("metrics-test", broker=settings.REDIS_URL, set_as_current=False)  # the product app stays current
     app.conf.task_default_queue = queue
     app.conf.task_routes = {"metrics.other": {"queue": other}}
     try:
@@ -126,7 +126,7 @@ def test_celery_queue_lengths_count_every_priority_of_each_queue(redis_client):
 
 
 def test_queue_lengths_are_not_read_without_a_redis_broker():
-    app = Celery("metrics-test", broker="memory://")
+    app = Celery("metrics-test", broker="memory://", set_as_current=False)
 
     assert queue_lengths(app) is None
 

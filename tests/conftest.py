@@ -1,8 +1,10 @@
 """Shared fixtures: two tenants, their people and keys, and clients acting as each."""
 
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 
+import psycopg
 import pytest
 from rest_framework.test import APIClient
 
@@ -23,6 +25,24 @@ def require_service(available: bool, what: str) -> None:
     pytest.skip(f"{what} not available")
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """On PostgreSQL the suite runs with row-level security on (``accounts/rls.py``): once the test
+    database is migrated, connections act as the application role, and every request and task door
+    scopes its transactions. Test code itself, outside any door, acts as the operator."""
+    from django.conf import settings
+    from django.db import connection, connections
+
+    if connection.vendor == "postgresql":
+        settings.DATABASE_RLS = True
+        with django_db_blocker.unblock():
+            connections.close_all()
+    yield
+    settings.DATABASE_RLS = False  # the test databases are dropped by their owner, outside any transaction
+    with django_db_blocker.unblock():
+        connections.close_all()
+
+
 @pytest.fixture(autouse=True)
 def _test_code_acts_as_the_operator():
     """Each test starts outside any door, whatever scope the one before left behind."""
@@ -31,6 +51,32 @@ def _test_code_acts_as_the_operator():
     token = scope_enter(OPERATOR)
     yield
     scope_leave(token)
+
+
+@pytest.fixture
+def as_the_tables_owner():
+    """Migrations run as the tables' owner with ``DATABASE_RLS`` off (README), and so does a test of
+    one. Restored before the test's database clean-up, which reconnects with it on."""
+    from django.conf import settings
+    from django.db import connections
+
+    previous, settings.DATABASE_RLS = settings.DATABASE_RLS, False
+    connections.close_all()
+    yield
+    settings.DATABASE_RLS = previous
+    connections.close_all()
+
+
+@contextmanager
+def server_watch():
+    """A cursor for watching the server's other sessions (``pg_stat_activity``, ``pg_blocking_pids``).
+
+    The suite's connections act as the application role, which sees what other sessions wait on or
+    run only for its own; the watcher connects as the login itself, outside any scope."""
+    from django.db import connection
+
+    with psycopg.connect(**connection.get_connection_params(), autocommit=True) as conn, conn.cursor() as cursor:
+        yield cursor
 
 
 def pytest_runtest_setup(item) -> None:

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from django.utils import timezone
 from prometheus_client.core import GaugeMetricFamily, Metric
 
+from accounts.rls import operator_scope
 from csplatform.celery import app as celery_app
 from csplatform.metrics.queue_lengths import queue_lengths
 from indicators.stale.backlog import recompute_backlog
@@ -89,6 +90,11 @@ class BacklogCollector:
     """A prometheus_client collector: every figure computed when ``collect`` is called."""
 
     def collect(self) -> Iterator[Metric]:
+        with operator_scope():  # the backlogs count every tenant's work: the operator's figures
+            metrics = list(self._collect())  # read in full here: a scope must not stay set across yields
+        yield from metrics
+
+    def _collect(self) -> Iterator[Metric]:
         up = GaugeMetricFamily(
             "csp_metrics_source_up", "Whether the last scrape could read each source (1) or not (0).", labels=["source"]
         )

@@ -1,8 +1,8 @@
 """Row-level security: with the application's own scoping switched off, the database alone still
-returns nothing of another tenant (PostgreSQL, with ``DATABASE_RLS`` on for these tests)."""
+returns nothing of another tenant (PostgreSQL, where the suite runs with ``DATABASE_RLS`` on)."""
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 
 from accounts.models import Account, Membership
 from accounts.rls import DENY, operator_scope, scope_enter, scope_leave, tenant_scope
@@ -16,16 +16,6 @@ def raw_accounts() -> set[int]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT id FROM accounts_account")  # no tenant filter: the database's policy alone
         return {pk for (pk,) in cursor.fetchall()}
-
-
-@pytest.fixture(autouse=True)
-def rls_on(settings):
-    """Connections act as the application role, every transaction scoped (closed before and after, so
-    a connection's role follows the setting)."""
-    connections.close_all()
-    settings.DATABASE_RLS = True
-    yield
-    connections.close_all()
 
 
 @pytest.fixture

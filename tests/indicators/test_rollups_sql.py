@@ -13,6 +13,7 @@ from indicators.ingest.rollups import postgresql as rollups_postgresql
 from indicators.ingest.rollups.deltas import EventFact, deltas_of
 from indicators.ingest.store import NewEvent, events_attribute, events_store
 from indicators.models import AccountDay, ContactDay, Event
+from tests.conftest import server_watch
 from tests.factories import AccountFactory, ContactFactory, TenantFactory
 
 DAY = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -260,9 +261,8 @@ def test_two_transactions_attributing_one_user_at_once_count_the_events_once():
 
 def _await_a_lock_waiter(timeout: float = 10.0) -> None:
     deadline = time.monotonic() + timeout
-    with connection.cursor() as cursor:
+    with server_watch() as cursor:
         while time.monotonic() < deadline:
-            cursor.execute("SELECT pg_stat_clear_snapshot()")  # else one snapshot for the whole transaction
             cursor.execute(
                 "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
                 " AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"

@@ -164,7 +164,7 @@ def _unscoped_related_field(self):
 
 
 @pytest.mark.django_db
-def test_the_api_walk_reports_a_broken_viewset(iso, monkeypatch):
+def test_the_api_walk_reports_a_broken_viewset(iso, database_backstop_off, monkeypatch):
     from tests.isolation.test_api_walk import Operation, walk_list, walk_path
 
     monkeypatch.setattr(TenantScopedViewSet, "get_queryset", _unscoped_viewset_queryset)
@@ -181,7 +181,7 @@ def test_the_api_walk_reports_a_broken_viewset(iso, monkeypatch):
 
 
 @pytest.mark.django_db
-def test_the_api_walk_reports_a_relation_field_that_accepts_b_ids(iso, monkeypatch):
+def test_the_api_walk_reports_a_relation_field_that_accepts_b_ids(iso, database_backstop_off, monkeypatch):
     from accounts.api.views import ContactViewSet
     from tests.isolation.test_api_walk import base_bodies, schema_operations, walk_body
 
@@ -198,7 +198,7 @@ def test_the_api_walk_reports_a_relation_field_that_accepts_b_ids(iso, monkeypat
 
 
 @pytest.mark.django_db
-def test_the_admin_walk_reports_a_broken_model_admin(iso, monkeypatch):
+def test_the_admin_walk_reports_a_broken_model_admin(iso, database_backstop_off, monkeypatch):
     from tests.isolation.test_admin_walk import AdminWalk
 
     monkeypatch.setattr(TenantScopedAdmin, "get_queryset", _unscoped_admin_queryset)
@@ -247,7 +247,7 @@ def test_the_walks_act_as_every_kind_of_principal(iso):
 
 
 @pytest.mark.django_db
-def test_the_admin_walk_reports_unscoped_raw_id_labels_and_choices(iso, monkeypatch):
+def test_the_admin_walk_reports_unscoped_raw_id_labels_and_choices(iso, database_backstop_off, monkeypatch):
     from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 
     from accounts.admin.base import ScopedRawIdWidget, TenantScopingMixin
@@ -275,7 +275,7 @@ def test_the_admin_walk_reports_unscoped_raw_id_labels_and_choices(iso, monkeypa
 
 
 @pytest.mark.django_db
-def test_the_admin_walk_reports_an_unscoped_autocomplete(iso, monkeypatch):
+def test_the_admin_walk_reports_an_unscoped_autocomplete(iso, database_backstop_off, monkeypatch):
     from tests.isolation.test_admin_walk import walk_autocomplete
 
     monkeypatch.setattr(TenantScopedAdmin, "get_queryset", _unscoped_admin_queryset)
@@ -285,7 +285,7 @@ def test_the_admin_walk_reports_an_unscoped_autocomplete(iso, monkeypatch):
 
 
 @pytest.mark.django_db
-def test_the_admin_walk_reports_an_export_of_every_tenants_rows(iso, monkeypatch):
+def test_the_admin_walk_reports_an_export_of_every_tenants_rows(iso, database_backstop_off, monkeypatch):
     from accounts.admin import export
     from tests.isolation.test_admin_walk import AdminWalk
 
@@ -298,7 +298,7 @@ def test_the_admin_walk_reports_an_export_of_every_tenants_rows(iso, monkeypatch
 
 
 @pytest.mark.django_db
-def test_the_admin_walk_reports_an_unscoped_console_search(iso, monkeypatch):
+def test_the_admin_walk_reports_an_unscoped_console_search(iso, database_backstop_off, monkeypatch):
     from tests.isolation.test_admin_walk import walk_console_search
 
     monkeypatch.setattr(TenantScopedAdmin, "get_queryset", _unscoped_admin_queryset)

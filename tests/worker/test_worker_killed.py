@@ -13,14 +13,14 @@ from datetime import UTC, datetime, timedelta
 
 import psycopg
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from accounts.models import Account
 from indicators.ingest.store import NewEvent, events_store
 from indicators.models import HealthScore, HealthScoreHistory
 from indicators.scoring.recompute import accounts_recompute
 from indicators.tasks import recompute_accounts
-from tests.conftest import make_world
+from tests.conftest import make_world, server_watch
 from tests.factories import AccountFactory, ContactFactory
 from tests.worker.conftest import database_url, history_moments_written_twice, scores_against_reference, wait_for
 
@@ -74,7 +74,7 @@ class ScoreRowLock:
 
 def backends_waiting_on(lock: ScoreRowLock) -> list[tuple[int, int]]:
     """(backend pid, client port) of the sessions blocked by ``lock`` while writing a score."""
-    with connection.cursor() as cursor:
+    with server_watch() as cursor:
         cursor.execute(
             "SELECT pid, client_port FROM pg_stat_activity WHERE %s = ANY(pg_blocking_pids(pid)) AND query ILIKE %s",
             [lock.pid, "%indicators_healthscore%"],
@@ -83,7 +83,7 @@ def backends_waiting_on(lock: ScoreRowLock) -> list[tuple[int, int]]:
 
 
 def backend_alive(pid: int) -> bool:
-    with connection.cursor() as cursor:
+    with server_watch() as cursor:
         cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", [pid])
         return cursor.fetchone()[0] == 1
 

@@ -1,6 +1,8 @@
 # Two commands: `make run` (the product, with demo data) and `make test` (the whole suite).
 PYTHON ?= python3
 PORT   ?= 8000
+# pytest-xdist: one test process per core, at most four (each has its own test database).
+PYTEST_ARGS ?= -n auto --maxprocesses=4
 VENV   := .venv
 BIN    := $(VENV)/bin
 

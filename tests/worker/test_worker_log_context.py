@@ -33,7 +33,7 @@ def test_the_request_id_travels_with_the_task_to_the_worker(celery_workers, clie
 
     assert answer.status_code == 302 and answer["X-Request-ID"] == "invite-1"
     sent = Invitation.objects.for_tenant(world.tenant).filter(email="logged@example.com").exclude(sent_at=None)
-    assert wait_for(sent.exists), "the worker did not send the invitation within 30 s"
+    assert wait_for(sent.exists, timeout=60), "the worker did not send the invitation within 60 s"
 
     def task_lines():
         lines = json_lines(worker.log.read_text())

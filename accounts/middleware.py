@@ -35,7 +35,8 @@ def resolve_active_tenant(request) -> None:
     if membership is None and memberships and not user.is_superuser:
         membership = memberships[0]
     if membership is not None:
-        request.session[SESSION_KEY] = membership.tenant_id
+        if wanted != membership.tenant_id:  # else every page view would write the session back
+            request.session[SESSION_KEY] = membership.tenant_id
         request.tenant, request.membership, request.role = membership.tenant, membership, membership.role
         if user.is_superuser:
             request.role = Role.ADMIN

@@ -136,3 +136,16 @@ def test_a_bad_or_unknown_field_is_a_400_naming_it(world_a):
 )  # fmt: skip
 def test_a_user_agent_reads_as_browser_on_system(header, summary):
     assert user_agent_summary(header) == summary
+
+
+def test_a_page_view_writes_nothing_once_the_session_is_known(world_a):
+    """Neither the session nor its record is written back on an ordinary console page view."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    here, _ = sign_in(world_a.csm.user.email)
+    here.get("/admin/")  # the first page after sign-in settles the session's tenant
+    with CaptureQueriesContext(connection) as queries:
+        assert here.get("/admin/accounts/account/").status_code == 200
+    writes = [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT"))]
+    assert writes == []

@@ -4,8 +4,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed
 
-from accounts.log_context import log_context_bind
-from accounts.rls import scope_enter
+from accounts.key_door import request_acts_for
 from accounts.services.api_keys import api_key_authenticate
 from accounts.two_factor_gate import step_owed
 
@@ -22,8 +21,7 @@ class ApiKeyAuthentication(BaseAuthentication):
         key = api_key_authenticate(parts[1].decode("latin-1"))
         if key is None:
             raise AuthenticationFailed("Invalid, expired or revoked API key.")
-        scope_enter(key.tenant_id)  # the rest of the request acts in the key's tenant (reset by the request door)
-        log_context_bind(tenant_id=key.tenant_id)
+        request_acts_for(key.tenant_id)
         return AnonymousUser(), key
 
     def authenticate_header(self, request):

@@ -20,8 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from accounts.api.throttling import ingest_rate_limit_wait
-from accounts.log_context import log_context_bind
-from accounts.rls import scope_enter
+from accounts.key_door import request_acts_for
 from accounts.roles import Scope
 from indicators.ingest import counters
 from indicators.ingest.json_scan import top_level_field
@@ -98,8 +97,7 @@ def tracking_view(message_type: str | None):
             return error(exc.status, exc.code, exc.detail)
         if key is None:
             return error(401, "authentication_failed", "Invalid, expired or revoked write key.")
-        scope_enter(key.tenant_id)  # the rest of the request acts in the key's tenant (reset by the request door)
-        log_context_bind(tenant_id=key.tenant_id)
+        request_acts_for(key.tenant_id)
         if not key.has_scope(Scope.INGEST):
             return error(403, "permission_denied", "This key lacks the 'ingest' scope.")
         try:

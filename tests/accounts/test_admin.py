@@ -136,6 +136,17 @@ def test_large_change_lists_cap_their_count(admin_client_a, world_a, monkeypatch
     response = admin_client_a.get("/admin/accounts/account/")
     assert response.context["cl"].result_count == 6  # capped at COUNT_CAP + 1, not a full count
     assert response.context["cl"].show_full_result_count is False
+    page = response.content.decode()
+    assert page.count("More than 5 ") == 2 and "6 results" not in page  # the search bar and the footer
+
+
+def test_a_count_under_the_cap_is_the_number_of_rows(admin_client_a, world_a, monkeypatch):
+    from accounts.admin import pagination
+
+    monkeypatch.setattr(pagination, "COUNT_CAP", 5)
+    AccountFactory.create_batch(3, tenant=world_a.tenant)
+    page = admin_client_a.get("/admin/accounts/account/").content.decode()
+    assert "More than" not in page and "3 accounts" in page
 
 
 def test_tenant_settings_page_shows_only_the_active_tenant(admin_client_a, world_a, world_b):
